@@ -1,0 +1,7 @@
+//! StatefulSet Lab: a deterministic simulation of the Kubernetes StatefulSet controller.
+pub mod engine;
+pub mod kubectl;
+pub mod labs;
+pub mod manifest;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
