@@ -1,0 +1,134 @@
+//! Engine benchmark (plain `main`, `harness = false`): prints the figures the README quotes.
+//!
+//! * the whole OrderedReady lifecycle of 1,000 and 10,000 replicas (create until all Ready,
+//!   a full rolling update, then scale to 0), native, in virtual time as fast as possible;
+//! * the 10,000-replica session recorded in a `Timeline` (snapshots for time travel), with
+//!   the bytes it holds measured by a counting global allocator.
+//!
+//! Run: `cargo bench --bench engine`.
+
+use serde_json::{json, Value};
+use statefulset_lab::engine::*;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(l) };
+        if !p.is_null() {
+            let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        unsafe { System.dealloc(p, l) };
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static A: Counting = Counting;
+
+fn set(replicas: i64, image: &str) -> Value {
+    json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web", "namespace": "default"},
+      "spec": {"serviceName": "nginx", "replicas": replicas, "selector": {"matchLabels": {"app": "nginx"}},
+        "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [{"name": "nginx", "image": image,
+          "ports": [{"containerPort": 80, "name": "web"}], "volumeMounts": [{"name": "www", "mountPath": "/usr/share/nginx/html"}]}]}},
+        "volumeClaimTemplates": [{"metadata": {"name": "www"}, "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]}})
+}
+
+fn service() -> Value {
+    json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "nginx", "namespace": "default"},
+           "spec": {"ports": [{"port": 80, "name": "web"}], "clusterIP": "None", "selector": {"app": "nginx"}}})
+}
+
+const FAR: Time = Time(u64::MAX / 4);
+
+fn ready(e: &Engine) -> i64 {
+    e.get(Kind::StatefulSet, "default", "web").ok().and_then(|s| s["status"]["readyReplicas"].as_i64()).unwrap_or(0)
+}
+
+/// Returns (wall time, virtual time) of the lifecycle.
+fn lifecycle<F: FnMut(Input), S: FnMut() -> bool>(mut input: F, mut settle: S) {
+    input(Input::Apply(service()));
+    input(Input::Apply(set(N.with(|n| *n.borrow()), "registry.k8s.io/nginx-slim:0.24")));
+    settle();
+    input(Input::Apply(set(N.with(|n| *n.borrow()), "registry.k8s.io/nginx-slim:0.21")));
+    settle();
+    input(Input::Scale { kind: Kind::StatefulSet, namespace: "default".into(), name: "web".into(), replicas: 0 });
+    settle();
+}
+
+thread_local! {
+    static N: std::cell::RefCell<i64> = const { std::cell::RefCell::new(0) };
+}
+
+fn engine_lifecycle(n: i64) -> (f64, Time, Engine) {
+    N.with(|c| *c.borrow_mut() = n);
+    let start = Instant::now();
+    let e = std::cell::RefCell::new(Engine::new(Config { nodes: (1..=8).map(|i| format!("node-{}", i)).collect(), ..Config::default() }));
+    let mut full = true;
+    lifecycle(
+        |i| {
+            e.borrow_mut().apply_input(&i);
+        },
+        || {
+            let mut en = e.borrow_mut();
+            let ok = en.settle(FAR);
+            if full {
+                // After creation every pod must be Ready (checked once, outside the hot loop).
+                full = false;
+                assert_eq!(ready(&en), n, "not all ready");
+            }
+            ok
+        },
+    );
+    let secs = start.elapsed().as_secs_f64();
+    let e = e.into_inner();
+    (secs, e.now(), e)
+}
+
+fn main() {
+    // Warm-up.
+    let _ = engine_lifecycle(100);
+    let (t1k, v1k, e1k) = engine_lifecycle(1_000);
+    let pods1k = e1k.list(Kind::Pod, None).len();
+    println!("lifecycle 1,000 replicas (OrderedReady: create, rolling update, scale to 0): {:.1} ms wall, {:.0} s virtual, {} pods left", t1k * 1e3, v1k.as_secs_f64(), pods1k);
+    let (t10k, v10k, _) = engine_lifecycle(10_000);
+    println!("lifecycle 10,000 replicas: {:.1} ms wall, {:.0} s virtual", t10k * 1e3, v10k.as_secs_f64());
+    println!("ratio 10,000 / 1,000: {:.1}x (budget 12x)", t10k / t1k);
+
+    // Timeline memory for a 10,000-replica session.
+    N.with(|c| *c.borrow_mut() = 10_000);
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let start = Instant::now();
+    let tl = std::cell::RefCell::new(Timeline::new(Config { nodes: (1..=8).map(|i| format!("node-{}", i)).collect(), ..Config::default() }));
+    lifecycle(
+        |i| {
+            tl.borrow_mut().input(i);
+        },
+        || tl.borrow_mut().settle(FAR),
+    );
+    let held = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+    let tl = tl.into_inner();
+    println!(
+        "timeline of a 10,000-replica session: {:.1} MB held ({} snapshots, {} inputs), peak {:.1} MB, {:.1} ms wall",
+        held as f64 / 1e6,
+        tl.snapshot_count(),
+        tl.inputs().len(),
+        peak as f64 / 1e6,
+        start.elapsed().as_secs_f64() * 1e3
+    );
+    let mid = Time(tl.now().0 / 2);
+    let start = Instant::now();
+    let e = tl.at(mid);
+    println!("restore the middle of that session (t={:.0}s): {:.1} ms, {} pods then", mid.as_secs_f64(), start.elapsed().as_secs_f64() * 1e3, e.list(Kind::Pod, None).len());
+}

@@ -1,0 +1,764 @@
+//! The simulated API server's write path: admission leftovers (defaults, uids, timestamps,
+//! generation, finalizers), create/update/delete per kind, and the informer reactions that
+//! every stored change triggers (controller queues, the StatefulSet index, endpoints, GC).
+
+use super::cluster::{Action, Engine, Work, MAX_SIMULATED_REPLICAS};
+use super::meta::*;
+use super::objects::*;
+use super::statefulset::{index::SetIndex, utils};
+use super::store::Stored;
+use super::*;
+use serde_json::{json, Value};
+use std::rc::Rc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Create,
+    Update,
+    Apply,
+}
+
+fn invalid(kind: Kind, name: &str, detail: String) -> ApiError {
+    let group = if kind.group().is_empty() { String::new() } else { format!(".{}", kind.group()) };
+    ApiError { reason: "Invalid", code: 422, message: format!("{}{} \"{}\" is invalid: {}", kind.name(), group, name, detail) }
+}
+
+fn forbidden_update(kind: Kind, name: &str) -> ApiError {
+    invalid(
+        kind,
+        name,
+        "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden".into(),
+    )
+}
+
+fn conflict(kind: Kind, name: &str) -> ApiError {
+    ApiError {
+        reason: "Conflict",
+        code: 409,
+        message: format!("Operation cannot be fulfilled on {} \"{}\": the object has been modified; please apply your changes to the latest version and try again", kind.qualified_plural(), name),
+    }
+}
+
+impl Engine {
+    // ------------------------------------------------------------ store primitives
+
+    pub(super) fn new_meta(&mut self, ns: &str, name: &str) -> Meta {
+        Meta { name: Str::from(name), namespace: Str::from(ns), uid: Str::from(self.rng.uuid().as_str()), created: self.now, ..Meta::default() }
+    }
+
+    /// Stores a new version (ADDED or MODIFIED), bumping the resourceVersion.
+    pub(super) fn put<T: Stored>(&mut self, mut obj: T) -> Rc<T> {
+        self.store.rv += 1;
+        obj.meta_mut().resource_version = self.store.rv;
+        let kind = obj.kind();
+        let k = obj.meta().key();
+        let rc = Rc::new(obj);
+        let existed = match T::map(&mut self.store, kind) {
+            Some(m) => m.insert(k, rc.clone()).is_some(),
+            None => false,
+        };
+        let ty = if existed { WatchEventType::Modified } else { WatchEventType::Added };
+        self.store.journal.record(self.now, ty, T::wrap(rc.clone()));
+        rc
+    }
+
+    /// Removes an object (DELETED).
+    pub(super) fn take<T: Stored>(&mut self, kind: Kind, k: &Key) -> Option<Rc<T>> {
+        let old = T::map(&mut self.store, kind)?.remove(k)?;
+        self.store.rv += 1;
+        self.store.journal.record(self.now, WatchEventType::Deleted, T::wrap(old.clone()));
+        self.after_removal(kind, &old.meta().clone());
+        Some(old)
+    }
+
+    // ------------------------------------------------------------ typed writes with reactions
+
+    pub(super) fn create_pod_object(&mut self, pod: Pod) -> Rc<Pod> {
+        let rc = self.put(pod);
+        self.pod_changed(None, Some(&rc));
+        if rc.node.is_none() && !rc.terminating() {
+            let delay = 400 + self.rng.below(200);
+            self.after(delay, Action::Schedule(rc.meta.key(), rc.meta.uid.clone()));
+        } else if rc.node.is_some() {
+            self.after(300, Action::Kubelet(rc.meta.key(), rc.meta.uid.clone(), kubelet::Step::Setup));
+        }
+        rc
+    }
+
+    pub(super) fn write_pod(&mut self, pod: Pod) -> Rc<Pod> {
+        let old = self.store.pods.get(&pod.meta.key()).cloned();
+        let rc = self.put(pod);
+        self.pod_changed(old.as_ref(), Some(&rc));
+        rc
+    }
+
+    pub(super) fn remove_pod(&mut self, k: &Key) -> Option<Rc<Pod>> {
+        let old = self.take::<Pod>(Kind::Pod, k)?;
+        self.pod_changed(Some(&old), None);
+        Some(old)
+    }
+
+    pub(super) fn write_claim(&mut self, c: Pvc) -> Rc<Pvc> {
+        self.put(c)
+    }
+
+    /// Creates a claim as the API server admits it: default StorageClass, protection finalizer.
+    pub(super) fn create_claim(&mut self, mut meta: Meta, spec: Rc<Value>) -> Rc<Pvc> {
+        if !meta.finalizers.iter().any(|f| f == "kubernetes.io/pvc-protection") {
+            meta.finalizers.push("kubernetes.io/pvc-protection".into());
+        }
+        let mut c = Pvc::from_spec(meta, spec);
+        if c.class.is_none() {
+            if let Some(default) = self.store.classes.values().find(|c| c.is_default) {
+                c.class = Some(default.meta.name.to_string());
+            }
+        }
+        let rc = self.put(c);
+        let delay = 200 + self.rng.below(100);
+        self.after(delay, Action::Provision(rc.meta.key(), rc.meta.uid.clone()));
+        rc
+    }
+
+    pub(super) fn write_set(&mut self, s: StatefulSet) -> Rc<StatefulSet> {
+        let rc = self.put(s);
+        self.enqueue(Work::SyncSet(rc.meta.key()));
+        rc
+    }
+
+    /// Informer reactions to a pod change (spec §3.1 and the other controllers).
+    pub(super) fn pod_changed(&mut self, old: Option<&Rc<Pod>>, new: Option<&Rc<Pod>>) {
+        let ns = new.or(old).map(|p| p.meta.namespace.clone()).unwrap_or_else(|| Str::from(""));
+        // StatefulSet index and orphan bookkeeping.
+        let owner_of = |p: &Pod| p.meta.controller().map(|c| (c.kind.clone(), c.name.clone(), c.uid.clone()));
+        let same_set = match (old.and_then(|o| owner_of(o)), new.and_then(|n| owner_of(n))) {
+            (Some((_, _, a)), Some((_, _, b))) => a == b,
+            _ => false,
+        };
+        if let Some(o) = old {
+            self.orphans.remove(&o.meta.key());
+            if let Some((kind, _, uid)) = owner_of(o).filter(|_| !same_set) {
+                if &*kind == "StatefulSet" {
+                    if let Some(idx) = self.set_index.get_mut(&uid) {
+                        idx.remove(&o.meta.name);
+                    }
+                }
+            }
+        }
+        if let Some(n) = new {
+            match owner_of(n) {
+                Some((kind, name, uid)) if &*kind == "StatefulSet" => {
+                    if let Some(set) = self.store.sets.get(&(ns.clone(), name.clone())).filter(|s| s.meta.uid == uid).cloned() {
+                        let idx = self.set_index.entry(uid.clone()).or_insert_with(|| SetIndex::new(ns.clone(), name.clone()));
+                        idx.add(&set.spec, n);
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    self.orphans.insert(n.meta.key());
+                }
+            }
+        }
+        // Which controllers to enqueue.
+        let mut keys: Vec<Work> = Vec::new();
+        for p in [old, new].into_iter().flatten() {
+            if let Some((kind, name, uid)) = owner_of(p) {
+                match &*kind {
+                    "StatefulSet" => {
+                        if self.store.sets.get(&(ns.clone(), name.clone())).is_some_and(|s| s.meta.uid == uid) {
+                            keys.push(Work::SyncSet((ns.clone(), name)));
+                        }
+                    }
+                    "ReplicaSet" => keys.push(Work::SyncWorkload(Kind::ReplicaSet, (ns.clone(), name))),
+                    _ => {}
+                }
+            }
+        }
+        if let Some(n) = new {
+            let orphan_changed = n.meta.controller().is_none()
+                && old.is_none_or(|o| o.meta.labels != n.meta.labels || o.meta.owners != n.meta.owners);
+            if orphan_changed {
+                for (k, s) in self.store.sets.range((ns.clone(), Str::from(""))..) {
+                    if k.0 != ns {
+                        break;
+                    }
+                    if s.spec.selector.matches(&n.meta.labels) {
+                        keys.push(Work::SyncSet(k.clone()));
+                    }
+                }
+            }
+        }
+        for k in keys {
+            self.enqueue(k);
+        }
+        // Endpoints, node pod counts, claim users, volume attachments.
+        self.endpoints_pod_changed(old.map(|p| &**p), new.map(|p| &**p));
+        if new.is_none() {
+            if let Some(o) = old {
+                self.pod_gone(o);
+            }
+        } else if let (Some(o), Some(n)) = (old, new) {
+            if !o.status.phase.terminal() && n.status.phase.terminal() {
+                for (_, claim) in n.all_claims() {
+                    self.enqueue(Work::ClaimProtection(key(&n.meta.namespace, &claim)));
+                }
+            }
+        }
+    }
+
+    /// A pod object is gone: GC its claims with pod refs, release its volumes.
+    fn pod_gone(&mut self, pod: &Pod) {
+        for (_, claim) in pod.all_claims() {
+            let k = key(&pod.meta.namespace, &claim);
+            if let Some(c) = self.store.pvcs.get(&k) {
+                if c.meta.owners.iter().any(|o| o.uid == pod.meta.uid) {
+                    self.enqueue(Work::Gc(Kind::PersistentVolumeClaim, k.clone()));
+                }
+                self.enqueue(Work::ClaimProtection(k.clone()));
+            }
+            self.volume_pod_gone(pod, &k);
+        }
+        self.files.pods.remove(&pod.meta.uid);
+        if let Some(c) = pod.meta.controller() {
+            let kind = Kind::from_name(&c.kind);
+            if let Some(kind) = kind {
+                let ok = key(&pod.meta.namespace, &c.name);
+                self.enqueue(Work::Gc(kind, ok));
+            }
+        }
+        self.enqueue(Work::RetryScheduling);
+    }
+
+    /// Reactions to any removal: dependents are garbage collected (spec §5.6).
+    fn after_removal(&mut self, kind: Kind, meta: &Meta) {
+        if matches!(kind, Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet) {
+            let uid = meta.uid.clone();
+            for dep in self.dependents_of(&uid) {
+                self.enqueue(Work::Gc(dep.0, dep.1));
+            }
+        }
+        if kind == Kind::StatefulSet {
+            self.set_index.remove(&meta.uid);
+            self.why.remove(&format!("{}/{}", meta.namespace, meta.name));
+        }
+    }
+
+    // ------------------------------------------------------------ user writes
+
+    pub(super) fn write(&mut self, mut v: Value, mode: Mode) -> Result<(ApplyOutcome, Value), ApiError> {
+        if !v.is_object() {
+            return Err(ApiError::bad_request("the object is not a JSON/YAML mapping"));
+        }
+        let kind_s = v.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+        if kind_s.is_empty() {
+            return Err(ApiError::bad_request("Object 'Kind' is missing in the object"));
+        }
+        let Some(kind) = Kind::from_name(&kind_s) else {
+            let av = v.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+            return Err(ApiError { reason: "NotFound", code: 404, message: format!("the server could not find the requested resource (no matches for kind \"{}\" in version \"{}\")", kind_s, av) });
+        };
+        let mut meta = Meta::from_json(&v, "default").map_err(ApiError::bad_request)?;
+        if meta.name.is_empty() {
+            return Err(invalid(kind, "", "metadata.name: Required value: name or generateName is required".into()));
+        }
+        if !kind.namespaced() {
+            meta.namespace = Str::from("");
+        } else if !self.store.generic.contains_key(&(Kind::Namespace, key("", &meta.namespace))) {
+            return Err(ApiError { reason: "NotFound", code: 404, message: format!("namespaces \"{}\" not found", meta.namespace) });
+        }
+        let k = meta.key();
+        let given_rv = v.pointer("/metadata/resourceVersion").and_then(Value::as_str).map(str::to_string);
+        let existing_rv = self.store.object(kind, &k).map(|o| match o {
+            Obj::Pod(p) => p.meta.resource_version,
+            Obj::Pvc(p) => p.meta.resource_version,
+            Obj::Pv(p) => p.meta.resource_version,
+            Obj::Node(p) => p.meta.resource_version,
+            Obj::Service(p) => p.meta.resource_version,
+            Obj::Endpoints(p) => p.meta.resource_version,
+            Obj::StatefulSet(p) => p.meta.resource_version,
+            Obj::Revision(p) => p.meta.resource_version,
+            Obj::StorageClass(p) => p.meta.resource_version,
+            Obj::Workload(p) => p.meta.resource_version,
+            Obj::Generic(p) => p.meta.resource_version,
+            Obj::Event(p) => p.resource_version,
+        });
+        match (mode, existing_rv) {
+            (Mode::Create, Some(_)) => return Err(ApiError::already_exists(kind, &meta.name)),
+            (Mode::Update, None) => return Err(ApiError::not_found(kind, &meta.name)),
+            (Mode::Update, Some(rv)) => {
+                if let Some(g) = &given_rv {
+                    if g.parse::<u64>().ok() != Some(rv) {
+                        return Err(conflict(kind, &meta.name));
+                    }
+                }
+            }
+            _ => {}
+        }
+        let exists = existing_rv.is_some();
+        let outcome = match kind {
+            Kind::StatefulSet => self.write_user_set(&mut v, meta)?,
+            Kind::Service => self.write_user_service(&mut v, meta)?,
+            Kind::Pod => self.write_user_pod(&mut v, meta)?,
+            Kind::PersistentVolumeClaim => self.write_user_claim(&v, meta)?,
+            Kind::PersistentVolume => self.write_user_pv(&v, meta)?,
+            Kind::StorageClass => self.write_user_class(&v, meta)?,
+            Kind::Deployment | Kind::ReplicaSet => self.write_user_workload(kind, &mut v, meta)?,
+            Kind::Node => return Err(ApiError { reason: "Forbidden", code: 403, message: "nodes are part of the simulated cluster and cannot be created or replaced; use cordon or a node fault".into() }),
+            Kind::Endpoints | Kind::Event | Kind::ControllerRevision => {
+                return Err(ApiError { reason: "Forbidden", code: 403, message: format!("{} are written by the simulated controllers only", kind.plural()) })
+            }
+            Kind::Namespace | Kind::ConfigMap | Kind::PodDisruptionBudget => self.write_generic(kind, &v, meta)?,
+        };
+        let outcome = match (exists, outcome) {
+            (false, _) => ApplyOutcome::Created,
+            (true, true) => ApplyOutcome::Configured,
+            (true, false) => ApplyOutcome::Unchanged,
+        };
+        let stored = self.store.object(kind, &k).map(|o| o.to_json()).unwrap_or(Value::Null);
+        Ok((outcome, stored))
+    }
+
+    /// Common metadata update: user-settable fields from `new`, server fields from `old`.
+    fn merge_meta(old: &Meta, new: Meta) -> Meta {
+        Meta {
+            labels: new.labels,
+            annotations: new.annotations,
+            owners: new.owners,
+            finalizers: new.finalizers,
+            ..old.clone()
+        }
+    }
+
+    fn meta_changed(old: &Meta, new: &Meta) -> bool {
+        old.labels != new.labels || old.annotations != new.annotations || old.owners != new.owners || old.finalizers != new.finalizers
+    }
+
+    fn write_user_set(&mut self, v: &mut Value, meta: Meta) -> Result<bool, ApiError> {
+        defaults::stateful_set(v);
+        let spec_json = v.get("spec").cloned().unwrap_or_else(|| json!({}));
+        let spec = utils::parse_spec(&meta.name, &spec_json)?;
+        if spec.replicas > MAX_SIMULATED_REPLICAS {
+            return Err(invalid(
+                Kind::StatefulSet,
+                &meta.name,
+                format!("spec.replicas: Invalid value: {}: the simulator manages at most {} replicas per StatefulSet", spec.replicas, MAX_SIMULATED_REPLICAS),
+            ));
+        }
+        if spec.start > i32::MAX as i64 - MAX_SIMULATED_REPLICAS {
+            return Err(invalid(Kind::StatefulSet, &meta.name, format!("spec.ordinals.start: Invalid value: {}: too large for the simulator", spec.start)));
+        }
+        let (tmpl, data) = utils::live_template(&spec_json);
+        let k = meta.key();
+        match self.store.sets.get(&k).cloned() {
+            None => {
+                let mut meta = meta;
+                meta.uid = Str::from(self.rng.uuid().as_str());
+                meta.created = self.now;
+                meta.generation = 1;
+                let set = StatefulSet {
+                    meta,
+                    spec_json: Rc::new(spec_json),
+                    spec: Rc::new(spec),
+                    status: StsStatus::default(),
+                    tmpl,
+                    revision_data: Str::from(data.as_str()),
+                };
+                let uid = set.meta.uid.clone();
+                self.set_index.insert(uid, SetIndex::new(set.meta.namespace.clone(), set.meta.name.clone()));
+                self.write_set(set);
+                Ok(true)
+            }
+            Some(old) => {
+                let immutable = |s: &Value| {
+                    json!([s.get("selector"), s.get("serviceName").filter(|v| !v.as_str().is_some_and(str::is_empty)), s.get("volumeClaimTemplates"), s.get("podManagementPolicy"), s.get("revisionHistoryLimit")])
+                };
+                if immutable(&spec_json) != immutable(&old.spec_json) {
+                    return Err(forbidden_update(Kind::StatefulSet, &meta.name));
+                }
+                let spec_changed = spec_json != *old.spec_json;
+                let new_meta = Self::merge_meta(&old.meta, meta);
+                if !spec_changed && !Self::meta_changed(&old.meta, &new_meta) {
+                    return Ok(false);
+                }
+                let policy_changed = spec.when_deleted_delete != old.spec.when_deleted_delete || spec.when_scaled_delete != old.spec.when_scaled_delete;
+                let mut set = (*old).clone();
+                set.meta = new_meta;
+                if spec_changed {
+                    set.meta.generation += 1;
+                }
+                set.spec_json = Rc::new(spec_json);
+                set.spec = Rc::new(spec);
+                if *set.revision_data != *data {
+                    set.tmpl = tmpl;
+                    set.revision_data = Str::from(data.as_str());
+                }
+                if policy_changed {
+                    if let Some(idx) = self.set_index.get_mut(&set.meta.uid) {
+                        idx.mark_all_claims_unverified();
+                    }
+                }
+                self.write_set(set);
+                Ok(true)
+            }
+        }
+    }
+
+    fn write_user_service(&mut self, v: &mut Value, meta: Meta) -> Result<bool, ApiError> {
+        defaults::service(v);
+        let mut spec = v.get("spec").cloned().unwrap_or_else(|| json!({}));
+        let k = meta.key();
+        let old = self.store.services.get(&k).cloned();
+        let requested = spec.get("clusterIP").and_then(Value::as_str).map(str::to_string);
+        let cluster_ip: Option<String> = match (&old, requested.as_deref()) {
+            (Some(o), req) => {
+                let old_ip = o.cluster_ip.as_deref().unwrap_or("None").to_string();
+                if req.is_some_and(|r| !r.is_empty() && r != old_ip) {
+                    return Err(invalid(Kind::Service, &meta.name, format!("spec.clusterIPs[0]: Invalid value: [\"{}\"]: may not change once set", req.unwrap_or(""))));
+                }
+                Some(old_ip)
+            }
+            (None, Some("None")) => Some("None".into()),
+            (None, Some(ip)) if !ip.is_empty() => Some(ip.to_string()),
+            (None, _) => Some(self.allocate_cluster_ip()),
+        };
+        let ip = cluster_ip.unwrap_or_else(|| "None".into());
+        if let Some(s) = spec.as_object_mut() {
+            s.insert("clusterIP".into(), json!(ip));
+            s.insert("clusterIPs".into(), json!([ip]));
+        }
+        let selector = spec.get("selector").filter(|s| s.is_object()).map(|s| string_map(Some(s)));
+        let svc_ports = Service::parse_ports(&spec);
+        let publish = spec.get("publishNotReadyAddresses").and_then(Value::as_bool).unwrap_or(false);
+        let changed = match &old {
+            None => true,
+            Some(o) => o.spec != spec || Self::meta_changed(&o.meta, &meta),
+        };
+        if !changed {
+            return Ok(false);
+        }
+        let meta = match &old {
+            Some(o) => Self::merge_meta(&o.meta, meta),
+            None => {
+                let mut m = meta;
+                m.uid = Str::from(self.rng.uuid().as_str());
+                m.created = self.now;
+                m
+            }
+        };
+        let svc = Service { meta, spec, cluster_ip: (ip != "None").then(|| Str::from(ip.as_str())), selector, ports: svc_ports, publish_not_ready: publish };
+        let rc = self.put(svc);
+        self.rebuild_endpoints(&rc);
+        Ok(true)
+    }
+
+    fn allocate_cluster_ip(&mut self) -> String {
+        self.next_cluster_ip += 1;
+        let r = self.rng.below(60_000) as u32 + 100 + self.next_cluster_ip;
+        format!("10.96.{}.{}", (r / 250) % 250, r % 250 + 2)
+    }
+
+    fn write_user_pod(&mut self, v: &mut Value, meta: Meta) -> Result<bool, ApiError> {
+        let k = meta.key();
+        if let Some(old) = self.store.pods.get(&k).cloned() {
+            let images: Vec<Option<Str>> = v
+                .pointer("/spec/containers")
+                .and_then(Value::as_array)
+                .map(|cs| {
+                    cs.iter()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            let img = c.get("image").and_then(Value::as_str).unwrap_or("");
+                            (img != &*old.tmpl.containers.get(i).map(|c| c.image.clone()).unwrap_or_else(|| Str::from(""))).then(|| Str::from(img))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let new_meta = Self::merge_meta(&old.meta, meta);
+            let images_changed = images.iter().any(Option::is_some) && images != old.images;
+            if !Self::meta_changed(&old.meta, &new_meta) && !images_changed {
+                return Ok(false);
+            }
+            let mut p = (*old).clone();
+            p.meta = new_meta;
+            if images_changed {
+                p.images = images;
+            }
+            if p.meta.deletion.is_some() && p.meta.finalizers.is_empty() && old.meta.finalizers.iter().len() > 0 && p.status.phase.terminal() {
+                self.remove_pod(&k);
+                return Ok(true);
+            }
+            self.write_pod(p);
+            return Ok(true);
+        }
+        let mut spec = v.get("spec").cloned().unwrap_or_else(|| json!({}));
+        defaults::pod_spec(&mut spec);
+        let tmpl = PodTemplate::from_json(&json!({"metadata": {"labels": meta.labels, "annotations": meta.annotations}, "spec": spec}));
+        if tmpl.containers.is_empty() {
+            return Err(invalid(Kind::Pod, &meta.name, "spec.containers: Required value".into()));
+        }
+        let node = spec.get("nodeName").and_then(Value::as_str).map(Str::from);
+        if let Some(n) = &node {
+            if !self.store.nodes.contains_key(&key("", n)) {
+                return Err(invalid(Kind::Pod, &meta.name, format!("spec.nodeName: Invalid value: \"{}\": node not found in the simulated cluster", n)));
+            }
+        }
+        let hostname = spec.get("hostname").and_then(Value::as_str).map(Str::from);
+        let subdomain = spec.get("subdomain").and_then(Value::as_str).map(Str::from);
+        let mut m = meta;
+        m.uid = Str::from(self.rng.uuid().as_str());
+        m.created = self.now;
+        let mut status = PodStatus::default();
+        if node.is_some() {
+            status.scheduled = Some(Cond::new(true, self.now));
+        }
+        let pod = Pod { meta: m, tmpl: Rc::new(tmpl), node, hostname, subdomain, claims: Vec::new(), images: Vec::new(), status, crashing: false };
+        self.create_pod_object(pod);
+        Ok(true)
+    }
+
+    fn write_user_claim(&mut self, v: &Value, meta: Meta) -> Result<bool, ApiError> {
+        let k = meta.key();
+        if let Some(old) = self.store.pvcs.get(&k).cloned() {
+            let new_meta = Self::merge_meta(&old.meta, meta);
+            if !Self::meta_changed(&old.meta, &new_meta) {
+                return Ok(false);
+            }
+            let mut c = (*old).clone();
+            c.meta = new_meta;
+            if c.meta.deletion.is_some() && c.meta.finalizers.is_empty() {
+                self.take::<Pvc>(Kind::PersistentVolumeClaim, &k);
+                self.claim_gone(&old);
+                return Ok(true);
+            }
+            self.write_claim(c);
+            return Ok(true);
+        }
+        let spec = v.get("spec").cloned().unwrap_or_else(|| json!({}));
+        if spec.get("accessModes").and_then(Value::as_array).is_none_or(Vec::is_empty) {
+            return Err(invalid(Kind::PersistentVolumeClaim, &meta.name, "spec.accessModes: Required value: at least 1 access mode is required".into()));
+        }
+        if spec.pointer("/resources/requests/storage").is_none() {
+            return Err(invalid(Kind::PersistentVolumeClaim, &meta.name, "spec.resources[storage]: Required value".into()));
+        }
+        let mut m = meta;
+        m.uid = Str::from(self.rng.uuid().as_str());
+        m.created = self.now;
+        self.create_claim(m, Rc::new(spec));
+        Ok(true)
+    }
+
+    fn write_user_pv(&mut self, v: &Value, meta: Meta) -> Result<bool, ApiError> {
+        let k = meta.key();
+        if let Some(old) = self.store.pvs.get(&k).cloned() {
+            let new_meta = Self::merge_meta(&old.meta, meta);
+            if !Self::meta_changed(&old.meta, &new_meta) {
+                return Ok(false);
+            }
+            let mut p = (*old).clone();
+            p.meta = new_meta;
+            self.put(p);
+            return Ok(true);
+        }
+        let spec = v.get("spec").cloned().unwrap_or_else(|| json!({}));
+        let cap_str = str_field(&spec, &["capacity", "storage"]).unwrap_or("0").to_string();
+        let capacity = parse_quantity(&cap_str).ok_or_else(|| invalid(Kind::PersistentVolume, &meta.name, format!("spec.capacity[storage]: Invalid value: \"{}\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'", cap_str)))?;
+        let modes: Vec<String> = spec.get("accessModes").and_then(Value::as_array).map(|a| a.iter().filter_map(|m| m.as_str().map(str::to_string)).collect()).unwrap_or_default();
+        let mut m = meta;
+        m.uid = Str::from(self.rng.uuid().as_str());
+        m.created = self.now;
+        m.finalizers.push("kubernetes.io/pv-protection".into());
+        let host_path = str_field(&spec, &["hostPath", "path"]).map(str::to_string).unwrap_or_else(|| format!("/mnt/data/{}", m.name));
+        let pv = Pv {
+            meta: m,
+            capacity,
+            capacity_str: cap_str,
+            modes,
+            reclaim_delete: spec.get("persistentVolumeReclaimPolicy").and_then(Value::as_str) == Some("Delete"),
+            class: spec.get("storageClassName").and_then(Value::as_str).unwrap_or("").to_string(),
+            claim: None,
+            phase: VolumePhase::Available,
+            phase_since: self.now,
+            host_path,
+            attached: None,
+        };
+        let rc = self.put(pv);
+        self.files.available.insert(rc.meta.name.clone());
+        self.enqueue(Work::BindClaims);
+        Ok(true)
+    }
+
+    fn write_user_class(&mut self, v: &Value, meta: Meta) -> Result<bool, ApiError> {
+        let k = meta.key();
+        let is_default = meta.annotations.get("storageclass.kubernetes.io/is-default-class").map(String::as_str) == Some("true");
+        let mut body = v.as_object().cloned().unwrap_or_default();
+        for f in ["apiVersion", "kind", "metadata", "provisioner", "reclaimPolicy", "volumeBindingMode"] {
+            body.remove(f);
+        }
+        let class = StorageClass {
+            provisioner: v.get("provisioner").and_then(Value::as_str).unwrap_or("").to_string(),
+            reclaim_delete: v.get("reclaimPolicy").and_then(Value::as_str).unwrap_or("Delete") == "Delete",
+            wait_for_consumer: v.get("volumeBindingMode").and_then(Value::as_str) == Some("WaitForFirstConsumer"),
+            is_default,
+            body: Value::Object(body),
+            meta: match self.store.classes.get(&k) {
+                Some(o) => Self::merge_meta(&o.meta, meta),
+                None => {
+                    let mut m = meta;
+                    m.uid = Str::from(self.rng.uuid().as_str());
+                    m.created = self.now;
+                    m
+                }
+            },
+        };
+        self.put(class);
+        self.enqueue(Work::BindClaims);
+        Ok(true)
+    }
+
+    fn write_generic(&mut self, kind: Kind, v: &Value, meta: Meta) -> Result<bool, ApiError> {
+        let k = meta.key();
+        let mut body = v.as_object().cloned().unwrap_or_default();
+        for f in ["apiVersion", "kind", "metadata", "status"] {
+            body.remove(f);
+        }
+        if kind == Kind::Namespace {
+            body.insert("spec".into(), json!({"finalizers": ["kubernetes"]}));
+            body.insert("status".into(), json!({"phase": "Active"}));
+        }
+        let old = self.store.generic.get(&(kind, k.clone())).cloned();
+        let meta = match &old {
+            Some(o) => {
+                let m = Self::merge_meta(&o.meta, meta);
+                if o.body == body && !Self::meta_changed(&o.meta, &m) {
+                    return Ok(false);
+                }
+                m
+            }
+            None => {
+                let mut m = meta;
+                m.uid = Str::from(self.rng.uuid().as_str());
+                m.created = self.now;
+                if kind == Kind::Namespace {
+                    m.labels.insert("kubernetes.io/metadata.name".into(), m.name.to_string());
+                }
+                m
+            }
+        };
+        self.store.rv += 1;
+        let mut g = Generic { kind, meta, body };
+        g.meta.resource_version = self.store.rv;
+        let rc = Rc::new(g);
+        let ty = if old.is_some() { WatchEventType::Modified } else { WatchEventType::Added };
+        self.store.generic.insert((kind, k), rc.clone());
+        self.store.journal.record(self.now, ty, Obj::Generic(rc));
+        Ok(true)
+    }
+
+    // ------------------------------------------------------------ deletes
+
+    pub(super) fn delete_object(&mut self, kind: Kind, k: &Key, options: DeleteOptions) -> Result<Value, ApiError> {
+        let Some(obj) = self.store.object(kind, k) else { return Err(ApiError::not_found(kind, &k.1)) };
+        match kind {
+            Kind::Pod => self.delete_pod(k, options),
+            Kind::PersistentVolumeClaim => {
+                let Obj::Pvc(c) = obj else { return Err(ApiError::not_found(kind, &k.1)) };
+                if c.meta.deletion.is_some() {
+                    return Ok(c.to_json());
+                }
+                let mut nc = (*c).clone();
+                nc.meta.deletion = Some(self.now);
+                nc.meta.deletion_grace = Some(0);
+                if nc.meta.finalizers.is_empty() {
+                    let v = nc.to_json();
+                    self.take::<Pvc>(Kind::PersistentVolumeClaim, k);
+                    self.claim_gone(&c);
+                    return Ok(v);
+                }
+                let rc = self.write_claim(nc);
+                self.enqueue(Work::ClaimProtection(k.clone()));
+                Ok(rc.to_json())
+            }
+            Kind::PersistentVolume => {
+                let Obj::Pv(p) = obj else { return Err(ApiError::not_found(kind, &k.1)) };
+                let mut np = (*p).clone();
+                np.meta.deletion = Some(self.now);
+                np.meta.deletion_grace = Some(0);
+                let in_use = p.claim.as_ref().is_some_and(|(ns, n, uid)| self.store.pvcs.get(&(ns.clone(), n.clone())).is_some_and(|c| c.meta.uid == *uid));
+                if in_use {
+                    let rc = self.put(np);
+                    return Ok(rc.to_json());
+                }
+                let v = np.to_json();
+                self.take::<Pv>(Kind::PersistentVolume, k);
+                self.files.volumes.remove(&p.meta.name);
+                self.files.available.remove(&p.meta.name);
+                Ok(v)
+            }
+            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet => self.delete_owner(kind, k, options.propagation),
+            Kind::Service => {
+                let v = obj.to_json();
+                self.take::<Service>(Kind::Service, k);
+                self.take::<Endpoints>(Kind::Endpoints, k);
+                Ok(v)
+            }
+            Kind::Node => Err(ApiError { reason: "Forbidden", code: 403, message: "nodes are part of the simulated cluster; use a NodeDown fault instead".into() }),
+            Kind::Namespace if matches!(&*k.1, "default" | "kube-system" | "kube-public" | "kube-node-lease") => {
+                Err(ApiError { reason: "Forbidden", code: 403, message: format!("namespaces \"{}\" is forbidden: this namespace may not be deleted", k.1) })
+            }
+            _ => {
+                let v = obj.to_json();
+                match kind {
+                    Kind::ControllerRevision => {
+                        self.take::<Revision>(kind, k);
+                    }
+                    Kind::StorageClass => {
+                        self.take::<StorageClass>(kind, k);
+                    }
+                    Kind::Endpoints => {
+                        self.take::<Endpoints>(kind, k);
+                    }
+                    Kind::Event => return Err(ApiError { reason: "Forbidden", code: 403, message: "events expire on their own in the simulator".into() }),
+                    _ => {
+                        if let Some(old) = self.store.generic.remove(&(kind, k.clone())) {
+                            self.store.rv += 1;
+                            self.store.journal.record(self.now, WatchEventType::Deleted, Obj::Generic(old));
+                        }
+                    }
+                }
+                Ok(v)
+            }
+        }
+    }
+
+    /// Graceful pod deletion (spec §9.1), rendered as the API returns it.
+    pub(super) fn delete_pod(&mut self, k: &Key, options: DeleteOptions) -> Result<Value, ApiError> {
+        self.delete_pod_quiet(k, options).map(|p| p.to_json())
+    }
+
+    /// Graceful pod deletion: deletionTimestamp = now + grace; unscheduled and terminal pods,
+    /// and grace 0 (force), go at once. Returns the pod as it stands after the delete.
+    pub(super) fn delete_pod_quiet(&mut self, k: &Key, options: DeleteOptions) -> Result<Rc<Pod>, ApiError> {
+        let Some(pod) = self.store.pods.get(k).cloned() else { return Err(ApiError::not_found(Kind::Pod, &k.1)) };
+        let grace = options.grace_period_seconds.unwrap_or(pod.tmpl.grace_seconds);
+        if grace == 0 || pod.node.is_none() || pod.status.phase.terminal() {
+            let mut gone = (*pod).clone();
+            gone.meta.deletion = Some(self.now);
+            gone.meta.deletion_grace = Some(0);
+            self.remove_pod(k);
+            return Ok(Rc::new(gone));
+        }
+        if let (Some(_), Some(g)) = (pod.meta.deletion, pod.meta.deletion_grace) {
+            if grace >= g {
+                return Ok(pod);
+            }
+        }
+        let mut p = (*pod).clone();
+        let already = p.meta.deletion.is_some();
+        p.meta.deletion = Some(Time(self.now.0.saturating_add(grace.saturating_mul(1000))));
+        p.meta.deletion_grace = Some(grace);
+        let rc = self.write_pod(p);
+        if !already {
+            self.kubelet_pod_deleted(&rc);
+        }
+        Ok(rc)
+    }
+}

@@ -1,0 +1,466 @@
+//! The engine's entry point: one simulated cluster, its inputs, its event loop and its queries.
+//!
+//! Inputs are calls (API writes, faults, time). Every input runs the controllers' reactions to
+//! completion at the current virtual instant (a FIFO, de-duplicating work queue); everything
+//! that takes time (scheduling, provisioning, kubelet steps, requeues) is a timer. Time moves
+//! only through `advance_to`/`step`/`settle`, which fire timers in (time, sequence) order.
+
+use super::meta::*;
+use super::objects::*;
+use super::rng::Rng;
+use super::statefulset::index::SetIndex;
+use super::store::Store;
+use super::volumes::Files;
+use super::*;
+use serde_json::Value;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
+use std::rc::Rc;
+
+/// Upper bound on the replicas the simulator manages for one set (keeps memory bounded
+/// whatever number a student types; the real API server would accept up to 2^31-1).
+pub const MAX_SIMULATED_REPLICAS: i64 = 10_000;
+
+/// Safety valve: controller reactions processed for one input or timer.
+const MAX_WORK_PER_INSTANT: usize = 1_000_000;
+
+/// Events live for one hour, as with the API server's default `--event-ttl`.
+pub const EVENT_TTL_MS: u64 = 3_600_000;
+
+/// One simulated cluster. `Clone` is cheap enough to snapshot for time travel: objects are
+/// shared `Rc`s and append-only logs share sealed chunks.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub(super) config: Config,
+    pub(super) now: Time,
+    pub(super) rng: Rng,
+    pub(super) store: Store,
+    pub(super) timers: BinaryHeap<Reverse<Timer>>,
+    pub(super) timer_seq: u64,
+    pub(super) queue: VecDeque<Work>,
+    pub(super) queued: BTreeSet<Work>,
+    /// Per-StatefulSet index of member pods, keyed by the set's uid.
+    pub(super) set_index: BTreeMap<Str, SetIndex>,
+    /// Pods without a controller reference (adoption candidates).
+    pub(super) orphans: BTreeSet<Key>,
+    pub(super) decisions: Vec<Decision>,
+    /// What each set is doing or waiting for right now (`ns/name` -> decision).
+    pub(super) why: BTreeMap<String, Decision>,
+    pub(super) files: Files,
+    pub(super) images: BTreeMap<Str, BTreeSet<Str>>,
+    pub(super) next_ip: Vec<u32>,
+    pub(super) next_cluster_ip: u32,
+    pub(super) container_seq: u64,
+    /// Pods that failed scheduling and wait for a cluster change.
+    pub(super) unscheduled: BTreeSet<Key>,
+    /// Per-key sync error back-off (ms), as the controller's rate-limited queue.
+    pub(super) backoff: BTreeMap<Key, u64>,
+    /// API faults injected by tests (create/delete/update/status failures), by verb.
+    pub(super) api_faults: BTreeMap<&'static str, u32>,
+    pub(super) event_seq: u64,
+    /// Nodes whose kubelet stopped (NodeDown fault); the Node object follows after a grace.
+    pub(super) down_nodes: BTreeSet<Str>,
+    /// Pod uids whose first container crash-loops (CrashPod fault).
+    pub(super) crashing: BTreeSet<Str>,
+    /// One-off warnings already recorded (pod uid, reason).
+    pub(super) noted: BTreeSet<(Str, &'static str)>,
+    /// Scheduled, non-terminal pods per node (scheduler spreading).
+    pub(super) node_load: BTreeMap<Str, usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Timer {
+    pub at: Time,
+    pub seq: u64,
+    pub action: Action,
+}
+
+/// Something that happens on its own at a later virtual instant.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Action {
+    /// Requeue a controller key (minReadySeconds).
+    Requeue(Work),
+    /// Retry a controller key after a failed sync (rate-limited back-off).
+    Retry(Work),
+    /// The scheduler tries to place a pod.
+    Schedule(Key, Str),
+    /// The volume provisioner / binder handles a claim.
+    Provision(Key, Str),
+    /// A kubelet step for a pod (key, uid, step).
+    Kubelet(Key, Str, kubelet::Step),
+    /// The node lifecycle controller notices a node stopped reporting.
+    NodeLost(Str),
+    /// Taint-based eviction of the pods of an unreachable node.
+    Evict(Str),
+    /// The attach/detach controller force-detaches a volume from an unreachable node.
+    ForceDetach(Key),
+}
+
+impl Action {
+    /// Timers that repeat forever on their own (a crash loop) do not make the cluster busy.
+    fn background(&self) -> bool {
+        matches!(
+            self,
+            Action::Retry(_)
+                | Action::Kubelet(_, _, kubelet::Step::Restart)
+                | Action::Kubelet(_, _, kubelet::Step::Crash)
+                | Action::Kubelet(_, _, kubelet::Step::BackOff)
+        )
+    }
+}
+
+/// Immediate controller work (the controllers' work queues), de-duplicated.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Work {
+    SyncSet(Key),
+    SyncWorkload(Kind, Key),
+    /// Garbage collector: re-check one object's owners.
+    Gc(Kind, Key),
+    /// PVC protection controller: may the claim's finalizer be removed?
+    ClaimProtection(Key),
+    /// PV binder: try to bind pending claims.
+    BindClaims,
+    /// Scheduler: retry unschedulable pods after a cluster change.
+    RetryScheduling,
+}
+
+impl Engine {
+    pub fn new(config: Config) -> Engine {
+        let mut e = Engine {
+            rng: Rng::new(config.seed),
+            config,
+            now: Time(0),
+            store: Store::default(),
+            timers: BinaryHeap::new(),
+            timer_seq: 0,
+            queue: VecDeque::new(),
+            queued: BTreeSet::new(),
+            set_index: BTreeMap::new(),
+            orphans: BTreeSet::new(),
+            decisions: Vec::new(),
+            why: BTreeMap::new(),
+            files: Files::default(),
+            images: BTreeMap::new(),
+            next_ip: Vec::new(),
+            next_cluster_ip: 0,
+            container_seq: 0,
+            unscheduled: BTreeSet::new(),
+            backoff: BTreeMap::new(),
+            api_faults: BTreeMap::new(),
+            event_seq: 0,
+            down_nodes: BTreeSet::new(),
+            crashing: BTreeSet::new(),
+            noted: BTreeSet::new(),
+            node_load: BTreeMap::new(),
+        };
+        e.bootstrap();
+        e
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    // ---- inputs: API writes (objects already admitted by manifest::admit) ----
+
+    /// `kubectl apply`: create the object, or update it in place if it exists.
+    pub fn apply(&mut self, object: Value) -> Result<ApplyOutcome, ApiError> {
+        let r = self.write(object, api::Mode::Apply).map(|(o, _)| o);
+        self.drain();
+        r
+    }
+
+    /// `kubectl create`: AlreadyExists if present.
+    pub fn create(&mut self, object: Value) -> Result<Value, ApiError> {
+        let r = self.write(object, api::Mode::Create).map(|(_, v)| v);
+        self.drain();
+        r
+    }
+
+    /// A full update (PUT) of an existing object, e.g. after `kubectl patch`/`scale`/`set image`.
+    /// Returns whether the stored object changed.
+    pub fn update(&mut self, object: Value) -> Result<bool, ApiError> {
+        let r = self.write(object, api::Mode::Update).map(|(o, _)| o != ApplyOutcome::Unchanged);
+        self.drain();
+        r
+    }
+
+    /// `kubectl scale`: sets `spec.replicas` of a StatefulSet, Deployment or ReplicaSet through
+    /// the scale subresource. Returns the updated object.
+    pub fn scale(&mut self, kind: Kind, namespace: &str, name: &str, replicas: i64) -> Result<Value, ApiError> {
+        if !matches!(kind, Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet) {
+            return Err(ApiError::not_found(kind, name));
+        }
+        let mut v = self.get(kind, namespace, name)?;
+        if let Some(spec) = v.get_mut("spec").and_then(Value::as_object_mut) {
+            spec.insert("replicas".into(), Value::from(replicas));
+        }
+        self.update(v)?;
+        self.get(kind, namespace, name)
+    }
+
+    /// Starts deleting an object; returns it as it stands right after the delete was accepted
+    /// (pods: with `deletionTimestamp`; or already gone). Use [`Engine::exists_uid`] to wait.
+    pub fn delete(&mut self, kind: Kind, namespace: &str, name: &str, options: DeleteOptions) -> Result<Value, ApiError> {
+        let ns = if kind.namespaced() { namespace } else { "" };
+        let r = self.delete_object(kind, &key(ns, name), options);
+        self.drain();
+        r
+    }
+
+    pub fn inject(&mut self, fault: Fault) -> Result<(), ApiError> {
+        let r = self.inject_fault(fault);
+        self.drain();
+        r
+    }
+
+    /// `kubectl cordon`/`uncordon`. Returns whether the node changed.
+    pub fn set_unschedulable(&mut self, node: &str, unschedulable: bool) -> Result<bool, ApiError> {
+        let r = self.cordon(node, unschedulable);
+        self.drain();
+        r
+    }
+
+    // ---- time ----
+
+    /// Runs every action due up to and including `t`, then sets the clock to `t`.
+    pub fn advance_to(&mut self, t: Time) {
+        while let Some(Reverse(next)) = self.timers.peek() {
+            if next.at > t {
+                break;
+            }
+            if let Some(Reverse(timer)) = self.timers.pop() {
+                self.fire(timer);
+            }
+        }
+        if t > self.now {
+            self.now = t;
+        }
+    }
+
+    /// When something will next happen on its own (a timer, a pending sync), if anything.
+    pub fn next_wakeup(&self) -> Option<Time> {
+        self.timers.peek().map(|Reverse(t)| t.at.max(self.now))
+    }
+
+    /// Jumps to the next wake-up and runs everything due then. Returns the new time, or None
+    /// when nothing is scheduled.
+    pub fn step(&mut self) -> Option<Time> {
+        let t = self.next_wakeup()?;
+        self.advance_to(t);
+        Some(t)
+    }
+
+    /// True when no controller has work left and no pod is in a transitional state
+    /// (crash-loop restarts repeat forever and do not count).
+    pub fn is_quiet(&self) -> bool {
+        self.queue.is_empty() && self.timers.iter().all(|Reverse(t)| t.action.background())
+    }
+
+    /// Steps until quiet or until `limit`; returns whether it became quiet.
+    pub fn settle(&mut self, limit: Time) -> bool {
+        loop {
+            if self.is_quiet() {
+                return true;
+            }
+            match self.next_wakeup() {
+                Some(t) if t <= limit => {
+                    self.advance_to(t);
+                }
+                _ => {
+                    self.advance_to(limit);
+                    return self.is_quiet();
+                }
+            }
+        }
+    }
+
+    // ---- queries ----
+
+    /// The object as the API server returns it.
+    pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Result<Value, ApiError> {
+        let ns = if kind.namespaced() { namespace } else { "" };
+        self.store.object(kind, &key(ns, name)).map(|o| o.to_json()).ok_or_else(|| ApiError::not_found(kind, name))
+    }
+
+    /// All objects of a kind, in one namespace or all (`None`), sorted by namespace then name.
+    pub fn list(&self, kind: Kind, namespace: Option<&str>) -> Vec<Value> {
+        let mut out: Vec<(Key, Value)> = self
+            .store
+            .objects(kind)
+            .into_iter()
+            .filter(|(k, _)| !kind.namespaced() || namespace.is_none_or(|ns| &*k.0 == ns))
+            .map(|(k, o)| (k, o.to_json()))
+            .collect();
+        if kind == Kind::Event {
+            // Events are stored in time order; keep it (kubectl sorts them itself).
+            return out.into_iter().map(|(_, v)| v).collect();
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.into_iter().map(|(_, v)| v).collect()
+    }
+
+    /// Whether an object with this `metadata.uid` still exists (for `kubectl delete --wait`).
+    pub fn exists_uid(&self, uid: &str) -> bool {
+        self.store.uid_exists(uid)
+    }
+
+    /// Starts recording changes for a watch; returns a cursor.
+    pub fn watch(&mut self) -> u64 {
+        self.store.journal.open()
+    }
+
+    /// Changes recorded since `cursor`, and the new cursor. Recording stops when no watch is open.
+    pub fn poll_watch(&mut self, cursor: u64) -> (Vec<WatchEvent>, u64) {
+        self.store.journal.poll(cursor)
+    }
+
+    pub fn close_watch(&mut self, cursor: u64) {
+        self.store.journal.close(cursor);
+    }
+
+    /// The controller's decisions, oldest first.
+    pub fn decisions(&self) -> &[Decision] {
+        &self.decisions
+    }
+
+    /// What each controller object is doing or waiting for right now, for the "Why?" panel
+    /// (`namespace/name` -> its latest decision).
+    pub fn current_decisions(&self) -> &BTreeMap<String, Decision> {
+        &self.why
+    }
+
+    /// The current decision of one StatefulSet (or other controller object), if any.
+    pub fn current_decision(&self, namespace: &str, name: &str) -> Option<&Decision> {
+        self.why.get(&format!("{}/{}", namespace, name))
+    }
+
+    /// Cluster DNS as seen from a pod in `client_namespace` (search path and ndots as in a pod).
+    pub fn resolve(&self, name: &str, client_namespace: &str) -> DnsAnswer {
+        self.dns_resolve(name, client_namespace)
+    }
+
+    /// SRV records for `_port._proto.<service>...` names (same search rules as [`Engine::resolve`]).
+    pub fn resolve_srv(&self, name: &str, client_namespace: &str) -> Vec<SrvRecord> {
+        self.dns_resolve_srv(name, client_namespace)
+    }
+
+    // ---- inside pods (volumes hold a small file system) ----
+
+    pub fn read_file(&self, namespace: &str, pod: &str, path: &str) -> Result<String, String> {
+        self.fs_read(namespace, pod, path)
+    }
+
+    pub fn write_file(&mut self, namespace: &str, pod: &str, path: &str, contents: &str, append: bool) -> Result<(), String> {
+        self.fs_write(namespace, pod, path, contents, append)
+    }
+
+    pub fn list_dir(&self, namespace: &str, pod: &str, path: &str) -> Result<Vec<String>, String> {
+        self.fs_list(namespace, pod, path)
+    }
+
+    // ---- event loop ----
+
+    pub(super) fn after(&mut self, delay_ms: u64, action: Action) {
+        self.timer_seq += 1;
+        let at = Time(self.now.0.saturating_add(delay_ms));
+        self.timers.push(Reverse(Timer { at, seq: self.timer_seq, action }));
+    }
+
+    pub(super) fn enqueue(&mut self, w: Work) {
+        if self.queued.insert(w.clone()) {
+            self.queue.push_back(w);
+        }
+    }
+
+    fn fire(&mut self, timer: Timer) {
+        if timer.at > self.now {
+            self.now = timer.at;
+        }
+        match timer.action {
+            Action::Requeue(w) | Action::Retry(w) => self.enqueue(w),
+            Action::Schedule(k, uid) => self.schedule_pod(&k, &uid),
+            Action::Provision(k, uid) => self.provision_claim(&k, &uid),
+            Action::Kubelet(k, uid, step) => self.kubelet_step(&k, &uid, step),
+            Action::NodeLost(n) => self.node_lost(&n),
+            Action::Evict(n) => self.evict_node_pods(&n),
+            Action::ForceDetach(k) => self.force_detach(&k),
+        }
+        self.drain();
+    }
+
+    /// Runs controller work until none is left at this instant.
+    pub(super) fn drain(&mut self) {
+        let mut budget = MAX_WORK_PER_INSTANT;
+        while let Some(w) = self.queue.pop_front() {
+            self.queued.remove(&w);
+            budget = budget.saturating_sub(1);
+            if budget == 0 {
+                self.queue.clear();
+                self.queued.clear();
+                break;
+            }
+            match w {
+                Work::SyncSet(k) => self.sync_set_key(&k),
+                Work::SyncWorkload(kind, k) => self.sync_workload(kind, &k),
+                Work::Gc(kind, k) => self.gc_check(kind, &k),
+                Work::ClaimProtection(k) => self.claim_protection(&k),
+                Work::BindClaims => self.bind_pending_claims(),
+                Work::RetryScheduling => self.retry_scheduling(),
+            }
+        }
+    }
+
+    /// Appends a decision to the log and makes it the owner's current one.
+    pub(super) fn decide(&mut self, owner: String, text: String) {
+        let d = Decision { time: self.now, owner: owner.clone(), text };
+        self.decisions.push(d.clone());
+        self.why.insert(owner, d);
+    }
+
+    /// Records what an owner waits for; logged only when it differs from the current one.
+    pub(super) fn waiting(&mut self, owner: String, text: String) {
+        if self.why.get(&owner).is_some_and(|d| d.text == text) {
+            return;
+        }
+        self.decide(owner, text);
+    }
+
+    /// Records a Kubernetes Event (kubectl describe / get events).
+    pub(super) fn event(&mut self, kind: Kind, meta: &Meta, warning: bool, reason: &str, message: String, component: &'static str, host: Option<Str>) {
+        self.event_seq += 1;
+        self.store.rv += 1;
+        let rv = self.store.rv;
+        let uid: Str = Rc::from(self.rng.uuid());
+        let ev = Rc::new(EventRecord {
+            name: format!("{}.{:016x}", meta.name, 0x1880_0000_0000_0000u64.wrapping_add(self.now.0.wrapping_mul(1_000_000)).wrapping_add(self.event_seq)),
+            uid,
+            time: self.now,
+            involved_kind: kind,
+            involved_ns: meta.namespace.clone(),
+            involved_name: meta.name.clone(),
+            involved_uid: meta.uid.clone(),
+            warning,
+            reason: Rc::from(reason),
+            message,
+            component,
+            host,
+            resource_version: rv,
+        });
+        self.store.journal.record(self.now, WatchEventType::Added, Obj::Event(ev.clone()));
+        self.store.events.push(ev);
+        // kube-apiserver's --event-ttl (1 h): old events disappear, which also bounds memory.
+        let now = self.now;
+        self.store.events.expire(|e| e.time.0.saturating_add(EVENT_TTL_MS) < now.0);
+    }
+
+    /// Events as typed records (cheaper than `list(Kind::Event)` for tests and the UI).
+    pub fn events(&self) -> impl Iterator<Item = &EventRecord> + '_ {
+        self.store.events.iter().map(|e| &**e)
+    }
+
+}

@@ -1,0 +1,110 @@
+//! The endpoints controller: one `Endpoints` object per Service with a selector, updated
+//! incrementally on every pod change (spec §8.1). DNS is served from these objects.
+
+use super::cluster::Engine;
+use super::meta::*;
+use super::objects::*;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+fn desired(svc: &Service, pod: &Pod) -> Option<EndpointAddress> {
+    let sel = svc.selector.as_ref()?;
+    if pod.meta.namespace != svc.meta.namespace || !sel.iter().all(|(k, v)| pod.meta.labels.get(k) == Some(v)) {
+        return None;
+    }
+    let ip = pod.status.pod_ip.clone()?;
+    if pod.status.phase.terminal() || (pod.terminating() && !svc.publish_not_ready) {
+        return None;
+    }
+    let ready = svc.publish_not_ready || (pod.is_ready() && !pod.terminating());
+    let hostname = match (&pod.hostname, &pod.subdomain) {
+        (Some(h), Some(d)) if **d == *svc.meta.name => Some(h.clone()),
+        _ => None,
+    };
+    Some(EndpointAddress { ip, hostname, node: pod.node.clone(), ready, pod_uid: pod.meta.uid.clone() })
+}
+
+impl Engine {
+    fn endpoints_meta(&mut self, svc: &Service) -> Meta {
+        let mut meta = match self.store.endpoints.get(&svc.meta.key()) {
+            Some(e) => e.meta.clone(),
+            None => {
+                let mut m = self.new_meta(&svc.meta.namespace, &svc.meta.name);
+                m.created = self.now;
+                m
+            }
+        };
+        meta.labels = svc.meta.labels.clone();
+        if svc.cluster_ip.is_none() {
+            meta.labels.insert("service.kubernetes.io/headless".into(), String::new());
+        }
+        meta
+    }
+
+    /// Recomputes a Service's endpoints from every pod (on Service create/update).
+    pub(super) fn rebuild_endpoints(&mut self, svc: &Rc<Service>) {
+        let k = svc.meta.key();
+        if svc.selector.is_none() {
+            if &*svc.meta.name == "kubernetes" && &*svc.meta.namespace == "default" {
+                let meta = self.endpoints_meta(svc);
+                let mut addrs = BTreeMap::new();
+                addrs.insert(Str::from("kube-apiserver"), EndpointAddress { ip: Str::from("172.18.0.2"), hostname: None, node: None, ready: true, pod_uid: Str::from("") });
+                let ports = vec![ServicePort { name: Some("https".into()), port: 6443, protocol: "TCP".into(), target: serde_json::json!(6443) }];
+                self.put(Endpoints { meta, addresses: Rc::new(addrs), ports });
+            }
+            return;
+        }
+        let ns = svc.meta.namespace.clone();
+        let mut addrs = BTreeMap::new();
+        for (pk, pod) in self.store.pods.range((ns.clone(), Str::from(""))..) {
+            if pk.0 != ns {
+                break;
+            }
+            if let Some(a) = desired(svc, pod) {
+                addrs.insert(pod.meta.name.clone(), a);
+            }
+        }
+        let meta = self.endpoints_meta(svc);
+        let changed = self.store.endpoints.get(&k).is_none_or(|e| *e.addresses != addrs || e.ports != svc.ports || e.meta.labels != meta.labels);
+        if changed {
+            self.put(Endpoints { meta, addresses: Rc::new(addrs), ports: svc.ports.clone() });
+        }
+    }
+
+    pub(super) fn endpoints_pod_changed(&mut self, old: Option<&Pod>, new: Option<&Pod>) {
+        self.track_node_load(old, new);
+        self.track_claim_users(old, new);
+        let Some(any) = new.or(old) else { return };
+        let ns = any.meta.namespace.clone();
+        let name = any.meta.name.clone();
+        let services: Vec<Rc<Service>> = self
+            .store
+            .services
+            .range((ns.clone(), Str::from(""))..)
+            .take_while(|(k, _)| k.0 == ns)
+            .filter(|(_, s)| s.selector.is_some())
+            .map(|(_, s)| s.clone())
+            .collect();
+        for svc in services {
+            let want = new.and_then(|p| desired(&svc, p));
+            let k = svc.meta.key();
+            let have = self.store.endpoints.get(&k).and_then(|e| e.addresses.get(&name).cloned());
+            if want == have {
+                continue;
+            }
+            let Some(old_rc) = self.store.endpoints.remove(&k) else { continue };
+            let mut ep = Rc::unwrap_or_clone(old_rc);
+            let map = Rc::make_mut(&mut ep.addresses);
+            match want {
+                Some(a) => {
+                    map.insert(name.clone(), a);
+                }
+                None => {
+                    map.remove(&name);
+                }
+            }
+            self.store.endpoints.insert(k, Rc::new(ep.clone()));
+            self.put(ep);
+        }
+    }
+}

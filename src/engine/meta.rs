@@ -1,0 +1,310 @@
+//! Object metadata, owner references, label selectors, timestamps and small JSON helpers
+//! shared by every typed object.
+
+use super::Time;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// Shared immutable string: names and uids are copied into many objects and snapshots.
+pub type Str = Rc<str>;
+/// `(namespace, name)`; cluster-scoped objects use an empty namespace.
+pub type Key = (Str, Str);
+
+pub fn key(ns: &str, name: &str) -> Key {
+    (Rc::from(ns), Rc::from(name))
+}
+
+/// The session's wall-clock epoch: virtual time 0 is 2026-01-01T00:00:00Z.
+const EPOCH_DAYS: i64 = 20454; // days from 1970-01-01 to 2026-01-01
+
+/// RFC 3339 timestamp (seconds resolution, like the API server) of a virtual instant.
+pub fn rfc3339(t: Time) -> String {
+    let secs = (t.0 / 1000) as i64;
+    let days = EPOCH_DAYS + secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, rem / 3600, (rem / 60) % 60, rem % 60)
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerRef {
+    pub api_version: Str,
+    pub kind: Str,
+    pub name: Str,
+    pub uid: Str,
+    pub controller: bool,
+    pub block_owner_deletion: bool,
+}
+
+impl OwnerRef {
+    pub fn controller_of(kind: super::Kind, name: &Str, uid: &Str) -> OwnerRef {
+        OwnerRef {
+            api_version: intern(kind.api_version()),
+            kind: intern(kind.name()),
+            name: name.clone(),
+            uid: uid.clone(),
+            controller: true,
+            block_owner_deletion: true,
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        json!({
+            "apiVersion": &*self.api_version,
+            "blockOwnerDeletion": self.block_owner_deletion,
+            "controller": self.controller,
+            "kind": &*self.kind,
+            "name": &*self.name,
+            "uid": &*self.uid,
+        })
+    }
+
+    fn from_json(v: &Value) -> Option<OwnerRef> {
+        Some(OwnerRef {
+            api_version: Rc::from(v.get("apiVersion")?.as_str()?),
+            kind: Rc::from(v.get("kind")?.as_str()?),
+            name: Rc::from(v.get("name")?.as_str()?),
+            uid: Rc::from(v.get("uid")?.as_str()?),
+            controller: v.get("controller").and_then(Value::as_bool).unwrap_or(false),
+            block_owner_deletion: v.get("blockOwnerDeletion").and_then(Value::as_bool).unwrap_or(false),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    pub name: Str,
+    pub namespace: Str,
+    pub uid: Str,
+    pub resource_version: u64,
+    pub generation: i64,
+    pub created: Time,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    pub owners: Vec<OwnerRef>,
+    pub finalizers: Vec<String>,
+    /// When set, the object is being deleted (graceful pods: now + grace period).
+    pub deletion: Option<Time>,
+    pub deletion_grace: Option<u64>,
+    pub generate_name: Option<String>,
+}
+
+impl Meta {
+    pub fn key(&self) -> Key {
+        (self.namespace.clone(), self.name.clone())
+    }
+
+    pub fn controller(&self) -> Option<&OwnerRef> {
+        self.owners.iter().find(|o| o.controller)
+    }
+
+    /// Reads the user-settable parts of `metadata`; the server-owned parts stay default.
+    pub fn from_json(v: &Value, default_ns: &str) -> Result<Meta, String> {
+        let m = v.get("metadata").cloned().unwrap_or(Value::Null);
+        let name = m.get("name").and_then(Value::as_str).unwrap_or("");
+        let namespace = m.get("namespace").and_then(Value::as_str).unwrap_or(default_ns);
+        Ok(Meta {
+            name: Rc::from(name),
+            namespace: Rc::from(namespace),
+            labels: string_map(m.get("labels")),
+            annotations: string_map(m.get("annotations")),
+            owners: m
+                .get("ownerReferences")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(OwnerRef::from_json).collect())
+                .unwrap_or_default(),
+            finalizers: m
+                .get("finalizers")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(|f| f.as_str().map(str::to_string)).collect())
+                .unwrap_or_default(),
+            generate_name: m.get("generateName").and_then(Value::as_str).map(str::to_string),
+            ..Meta::default()
+        })
+    }
+
+    pub fn to_json(&self, namespaced: bool) -> Value {
+        let mut m = Map::new();
+        if !self.annotations.is_empty() {
+            m.insert("annotations".into(), json!(self.annotations));
+        }
+        m.insert("creationTimestamp".into(), json!(rfc3339(self.created)));
+        if let Some(g) = self.deletion_grace {
+            m.insert("deletionGracePeriodSeconds".into(), json!(g));
+        }
+        if let Some(d) = self.deletion {
+            m.insert("deletionTimestamp".into(), json!(rfc3339(d)));
+        }
+        if !self.finalizers.is_empty() {
+            m.insert("finalizers".into(), json!(self.finalizers));
+        }
+        if let Some(g) = &self.generate_name {
+            m.insert("generateName".into(), json!(g));
+        }
+        if self.generation > 0 {
+            m.insert("generation".into(), json!(self.generation));
+        }
+        if !self.labels.is_empty() {
+            m.insert("labels".into(), json!(self.labels));
+        }
+        m.insert("name".into(), json!(&*self.name));
+        if namespaced {
+            m.insert("namespace".into(), json!(&*self.namespace));
+        }
+        if !self.owners.is_empty() {
+            m.insert("ownerReferences".into(), Value::Array(self.owners.iter().map(OwnerRef::to_json).collect()));
+        }
+        m.insert("resourceVersion".into(), json!(self.resource_version.to_string()));
+        m.insert("uid".into(), json!(&*self.uid));
+        Value::Object(m)
+    }
+}
+
+pub fn string_map(v: Option<&Value>) -> BTreeMap<String, String> {
+    v.and_then(Value::as_object)
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A label selector (`matchLabels` + `matchExpressions`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selector {
+    pub match_labels: BTreeMap<String, String>,
+    pub exprs: Vec<(String, String, Vec<String>)>,
+    /// A nil selector matches nothing (a `{}` selector matches everything).
+    pub nothing: bool,
+}
+
+impl Selector {
+    pub fn from_json(v: Option<&Value>) -> Selector {
+        let Some(v) = v.filter(|v| v.is_object()) else {
+            return Selector { nothing: true, ..Selector::default() };
+        };
+        let exprs = v
+            .get("matchExpressions")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .map(|e| {
+                        let s = |k| e.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                        let vals = e
+                            .get("values")
+                            .and_then(Value::as_array)
+                            .map(|vs| vs.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+                            .unwrap_or_default();
+                        (s("key"), s("operator"), vals)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Selector { match_labels: string_map(v.get("matchLabels")), exprs, nothing: false }
+    }
+
+    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+        if self.nothing {
+            return false;
+        }
+        self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+            && self.exprs.iter().all(|(k, op, vals)| match op.as_str() {
+                "In" => labels.get(k).is_some_and(|v| vals.contains(v)),
+                "NotIn" => labels.get(k).is_none_or(|v| !vals.contains(v)),
+                "Exists" => labels.contains_key(k),
+                "DoesNotExist" => !labels.contains_key(k),
+                _ => false,
+            })
+    }
+}
+
+/// Reads an integer field leniently (numbers or numeric strings).
+pub fn int_field(v: Option<&Value>) -> Option<i64> {
+    match v? {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub fn str_field<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    let mut cur = v;
+    for p in path {
+        cur = cur.get(*p)?;
+    }
+    cur.as_str()
+}
+
+/// Parses a Kubernetes quantity (`1Gi`, `500Mi`, `2G`, `1024`) into bytes.
+pub fn parse_quantity(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let (num, suffix) = s.split_at(split);
+    let n: f64 = num.parse().ok()?;
+    let mult: f64 = match suffix {
+        "" => 1.0,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "Ki" => 1024.0,
+        "Mi" => 1024.0 * 1024.0,
+        "Gi" => 1024.0 * 1024.0 * 1024.0,
+        "Ti" => 1024.0f64.powi(4),
+        "Pi" => 1024.0f64.powi(5),
+        "m" => 1e-3,
+        _ => return None,
+    };
+    let bytes = n * mult;
+    if bytes.is_finite() && bytes >= 0.0 {
+        Some(bytes.min(u64::MAX as f64) as u64)
+    } else {
+        None
+    }
+}
+
+thread_local! {
+    static INTERNED: std::cell::RefCell<BTreeMap<&'static str, Str>> = const { std::cell::RefCell::new(BTreeMap::new()) };
+}
+
+/// One shared allocation per constant string (kinds, API versions) across all objects.
+pub fn intern(s: &'static str) -> Str {
+    INTERNED.with(|m| m.borrow_mut().entry(s).or_insert_with(|| Rc::from(s)).clone())
+}
+
+thread_local! {
+    static INTERNED_OWNED: std::cell::RefCell<BTreeMap<String, Str>> = const { std::cell::RefCell::new(BTreeMap::new()) };
+}
+
+/// Shares repeated runtime strings (condition messages, reasons). Bounded: only short, few
+/// distinct strings are interned; others are allocated as usual.
+pub fn intern_owned(s: String) -> Str {
+    INTERNED_OWNED.with(|m| {
+        let mut m = m.borrow_mut();
+        if let Some(v) = m.get(&s) {
+            return v.clone();
+        }
+        let v: Str = Rc::from(s.as_str());
+        if m.len() < 4096 && s.len() < 256 {
+            m.insert(s, v.clone());
+        }
+        v
+    })
+}

@@ -1,0 +1,1055 @@
+//! Typed API objects: what the engine reasons about, and their exact API JSON rendering.
+//!
+//! Objects are immutable once stored (`Rc<T>`); a write stores a new version. Snapshots and
+//! watch events therefore share unchanged objects, and the pod template JSON is shared per
+//! revision instead of being copied into every pod.
+
+use super::meta::*;
+use super::{Kind, Time};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+// ---------------------------------------------------------------- pod templates
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerPort {
+    pub name: Option<String>,
+    pub port: i64,
+    pub protocol: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ContainerInfo {
+    pub name: Str,
+    pub image: Str,
+    pub pull_always: bool,
+    /// `readinessProbe.initialDelaySeconds` if the container has a readiness probe.
+    pub readiness_delay: Option<u64>,
+    #[allow(dead_code)] // read by views through JSON; kept typed for future probes
+    pub ports: Vec<ContainerPort>,
+    /// `(volume name, mount path)`.
+    pub mounts: Vec<(String, String)>,
+}
+
+/// A pod template as stored in a ControllerRevision; shared by every pod built from it.
+#[derive(Debug)]
+pub struct PodTemplate {
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    /// The defaulted template spec (without per-pod fields such as hostname or nodeName).
+    pub spec: Value,
+    pub containers: Vec<ContainerInfo>,
+    pub grace_seconds: u64,
+    /// `(volume, claim)` of the spec's `persistentVolumeClaim` volumes (parsed once).
+    pub pvc_volumes: Vec<(String, String)>,
+}
+
+impl PodTemplate {
+    /// From a template object `{metadata, spec}` (already defaulted).
+    pub fn from_json(t: &Value) -> PodTemplate {
+        let meta = t.get("metadata");
+        let spec = t.get("spec").cloned().unwrap_or_else(|| json!({}));
+        let containers = spec
+            .get("containers")
+            .and_then(Value::as_array)
+            .map(|cs| cs.iter().map(container_info).collect())
+            .unwrap_or_default();
+        let grace_seconds = int_field(spec.get("terminationGracePeriodSeconds")).unwrap_or(30).clamp(0, 86_400 * 365) as u64;
+        let mut t = PodTemplate {
+            labels: string_map(meta.and_then(|m| m.get("labels"))),
+            annotations: string_map(meta.and_then(|m| m.get("annotations"))),
+            spec,
+            containers,
+            grace_seconds,
+            pvc_volumes: Vec::new(),
+        };
+        t.pvc_volumes = t.parse_claim_volumes();
+        t
+    }
+
+    /// Claim names of `persistentVolumeClaim` volumes in the template spec, by volume name.
+    fn parse_claim_volumes(&self) -> Vec<(String, String)> {
+        self.spec
+            .get("volumes")
+            .and_then(Value::as_array)
+            .map(|vs| {
+                vs.iter()
+                    .filter_map(|v| {
+                        Some((
+                            v.get("name")?.as_str()?.to_string(),
+                            v.get("persistentVolumeClaim")?.get("claimName")?.as_str()?.to_string(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+fn container_info(c: &Value) -> ContainerInfo {
+    let s = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or("");
+    ContainerInfo {
+        name: Rc::from(s("name")),
+        image: Rc::from(s("image")),
+        pull_always: s("imagePullPolicy") == "Always",
+        readiness_delay: c.get("readinessProbe").map(|p| int_field(p.get("initialDelaySeconds")).unwrap_or(0).clamp(0, 86_400 * 365) as u64),
+        ports: c
+            .get("ports")
+            .and_then(Value::as_array)
+            .map(|ps| {
+                ps.iter()
+                    .map(|p| ContainerPort {
+                        name: p.get("name").and_then(Value::as_str).map(str::to_string),
+                        port: int_field(p.get("containerPort")).unwrap_or(0),
+                        protocol: p.get("protocol").and_then(Value::as_str).unwrap_or("TCP").to_string(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        mounts: c
+            .get("volumeMounts")
+            .and_then(Value::as_array)
+            .map(|ms| {
+                ms.iter()
+                    .filter_map(|m| Some((m.get("name")?.as_str()?.to_string(), m.get("mountPath")?.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+// ---------------------------------------------------------------- pods
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Phase {
+    #[default]
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+    #[allow(dead_code)] // shown by nodes of older releases; not produced in 1.34
+    Unknown,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Pending => "Pending",
+            Phase::Running => "Running",
+            Phase::Succeeded => "Succeeded",
+            Phase::Failed => "Failed",
+            Phase::Unknown => "Unknown",
+        }
+    }
+    pub fn terminal(self) -> bool {
+        matches!(self, Phase::Succeeded | Phase::Failed)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cond {
+    pub status: bool,
+    pub since: Time,
+    pub reason: Option<Str>,
+    pub message: Option<Str>,
+}
+
+impl Cond {
+    pub fn new(status: bool, since: Time) -> Cond {
+        Cond { status, since, reason: None, message: None }
+    }
+    pub fn with_reason(mut self, reason: &str) -> Cond {
+        self.reason = Some(Rc::from(reason));
+        self
+    }
+    /// Keeps the transition time when the status does not change.
+    pub fn set(old: &Option<Cond>, status: bool, now: Time) -> Cond {
+        match old {
+            Some(c) if c.status == status => Cond { reason: None, message: None, ..c.clone() },
+            _ => Cond::new(status, now),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CState {
+    Waiting { reason: Str, message: Option<Str> },
+    Running { since: Time },
+    Terminated { exit_code: i32, reason: Str, started: Time, finished: Time },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CStatus {
+    pub name: Str,
+    pub image: Str,
+    pub ready: bool,
+    pub restarts: u32,
+    pub started: bool,
+    pub state: CState,
+    pub last: Option<CState>,
+    /// Runtime id, once a container was created (rendered as `containerd://<hex>`).
+    pub id: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PodStatus {
+    pub phase: Phase,
+    pub reason: Option<Str>,
+    pub message: Option<Str>,
+    pub scheduled: Option<Cond>,
+    pub ready_to_start: Option<Cond>,
+    pub initialized: Option<Cond>,
+    pub ready: Option<Cond>,
+    pub containers_ready: Option<Cond>,
+    pub pod_ip: Option<Str>,
+    pub host_ip: Option<Str>,
+    pub start_time: Option<Time>,
+    pub containers: Vec<CStatus>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pod {
+    pub meta: Meta,
+    pub tmpl: Rc<PodTemplate>,
+    pub node: Option<Str>,
+    pub hostname: Option<Str>,
+    pub subdomain: Option<Str>,
+    /// `(volume, claim)` volumes the StatefulSet controller put in front of the template's.
+    pub claims: Vec<(Str, Str)>,
+    /// Per-container image overrides (`kubectl set image pod/...`), by container index.
+    pub images: Vec<Option<Str>>,
+    pub status: PodStatus,
+    /// Unused: crash faults are tracked by pod uid in the engine (kept for the struct literal
+    /// shape used by the controllers).
+    #[allow(dead_code)]
+    pub crashing: bool,
+}
+
+impl Pod {
+    pub fn terminating(&self) -> bool {
+        self.meta.deletion.is_some()
+    }
+    pub fn is_ready(&self) -> bool {
+        self.status.ready.as_ref().is_some_and(|c| c.status)
+    }
+    pub fn running_and_ready(&self) -> bool {
+        self.status.phase == Phase::Running && self.is_ready()
+    }
+    pub fn ready_since(&self) -> Option<Time> {
+        self.status.ready.as_ref().filter(|c| c.status).map(|c| c.since)
+    }
+    /// `available(p, mrs, now)` of spec §0.
+    pub fn available(&self, min_ready_secs: u64, now: Time) -> bool {
+        match self.ready_since() {
+            None => false,
+            Some(t) => min_ready_secs == 0 || Time(t.0.saturating_add(min_ready_secs.saturating_mul(1000))) < now,
+        }
+    }
+    pub fn image(&self, i: usize) -> Str {
+        match self.images.get(i).cloned().flatten() {
+            Some(img) => img,
+            None => self.tmpl.containers.get(i).map(|c| c.image.clone()).unwrap_or_else(|| Rc::from("")),
+        }
+    }
+    /// All `(volume, claim)` pairs the pod mounts, StatefulSet claims first.
+    pub fn all_claims(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self.claims.iter().map(|(v, c)| (v.to_string(), c.to_string())).collect();
+        for (v, c) in &self.tmpl.pvc_volumes {
+            if !out.iter().any(|(ov, _)| ov == v) {
+                out.push((v.clone(), c.clone()));
+            }
+        }
+        out
+    }
+    pub fn revision_label(&self) -> Option<&str> {
+        self.meta.labels.get("controller-revision-hash").map(String::as_str)
+    }
+
+    pub fn to_json(&self) -> Value {
+        let mut spec = self.tmpl.spec.clone();
+        if let Some(s) = spec.as_object_mut() {
+            if let Some(h) = &self.hostname {
+                s.insert("hostname".into(), json!(&**h));
+            }
+            if let Some(d) = &self.subdomain {
+                s.insert("subdomain".into(), json!(&**d));
+            }
+            if let Some(n) = &self.node {
+                s.insert("nodeName".into(), json!(&**n));
+            }
+            s.entry("enableServiceLinks").or_insert(json!(true));
+            s.entry("preemptionPolicy").or_insert(json!("PreemptLowerPriority"));
+            s.entry("priority").or_insert(json!(0));
+            s.entry("serviceAccountName").or_insert(json!("default"));
+            s.entry("serviceAccount").or_insert(json!("default"));
+            s.entry("tolerations").or_insert(json!([
+                {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready", "operator": "Exists", "tolerationSeconds": 300},
+                {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable", "operator": "Exists", "tolerationSeconds": 300}
+            ]));
+            if !self.claims.is_empty() {
+                let mut vols: Vec<Value> = self
+                    .claims
+                    .iter()
+                    .map(|(v, c)| json!({"name": &**v, "persistentVolumeClaim": {"claimName": &**c}}))
+                    .collect();
+                if let Some(old) = s.get("volumes").and_then(Value::as_array) {
+                    for v in old {
+                        let n = v.get("name").and_then(Value::as_str).unwrap_or("");
+                        if !self.claims.iter().any(|(cv, _)| &**cv == n) {
+                            vols.push(v.clone());
+                        }
+                    }
+                }
+                s.insert("volumes".into(), Value::Array(vols));
+            }
+            if self.images.iter().any(Option::is_some) {
+                if let Some(cs) = s.get_mut("containers").and_then(Value::as_array_mut) {
+                    for (i, c) in cs.iter_mut().enumerate() {
+                        if let (Some(Some(img)), Some(c)) = (self.images.get(i), c.as_object_mut()) {
+                            c.insert("image".into(), json!(&**img));
+                        }
+                    }
+                }
+            }
+        }
+        json!({
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": self.meta.to_json(true),
+            "spec": spec,
+            "status": self.status_json(),
+        })
+    }
+
+    fn status_json(&self) -> Value {
+        let st = &self.status;
+        let mut m = Map::new();
+        let mut conds = Vec::new();
+        let mut cond = |ty: &str, c: &Option<Cond>| {
+            if let Some(c) = c {
+                let mut o = Map::new();
+                o.insert("lastProbeTime".into(), Value::Null);
+                o.insert("lastTransitionTime".into(), json!(rfc3339(c.since)));
+                if let Some(msg) = &c.message {
+                    o.insert("message".into(), json!(&**msg));
+                }
+                if let Some(r) = &c.reason {
+                    o.insert("reason".into(), json!(&**r));
+                }
+                o.insert("status".into(), json!(if c.status { "True" } else { "False" }));
+                o.insert("type".into(), json!(ty));
+                conds.push(Value::Object(o));
+            }
+        };
+        cond("PodReadyToStartContainers", &st.ready_to_start);
+        cond("Initialized", &st.initialized);
+        cond("Ready", &st.ready);
+        cond("ContainersReady", &st.containers_ready);
+        cond("PodScheduled", &st.scheduled);
+        if !conds.is_empty() {
+            m.insert("conditions".into(), Value::Array(conds));
+        }
+        if !st.containers.is_empty() {
+            m.insert("containerStatuses".into(), Value::Array(st.containers.iter().map(cstatus_json).collect()));
+        }
+        if let Some(h) = &st.host_ip {
+            m.insert("hostIP".into(), json!(&**h));
+            m.insert("hostIPs".into(), json!([{"ip": &**h}]));
+        }
+        if let Some(msg) = &st.message {
+            m.insert("message".into(), json!(&**msg));
+        }
+        m.insert("phase".into(), json!(st.phase.as_str()));
+        if let Some(ip) = &st.pod_ip {
+            m.insert("podIP".into(), json!(&**ip));
+            m.insert("podIPs".into(), json!([{"ip": &**ip}]));
+        }
+        m.insert("qosClass".into(), json!("BestEffort"));
+        if let Some(r) = &st.reason {
+            m.insert("reason".into(), json!(&**r));
+        }
+        if let Some(t) = st.start_time {
+            m.insert("startTime".into(), json!(rfc3339(t)));
+        }
+        Value::Object(m)
+    }
+}
+
+fn cstate_json(s: &CState) -> Value {
+    match s {
+        CState::Waiting { reason, message } => {
+            let mut w = Map::new();
+            if let Some(m) = message {
+                w.insert("message".into(), json!(&**m));
+            }
+            w.insert("reason".into(), json!(&**reason));
+            json!({ "waiting": w })
+        }
+        CState::Running { since } => json!({"running": {"startedAt": rfc3339(*since)}}),
+        CState::Terminated { exit_code, reason, started, finished } => json!({"terminated": {
+            "containerID": Value::Null,
+            "exitCode": exit_code,
+            "finishedAt": rfc3339(*finished),
+            "reason": &**reason,
+            "startedAt": rfc3339(*started),
+        }}),
+    }
+}
+
+fn cstatus_json(c: &CStatus) -> Value {
+    let mut m = Map::new();
+    let cid = c.id.map(|id| format!("containerd://{:016x}{:016x}", id, id.rotate_left(17) ^ 0x9e37_79b9_7f4a_7c15));
+    if let Some(id) = &cid {
+        m.insert("containerID".into(), json!(id));
+    }
+    m.insert("image".into(), json!(&*c.image));
+    m.insert("imageID".into(), json!(if c.id.is_some() { format!("{}@sha256:{:064x}", c.image.split(':').next().unwrap_or(""), 0u8) } else { String::new() }));
+    m.insert("lastState".into(), c.last.as_ref().map(cstate_json).unwrap_or_else(|| json!({})));
+    m.insert("name".into(), json!(&*c.name));
+    m.insert("ready".into(), json!(c.ready));
+    m.insert("restartCount".into(), json!(c.restarts));
+    m.insert("started".into(), json!(c.started));
+    let mut state = cstate_json(&c.state);
+    if let (Some(id), Some(t)) = (&cid, state.get_mut("terminated").and_then(Value::as_object_mut)) {
+        t.insert("containerID".into(), json!(id));
+    }
+    if let Some(t) = state.get_mut("terminated").and_then(Value::as_object_mut) {
+        if t.get("containerID").is_some_and(Value::is_null) {
+            t.remove("containerID");
+        }
+    }
+    m.insert("state".into(), state);
+    Value::Object(m)
+}
+
+// ---------------------------------------------------------------- claims and volumes
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimPhase {
+    Pending,
+    Bound,
+    #[allow(dead_code)] // a claim whose volume vanished; not produced yet
+    Lost,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pvc {
+    pub meta: Meta,
+    /// Shared with the claim template it came from.
+    pub spec: Rc<Value>,
+    pub class: Option<String>,
+    pub modes: Vec<String>,
+    pub request: u64,
+    pub volume: Option<Str>,
+    pub phase: ClaimPhase,
+    pub capacity: Option<String>,
+}
+
+impl Pvc {
+    pub fn from_spec(meta: Meta, mut spec: Rc<Value>) -> Pvc {
+        if spec.get("volumeMode").is_none() {
+            super::defaults::pvc_spec(Rc::make_mut(&mut spec));
+        }
+        let class = spec.get("storageClassName").and_then(Value::as_str).map(str::to_string);
+        let modes = spec
+            .get("accessModes")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|m| m.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        let request = str_field(&spec, &["resources", "requests", "storage"]).and_then(parse_quantity).unwrap_or(0);
+        Pvc { meta, spec, class, modes, request, volume: None, phase: ClaimPhase::Pending, capacity: None }
+    }
+
+    pub fn to_json(&self) -> Value {
+        let mut spec = (*self.spec).clone();
+        if let Some(s) = spec.as_object_mut() {
+            if let Some(c) = &self.class {
+                s.insert("storageClassName".into(), json!(c));
+            }
+            if let Some(v) = &self.volume {
+                s.insert("volumeName".into(), json!(&**v));
+            }
+        }
+        let mut status = Map::new();
+        if self.phase == ClaimPhase::Bound {
+            status.insert("accessModes".into(), json!(self.modes));
+            if let Some(c) = &self.capacity {
+                status.insert("capacity".into(), json!({"storage": c}));
+            }
+        }
+        status.insert(
+            "phase".into(),
+            json!(match self.phase {
+                ClaimPhase::Pending => "Pending",
+                ClaimPhase::Bound => "Bound",
+                ClaimPhase::Lost => "Lost",
+            }),
+        );
+        json!({
+            "apiVersion": "v1",
+            "kind": "PersistentVolumeClaim",
+            "metadata": self.meta.to_json(true),
+            "spec": spec,
+            "status": status,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VolumePhase {
+    Available,
+    Bound,
+    Released,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pv {
+    pub meta: Meta,
+    pub capacity: u64,
+    pub capacity_str: String,
+    pub modes: Vec<String>,
+    pub reclaim_delete: bool,
+    pub class: String,
+    pub claim: Option<(Str, Str, Str)>,
+    pub phase: VolumePhase,
+    pub phase_since: Time,
+    pub host_path: String,
+    /// Unused: attachments live in `volumes::Files::attached` so they do not bump the PV.
+    #[allow(dead_code)]
+    pub attached: Option<Str>,
+}
+
+impl Pv {
+    pub fn to_json(&self) -> Value {
+        let mut spec = Map::new();
+        spec.insert("accessModes".into(), json!(self.modes));
+        spec.insert("capacity".into(), json!({"storage": self.capacity_str}));
+        if let Some((ns, name, uid)) = &self.claim {
+            spec.insert(
+                "claimRef".into(),
+                json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "name": &**name, "namespace": &**ns, "uid": &**uid}),
+            );
+        }
+        spec.insert("hostPath".into(), json!({"path": self.host_path, "type": ""}));
+        spec.insert("persistentVolumeReclaimPolicy".into(), json!(if self.reclaim_delete { "Delete" } else { "Retain" }));
+        spec.insert("storageClassName".into(), json!(self.class));
+        spec.insert("volumeMode".into(), json!("Filesystem"));
+        json!({
+            "apiVersion": "v1",
+            "kind": "PersistentVolume",
+            "metadata": self.meta.to_json(false),
+            "spec": spec,
+            "status": {
+                "lastPhaseTransitionTime": rfc3339(self.phase_since),
+                "phase": match self.phase { VolumePhase::Available => "Available", VolumePhase::Bound => "Bound", VolumePhase::Released => "Released" },
+            },
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StorageClass {
+    pub meta: Meta,
+    pub provisioner: String,
+    pub reclaim_delete: bool,
+    pub wait_for_consumer: bool,
+    pub is_default: bool,
+    pub body: Value,
+}
+
+impl StorageClass {
+    pub fn to_json(&self) -> Value {
+        let mut v = json!({
+            "apiVersion": "storage.k8s.io/v1",
+            "kind": "StorageClass",
+            "metadata": self.meta.to_json(false),
+            "provisioner": self.provisioner,
+            "reclaimPolicy": if self.reclaim_delete { "Delete" } else { "Retain" },
+            "volumeBindingMode": if self.wait_for_consumer { "WaitForFirstConsumer" } else { "Immediate" },
+        });
+        if let (Some(o), Some(b)) = (v.as_object_mut(), self.body.as_object()) {
+            for (k, val) in b {
+                o.entry(k.clone()).or_insert(val.clone());
+            }
+        }
+        v
+    }
+}
+
+// ---------------------------------------------------------------- nodes
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub meta: Meta,
+    pub index: usize,
+    pub unschedulable: bool,
+    /// Ready condition: true, or false meaning `Unknown` (stopped reporting).
+    pub ready: bool,
+    pub ready_since: Time,
+    /// `(key, effect, added)`.
+    pub taints: Vec<(String, String, Time)>,
+    pub ip: String,
+}
+
+impl Node {
+    pub fn to_json(&self) -> Value {
+        let mut spec = Map::new();
+        spec.insert("podCIDR".into(), json!(format!("10.244.{}.0/24", self.index + 1)));
+        spec.insert("podCIDRs".into(), json!([format!("10.244.{}.0/24", self.index + 1)]));
+        if !self.taints.is_empty() {
+            spec.insert(
+                "taints".into(),
+                Value::Array(self.taints.iter().map(|(k, e, t)| json!({"effect": e, "key": k, "timeAdded": rfc3339(*t)})).collect()),
+            );
+        }
+        if self.unschedulable {
+            spec.insert("unschedulable".into(), json!(true));
+        }
+        let ready = if self.ready {
+            json!({"lastHeartbeatTime": rfc3339(self.ready_since), "lastTransitionTime": rfc3339(self.ready_since), "message": "kubelet is posting ready status", "reason": "KubeletReady", "status": "True", "type": "Ready"})
+        } else {
+            json!({"lastHeartbeatTime": rfc3339(self.ready_since), "lastTransitionTime": rfc3339(self.ready_since), "message": "Kubelet stopped posting node status.", "reason": "NodeStatusUnknown", "status": "Unknown", "type": "Ready"})
+        };
+        json!({
+            "apiVersion": "v1",
+            "kind": "Node",
+            "metadata": self.meta.to_json(false),
+            "spec": spec,
+            "status": {
+                "addresses": [{"address": self.ip, "type": "InternalIP"}, {"address": &*self.meta.name, "type": "Hostname"}],
+                "allocatable": {"cpu": "4", "ephemeral-storage": "100Gi", "memory": "8Gi", "pods": "110"},
+                "capacity": {"cpu": "4", "ephemeral-storage": "100Gi", "memory": "8Gi", "pods": "110"},
+                "conditions": [ready],
+                "nodeInfo": {
+                    "architecture": "amd64",
+                    "containerRuntimeVersion": "containerd://2.1.3",
+                    "kernelVersion": "6.8.0",
+                    "kubeProxyVersion": "",
+                    "kubeletVersion": "v1.34.0",
+                    "operatingSystem": "linux",
+                    "osImage": "Debian GNU/Linux 12 (bookworm)",
+                },
+            },
+        })
+    }
+}
+
+// ---------------------------------------------------------------- services and endpoints
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServicePort {
+    pub name: Option<String>,
+    pub port: i64,
+    pub protocol: String,
+    pub target: Value,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub meta: Meta,
+    pub spec: Value,
+    /// `None` for headless Services.
+    pub cluster_ip: Option<Str>,
+    pub selector: Option<BTreeMap<String, String>>,
+    pub ports: Vec<ServicePort>,
+    pub publish_not_ready: bool,
+}
+
+impl Service {
+    pub fn parse_ports(spec: &Value) -> Vec<ServicePort> {
+        spec.get("ports")
+            .and_then(Value::as_array)
+            .map(|ps| {
+                ps.iter()
+                    .map(|p| ServicePort {
+                        name: p.get("name").and_then(Value::as_str).map(str::to_string),
+                        port: int_field(p.get("port")).unwrap_or(0),
+                        protocol: p.get("protocol").and_then(Value::as_str).unwrap_or("TCP").to_string(),
+                        target: p.get("targetPort").cloned().unwrap_or(Value::Null),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": self.meta.to_json(true),
+            "spec": self.spec,
+            "status": {"loadBalancer": {}},
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointAddress {
+    pub ip: Str,
+    pub hostname: Option<Str>,
+    pub node: Option<Str>,
+    pub ready: bool,
+    pub pod_uid: Str,
+}
+
+#[derive(Debug, Clone)]
+pub struct Endpoints {
+    pub meta: Meta,
+    /// By pod name.
+    pub addresses: Rc<BTreeMap<Str, EndpointAddress>>,
+    pub ports: Vec<ServicePort>,
+}
+
+impl Endpoints {
+    pub fn to_json(&self) -> Value {
+        let mut v = json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": self.meta.to_json(true)});
+        let render = |ready: bool| -> Vec<Value> {
+            let mut list: Vec<(&Str, &EndpointAddress)> = self.addresses.iter().filter(|(_, a)| a.ready == ready).collect();
+            list.sort_by_key(|(_, a)| ip_sort_key(&a.ip));
+            list.into_iter()
+                .map(|(pod, a)| {
+                    let mut o = Map::new();
+                    if let Some(h) = &a.hostname {
+                        o.insert("hostname".into(), json!(&**h));
+                    }
+                    o.insert("ip".into(), json!(&*a.ip));
+                    if let Some(n) = &a.node {
+                        o.insert("nodeName".into(), json!(&**n));
+                    }
+                    o.insert(
+                        "targetRef".into(),
+                        json!({"kind": "Pod", "name": &**pod, "namespace": &*self.meta.namespace, "uid": &*a.pod_uid}),
+                    );
+                    Value::Object(o)
+                })
+                .collect()
+        };
+        let ready = render(true);
+        let not_ready = render(false);
+        if !ready.is_empty() || !not_ready.is_empty() {
+            let mut subset = Map::new();
+            if !ready.is_empty() {
+                subset.insert("addresses".into(), Value::Array(ready));
+            }
+            if !not_ready.is_empty() {
+                subset.insert("notReadyAddresses".into(), Value::Array(not_ready));
+            }
+            if !self.ports.is_empty() {
+                subset.insert(
+                    "ports".into(),
+                    Value::Array(
+                        self.ports
+                            .iter()
+                            .map(|p| {
+                                let mut o = Map::new();
+                                if let Some(n) = &p.name {
+                                    o.insert("name".into(), json!(n));
+                                }
+                                o.insert("port".into(), p.target.as_i64().map(|t| json!(t)).unwrap_or(json!(p.port)));
+                                o.insert("protocol".into(), json!(p.protocol));
+                                Value::Object(o)
+                            })
+                            .collect(),
+                    ),
+                );
+            }
+            if let Some(o) = v.as_object_mut() {
+                o.insert("subsets".into(), json!([subset]));
+            }
+        }
+        v
+    }
+}
+
+pub fn ip_sort_key(ip: &str) -> u32 {
+    ip.split('.').fold(0u32, |acc, o| (acc << 8) | o.parse::<u32>().unwrap_or(0) & 0xff)
+}
+
+// ---------------------------------------------------------------- workloads
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimTemplate {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    pub spec: Rc<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntOrPercent {
+    Int(i64),
+    Percent(i64),
+}
+
+#[derive(Debug, Clone)]
+pub struct StsSpec {
+    pub replicas: i64,
+    pub service_name: String,
+    pub selector: Selector,
+    pub parallel: bool,
+    pub on_delete: bool,
+    /// `rollingUpdate` block: `(partition, maxUnavailable)`; `None` when the block is absent.
+    pub rolling: Option<(i64, Option<IntOrPercent>)>,
+    pub history_limit: i64,
+    pub when_deleted_delete: bool,
+    pub when_scaled_delete: bool,
+    pub min_ready_seconds: u64,
+    pub start: i64,
+    pub claim_templates: Vec<ClaimTemplate>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StsStatus {
+    pub observed_generation: i64,
+    pub replicas: i64,
+    pub ready: i64,
+    pub current: i64,
+    pub updated: i64,
+    pub available: i64,
+    pub current_revision: Option<Str>,
+    pub update_revision: Option<Str>,
+    pub collision_count: Option<i64>,
+    /// Conditions written through `/status` by others (the controller drops them).
+    pub conditions: Option<Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StatefulSet {
+    pub meta: Meta,
+    pub spec_json: Rc<Value>,
+    pub spec: Rc<StsSpec>,
+    pub status: StsStatus,
+    /// The live template, ready to become a revision: its pod template, canonical
+    /// ControllerRevision `data` and the FNV-1 hash of that data.
+    pub tmpl: Rc<PodTemplate>,
+    pub revision_data: Str,
+}
+
+impl StatefulSet {
+    pub fn to_json(&self) -> Value {
+        let st = &self.status;
+        let mut status = Map::new();
+        if let Some(c) = st.collision_count {
+            status.insert("collisionCount".into(), json!(c));
+        }
+        if let Some(c) = &st.conditions {
+            status.insert("conditions".into(), c.clone());
+        }
+        if st.available > 0 || st.observed_generation > 0 {
+            status.insert("availableReplicas".into(), json!(st.available));
+        }
+        if st.current > 0 {
+            status.insert("currentReplicas".into(), json!(st.current));
+        }
+        if let Some(r) = &st.current_revision {
+            status.insert("currentRevision".into(), json!(&**r));
+        }
+        if st.observed_generation > 0 {
+            status.insert("observedGeneration".into(), json!(st.observed_generation));
+        }
+        if st.ready > 0 {
+            status.insert("readyReplicas".into(), json!(st.ready));
+        }
+        status.insert("replicas".into(), json!(st.replicas));
+        if let Some(r) = &st.update_revision {
+            status.insert("updateRevision".into(), json!(&**r));
+        }
+        if st.updated > 0 {
+            status.insert("updatedReplicas".into(), json!(st.updated));
+        }
+        json!({
+            "apiVersion": "apps/v1",
+            "kind": "StatefulSet",
+            "metadata": self.meta.to_json(true),
+            "spec": *self.spec_json,
+            "status": status,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Revision {
+    pub meta: Meta,
+    pub data: Str,
+    pub revision: i64,
+    pub tmpl: Rc<PodTemplate>,
+}
+
+impl Revision {
+    pub fn to_json(&self) -> Value {
+        let data: Value = serde_json::from_str(&self.data).unwrap_or(Value::Null);
+        json!({
+            "apiVersion": "apps/v1",
+            "kind": "ControllerRevision",
+            "metadata": self.meta.to_json(true),
+            "data": data,
+            "revision": self.revision,
+        })
+    }
+}
+
+/// Deployment or ReplicaSet: both are "replicas of one template, selected by labels".
+#[derive(Debug, Clone)]
+pub struct Workload {
+    pub kind: Kind,
+    pub meta: Meta,
+    pub spec_json: Rc<Value>,
+    pub replicas: i64,
+    pub selector: Selector,
+    pub tmpl: Rc<PodTemplate>,
+    pub status: WorkloadStatus,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkloadStatus {
+    pub observed_generation: i64,
+    pub replicas: i64,
+    pub ready: i64,
+    pub available: i64,
+    pub updated: i64,
+}
+
+impl Workload {
+    pub fn to_json(&self) -> Value {
+        let st = &self.status;
+        let mut status = Map::new();
+        if st.available > 0 {
+            status.insert("availableReplicas".into(), json!(st.available));
+        }
+        if self.kind == Kind::ReplicaSet {
+            status.insert("fullyLabeledReplicas".into(), json!(st.replicas));
+        }
+        status.insert("observedGeneration".into(), json!(st.observed_generation));
+        if st.ready > 0 {
+            status.insert("readyReplicas".into(), json!(st.ready));
+        }
+        status.insert("replicas".into(), json!(st.replicas));
+        if self.kind == Kind::Deployment {
+            if st.replicas > st.available {
+                status.insert("unavailableReplicas".into(), json!(st.replicas - st.available));
+            }
+            if st.updated > 0 {
+                status.insert("updatedReplicas".into(), json!(st.updated));
+            }
+        }
+        json!({
+            "apiVersion": "apps/v1",
+            "kind": self.kind.name(),
+            "metadata": self.meta.to_json(true),
+            "spec": *self.spec_json,
+            "status": status,
+        })
+    }
+}
+
+/// Kinds the engine stores but does not act on (Namespace, ConfigMap, PodDisruptionBudget, ...).
+#[derive(Debug, Clone)]
+pub struct Generic {
+    pub kind: Kind,
+    pub meta: Meta,
+    pub body: Map<String, Value>,
+}
+
+impl Generic {
+    pub fn to_json(&self) -> Value {
+        let mut m = self.body.clone();
+        m.insert("apiVersion".into(), json!(self.kind.api_version()));
+        m.insert("kind".into(), json!(self.kind.name()));
+        m.insert("metadata".into(), self.meta.to_json(self.kind.namespaced()));
+        Value::Object(m)
+    }
+}
+
+// ---------------------------------------------------------------- events
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    pub name: String,
+    pub uid: Str,
+    pub time: Time,
+    pub involved_kind: Kind,
+    pub involved_ns: Str,
+    pub involved_name: Str,
+    pub involved_uid: Str,
+    pub warning: bool,
+    pub reason: Str,
+    pub message: String,
+    pub component: &'static str,
+    pub host: Option<Str>,
+    pub resource_version: u64,
+}
+
+impl EventRecord {
+    pub fn to_json(&self) -> Value {
+        let mut source = Map::new();
+        source.insert("component".into(), json!(self.component));
+        if let Some(h) = &self.host {
+            source.insert("host".into(), json!(&**h));
+        }
+        json!({
+            "apiVersion": "v1",
+            "kind": "Event",
+            "count": 1,
+            "eventTime": Value::Null,
+            "firstTimestamp": rfc3339(self.time),
+            "involvedObject": {
+                "apiVersion": self.involved_kind.api_version(),
+                "kind": self.involved_kind.name(),
+                "name": &*self.involved_name,
+                "namespace": &*self.involved_ns,
+                "uid": &*self.involved_uid,
+            },
+            "lastTimestamp": rfc3339(self.time),
+            "message": self.message,
+            "metadata": {
+                "creationTimestamp": rfc3339(self.time),
+                "name": self.name,
+                "namespace": &*self.involved_ns,
+                "resourceVersion": self.resource_version.to_string(),
+                "uid": &*self.uid,
+            },
+            "reason": &*self.reason,
+            "reportingComponent": self.component,
+            "reportingInstance": "",
+            "source": source,
+            "type": if self.warning { "Warning" } else { "Normal" },
+        })
+    }
+}
+
+/// Any stored object, for the watch journal and generic queries.
+#[derive(Debug, Clone)]
+pub enum Obj {
+    Pod(Rc<Pod>),
+    Pvc(Rc<Pvc>),
+    Pv(Rc<Pv>),
+    Node(Rc<Node>),
+    Service(Rc<Service>),
+    Endpoints(Rc<Endpoints>),
+    StatefulSet(Rc<StatefulSet>),
+    Revision(Rc<Revision>),
+    StorageClass(Rc<StorageClass>),
+    Workload(Rc<Workload>),
+    Generic(Rc<Generic>),
+    Event(Rc<EventRecord>),
+}
+
+impl Obj {
+    pub fn to_json(&self) -> Value {
+        match self {
+            Obj::Pod(o) => o.to_json(),
+            Obj::Pvc(o) => o.to_json(),
+            Obj::Pv(o) => o.to_json(),
+            Obj::Node(o) => o.to_json(),
+            Obj::Service(o) => o.to_json(),
+            Obj::Endpoints(o) => o.to_json(),
+            Obj::StatefulSet(o) => o.to_json(),
+            Obj::Revision(o) => o.to_json(),
+            Obj::StorageClass(o) => o.to_json(),
+            Obj::Workload(o) => o.to_json(),
+            Obj::Generic(o) => o.to_json(),
+            Obj::Event(o) => o.to_json(),
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The default scheduler, reduced to what a StatefulSet lesson shows: claims must be bound
+//! (immediate binding), cordoned and unreachable nodes are filtered out, and the least-loaded
+//! node wins (ties broken by the seeded RNG, like the scheduler's random tie-break).
+
+use super::cluster::{Action, Engine};
+use super::meta::*;
+use super::objects::*;
+use super::*;
+
+impl Engine {
+    /// Keeps the per-node count of scheduled, non-terminal pods.
+    pub(super) fn track_node_load(&mut self, old: Option<&Pod>, new: Option<&Pod>) {
+        let counted = |p: &Pod| p.node.clone().filter(|_| !p.status.phase.terminal());
+        if let Some(n) = old.and_then(counted) {
+            if let Some(c) = self.node_load.get_mut(&n) {
+                *c = c.saturating_sub(1);
+            }
+        }
+        if let Some(n) = new.and_then(counted) {
+            *self.node_load.entry(n).or_insert(0) += 1;
+        }
+    }
+
+    fn fail_scheduling(&mut self, pod: &Pod, reason: String) {
+        let n = self.store.nodes.len();
+        let msg = format!("0/{} nodes are available: {}. preemption: 0/{} nodes are available: {} Preemption is not helpful for scheduling.", n, reason, n, n);
+        self.unscheduled.insert(pod.meta.key());
+        let same = pod.status.scheduled.as_ref().is_some_and(|c| !c.status && c.message.as_deref() == Some(msg.as_str()));
+        if same {
+            return;
+        }
+        let mut p = pod.clone();
+        let mut c = Cond::new(false, self.now).with_reason("Unschedulable");
+        c.message = Some(Str::from(msg.as_str()));
+        p.status.scheduled = Some(c);
+        self.event(Kind::Pod, &pod.meta, true, "FailedScheduling", msg, "default-scheduler", None);
+        self.write_pod(p);
+    }
+
+    pub(super) fn schedule_pod(&mut self, k: &Key, uid: &Str) {
+        let Some(pod) = self.store.pods.get(k).cloned() else { return };
+        if pod.meta.uid != *uid || pod.node.is_some() || pod.terminating() {
+            return;
+        }
+        self.unscheduled.remove(k);
+        for (_, claim) in pod.all_claims() {
+            match self.store.pvcs.get(&key(&pod.meta.namespace, &claim)) {
+                None => return self.fail_scheduling(&pod, format!("persistentvolumeclaim \"{}\" not found", claim)),
+                Some(c) if c.meta.deletion.is_some() => return self.fail_scheduling(&pod, format!("persistentvolumeclaim \"{}\" is being deleted", claim)),
+                Some(c) if c.phase != ClaimPhase::Bound => return self.fail_scheduling(&pod, "pod has unbound immediate PersistentVolumeClaims".into()),
+                _ => {}
+            }
+        }
+        let mut unschedulable = 0;
+        let mut unreachable = 0;
+        let mut candidates: Vec<(usize, Str)> = Vec::new();
+        for n in self.store.nodes.values() {
+            if n.unschedulable {
+                unschedulable += 1;
+            } else if !n.ready {
+                unreachable += 1;
+            } else {
+                candidates.push((self.node_load.get(&n.meta.name).copied().unwrap_or(0), n.meta.name.clone()));
+            }
+        }
+        if candidates.is_empty() {
+            let mut reasons = Vec::new();
+            if unreachable > 0 {
+                reasons.push(format!("{} node(s) had untolerated taint {{node.kubernetes.io/unreachable: }}", unreachable));
+            }
+            if unschedulable > 0 {
+                reasons.push(format!("{} node(s) were unschedulable", unschedulable));
+            }
+            reasons.sort();
+            let reason = if reasons.is_empty() { "no nodes available to schedule pods".to_string() } else { reasons.join(", ") };
+            return self.fail_scheduling(&pod, reason);
+        }
+        let least = candidates.iter().map(|(l, _)| *l).min().unwrap_or(0);
+        let ties: Vec<Str> = candidates.into_iter().filter(|(l, _)| *l == least).map(|(_, n)| n).collect();
+        let pick = self.rng.below(ties.len() as u64) as usize;
+        let Some(node) = ties.get(pick).cloned() else { return };
+        let mut p = (*pod).clone();
+        p.node = Some(node.clone());
+        p.status.scheduled = Some(Cond::new(true, self.now));
+        self.event(Kind::Pod, &p.meta, false, "Scheduled", format!("Successfully assigned {}/{} to {}", p.meta.namespace, p.meta.name, node), "default-scheduler", None);
+        let rc = self.write_pod(p);
+        let delay = 300 + self.rng.below(100);
+        self.after(delay, Action::Kubelet(rc.meta.key(), rc.meta.uid.clone(), kubelet::Step::Setup));
+    }
+
+    pub(super) fn retry_scheduling(&mut self) {
+        let pending: Vec<Key> = self.unscheduled.iter().cloned().collect();
+        for k in pending {
+            if let Some(uid) = self.store.pods.get(&k).map(|p| p.meta.uid.clone()) {
+                self.schedule_pod(&k, &uid);
+            } else {
+                self.unscheduled.remove(&k);
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! ControllerRevisions of a StatefulSet (spec §3.4): find or create the update revision,
+//! renumber a re-used older revision (rollback), adopt orphans, truncate history.
+
+use super::super::cluster::Engine;
+use super::super::meta::*;
+use super::super::objects::*;
+use super::super::Kind;
+use super::utils;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+impl Engine {
+    /// This set's revisions sorted by `revision` (ties: creation time, name), adopting
+    /// orphans that match its selector.
+    pub(in crate::engine) fn set_revision_list(&mut self, set: &StatefulSet) -> Vec<Rc<Revision>> {
+        let ns = set.meta.namespace.clone();
+        let lo = (ns.clone(), Str::from(""));
+        let mut mine = Vec::new();
+        let mut orphans = Vec::new();
+        for ((rns, _), r) in self.store.revisions.range(lo..) {
+            if *rns != ns {
+                break;
+            }
+            match r.meta.controller() {
+                Some(c) if c.uid == set.meta.uid => mine.push(r.clone()),
+                None if set.spec.selector.matches(&r.meta.labels) && set.meta.deletion.is_none() => orphans.push(r.clone()),
+                _ => {}
+            }
+        }
+        for r in orphans {
+            let mut adopted = (*r).clone();
+            adopted.meta.owners.push(OwnerRef::controller_of(Kind::StatefulSet, &set.meta.name, &set.meta.uid));
+            mine.push(self.put(adopted));
+        }
+        mine.sort_by(|a, b| (a.revision, a.meta.created, &a.meta.name).cmp(&(b.revision, b.meta.created, &b.meta.name)));
+        mine
+    }
+
+    /// `(current, update, collisionCount)` for this sync.
+    pub(in crate::engine) fn set_revisions(&mut self, set: &StatefulSet) -> Result<(Rc<Revision>, Rc<Revision>, i64), String> {
+        let revisions = self.set_revision_list(set);
+        let mut collision = set.status.collision_count.unwrap_or(0);
+        let next = revisions.last().map(|r| r.revision.saturating_add(1)).unwrap_or(1);
+        let data = set.revision_data.clone();
+        let update = if let Some(newest) = revisions.last().filter(|r| r.data == data) {
+            newest.clone()
+        } else if let Some(old) = revisions.iter().rev().find(|r| r.data == data) {
+            // Rollback (or roll forward) to a known template: renumber, do not create.
+            let mut r = (**old).clone();
+            r.revision = next;
+            self.put(r)
+        } else {
+            let mut guard = 0;
+            loop {
+                guard += 1;
+                let hash = utils::revision_hash(&data, collision);
+                let name = utils::revision_name(&set.meta.name, &hash);
+                let k = key(&set.meta.namespace, &name);
+                match self.store.revisions.get(&k).cloned() {
+                    Some(existing) if existing.data == data => break existing,
+                    Some(_) if guard < 100 => {
+                        collision += 1;
+                        continue;
+                    }
+                    Some(_) => return Err(format!("controllerrevisions.apps \"{}\" already exists", name)),
+                    None => {
+                        let mut meta = self.new_meta(&set.meta.namespace, &name);
+                        meta.labels = set.tmpl.labels.clone();
+                        meta.labels.insert("controller.kubernetes.io/hash".into(), hash.clone());
+                        meta.annotations = set.meta.annotations.clone();
+                        meta.owners.push(OwnerRef::controller_of(Kind::StatefulSet, &set.meta.name, &set.meta.uid));
+                        let rev = Revision { meta, data: data.clone(), revision: next, tmpl: set.tmpl.clone() };
+                        break self.put(rev);
+                    }
+                }
+            }
+        };
+        let current = set
+            .status
+            .current_revision
+            .as_ref()
+            .and_then(|name| self.store.revisions.get(&(set.meta.namespace.clone(), name.clone())))
+            .filter(|r| r.meta.controller().is_some_and(|c| c.uid == set.meta.uid))
+            .cloned()
+            .unwrap_or_else(|| update.clone());
+        Ok((current, update, collision))
+    }
+
+    /// Deletes the oldest non-live revisions beyond `revisionHistoryLimit` (negative: keep all).
+    pub(in crate::engine) fn truncate_history(&mut self, set: &StatefulSet, current: &Str, update: &Str) {
+        if set.spec.history_limit < 0 {
+            return;
+        }
+        let revisions = self.set_revision_list(set);
+        let mut live: BTreeSet<Str> = BTreeSet::new();
+        live.insert(current.clone());
+        live.insert(update.clone());
+        if let Some(idx) = self.set_index.get(&set.meta.uid) {
+            live.extend(idx.rev_all.keys().cloned());
+        }
+        let old: Vec<&Rc<Revision>> = revisions.iter().filter(|r| !live.contains(&r.meta.name)).collect();
+        let excess = old.len().saturating_sub(set.spec.history_limit as usize);
+        let doomed: Vec<Key> = old.iter().take(excess).map(|r| r.meta.key()).collect();
+        for k in doomed {
+            self.take::<Revision>(Kind::ControllerRevision, &k);
+        }
+    }
+}

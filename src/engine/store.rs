@@ -1,0 +1,247 @@
+//! The simulated API server's storage: typed objects by kind and key, the resourceVersion
+//! counter, the watch journal and the event log.
+//!
+//! Maps hold `Rc` objects so an engine clone (a time-travel snapshot) copies pointers, not
+//! objects. Only ordered maps are used: iteration order is part of the deterministic output.
+
+use super::applog::AppendLog;
+use super::meta::*;
+use super::objects::*;
+use super::{Kind, Time, WatchEvent, WatchEventType};
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+
+#[derive(Debug, Clone, Default)]
+pub struct Store {
+    pub rv: u64,
+    pub pods: BTreeMap<Key, Rc<Pod>>,
+    pub pvcs: BTreeMap<Key, Rc<Pvc>>,
+    pub pvs: BTreeMap<Key, Rc<Pv>>,
+    pub nodes: BTreeMap<Key, Rc<Node>>,
+    pub services: BTreeMap<Key, Rc<Service>>,
+    pub endpoints: BTreeMap<Key, Rc<Endpoints>>,
+    pub sets: BTreeMap<Key, Rc<StatefulSet>>,
+    pub revisions: BTreeMap<Key, Rc<Revision>>,
+    pub classes: BTreeMap<Key, Rc<StorageClass>>,
+    pub deployments: BTreeMap<Key, Rc<Workload>>,
+    pub replicasets: BTreeMap<Key, Rc<Workload>>,
+    pub generic: BTreeMap<(Kind, Key), Rc<Generic>>,
+    pub events: AppendLog<Rc<EventRecord>>,
+    pub journal: Journal,
+}
+
+/// Typed access to one kind's map, so writes share one code path.
+pub trait Stored: Sized {
+    fn meta(&self) -> &Meta;
+    fn meta_mut(&mut self) -> &mut Meta;
+    fn kind(&self) -> Kind;
+    fn wrap(rc: Rc<Self>) -> Obj;
+    fn map(store: &mut Store, kind: Kind) -> Option<&mut BTreeMap<Key, Rc<Self>>>;
+}
+
+macro_rules! stored {
+    ($t:ty, $kind:expr, $variant:ident, $field:ident) => {
+        impl Stored for $t {
+            fn meta(&self) -> &Meta {
+                &self.meta
+            }
+            fn meta_mut(&mut self) -> &mut Meta {
+                &mut self.meta
+            }
+            fn kind(&self) -> Kind {
+                $kind
+            }
+            fn wrap(rc: Rc<Self>) -> Obj {
+                Obj::$variant(rc)
+            }
+            fn map(store: &mut Store, _: Kind) -> Option<&mut BTreeMap<Key, Rc<Self>>> {
+                Some(&mut store.$field)
+            }
+        }
+    };
+}
+
+stored!(Pod, Kind::Pod, Pod, pods);
+stored!(Pvc, Kind::PersistentVolumeClaim, Pvc, pvcs);
+stored!(Pv, Kind::PersistentVolume, Pv, pvs);
+stored!(Node, Kind::Node, Node, nodes);
+stored!(Service, Kind::Service, Service, services);
+stored!(Endpoints, Kind::Endpoints, Endpoints, endpoints);
+stored!(StatefulSet, Kind::StatefulSet, StatefulSet, sets);
+stored!(Revision, Kind::ControllerRevision, Revision, revisions);
+stored!(StorageClass, Kind::StorageClass, StorageClass, classes);
+
+impl Stored for Workload {
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+    fn kind(&self) -> Kind {
+        self.kind
+    }
+    fn wrap(rc: Rc<Self>) -> Obj {
+        Obj::Workload(rc)
+    }
+    fn map(store: &mut Store, kind: Kind) -> Option<&mut BTreeMap<Key, Rc<Self>>> {
+        match kind {
+            Kind::Deployment => Some(&mut store.deployments),
+            Kind::ReplicaSet => Some(&mut store.replicasets),
+            _ => None,
+        }
+    }
+}
+
+impl Store {
+    /// Every object of a kind, rendered lazily (events come from the event log).
+    pub fn objects(&self, kind: Kind) -> Vec<(Key, Obj)> {
+        fn all<T>(m: &BTreeMap<Key, Rc<T>>, f: fn(Rc<T>) -> Obj) -> Vec<(Key, Obj)> {
+            m.iter().map(|(k, v)| (k.clone(), f(v.clone()))).collect()
+        }
+        match kind {
+            Kind::Pod => all(&self.pods, Obj::Pod),
+            Kind::PersistentVolumeClaim => all(&self.pvcs, Obj::Pvc),
+            Kind::PersistentVolume => all(&self.pvs, Obj::Pv),
+            Kind::Node => all(&self.nodes, Obj::Node),
+            Kind::Service => all(&self.services, Obj::Service),
+            Kind::Endpoints => all(&self.endpoints, Obj::Endpoints),
+            Kind::StatefulSet => all(&self.sets, Obj::StatefulSet),
+            Kind::ControllerRevision => all(&self.revisions, Obj::Revision),
+            Kind::StorageClass => all(&self.classes, Obj::StorageClass),
+            Kind::Deployment => all(&self.deployments, Obj::Workload),
+            Kind::ReplicaSet => all(&self.replicasets, Obj::Workload),
+            Kind::Event => self
+                .events
+                .iter()
+                .map(|e| ((e.involved_ns.clone(), Rc::from(e.name.as_str())), Obj::Event(e.clone())))
+                .collect(),
+            _ => self
+                .generic
+                .iter()
+                .filter(|((k, _), _)| *k == kind)
+                .map(|((_, key), v)| (key.clone(), Obj::Generic(v.clone())))
+                .collect(),
+        }
+    }
+
+    pub fn object(&self, kind: Kind, key: &Key) -> Option<Obj> {
+        Some(match kind {
+            Kind::Pod => Obj::Pod(self.pods.get(key)?.clone()),
+            Kind::PersistentVolumeClaim => Obj::Pvc(self.pvcs.get(key)?.clone()),
+            Kind::PersistentVolume => Obj::Pv(self.pvs.get(key)?.clone()),
+            Kind::Node => Obj::Node(self.nodes.get(key)?.clone()),
+            Kind::Service => Obj::Service(self.services.get(key)?.clone()),
+            Kind::Endpoints => Obj::Endpoints(self.endpoints.get(key)?.clone()),
+            Kind::StatefulSet => Obj::StatefulSet(self.sets.get(key)?.clone()),
+            Kind::ControllerRevision => Obj::Revision(self.revisions.get(key)?.clone()),
+            Kind::StorageClass => Obj::StorageClass(self.classes.get(key)?.clone()),
+            Kind::Deployment => Obj::Workload(self.deployments.get(key)?.clone()),
+            Kind::ReplicaSet => Obj::Workload(self.replicasets.get(key)?.clone()),
+            Kind::Event => Obj::Event(self.events.iter().find(|e| e.involved_ns == key.0 && *e.name == *key.1)?.clone()),
+            _ => Obj::Generic(self.generic.get(&(kind, key.clone()))?.clone()),
+        })
+    }
+
+    pub fn uid_exists(&self, uid: &str) -> bool {
+        fn has<T: Stored>(m: &BTreeMap<Key, Rc<T>>, uid: &str) -> bool {
+            m.values().any(|o| &*o.meta().uid == uid)
+        }
+        has(&self.pods, uid)
+            || has(&self.pvcs, uid)
+            || has(&self.pvs, uid)
+            || has(&self.sets, uid)
+            || has(&self.services, uid)
+            || has(&self.revisions, uid)
+            || has(&self.deployments, uid)
+            || has(&self.replicasets, uid)
+            || has(&self.nodes, uid)
+            || has(&self.endpoints, uid)
+            || has(&self.classes, uid)
+            || self.generic.values().any(|o| &*o.meta.uid == uid)
+    }
+}
+
+/// Changes recorded while at least one watch is open; rendered to JSON only when polled.
+#[derive(Debug, Clone, Default)]
+pub struct Journal {
+    /// Absolute position of `entries[0]`.
+    base: u64,
+    entries: VecDeque<(Time, WatchEventType, Obj)>,
+    /// Positions of open watches (a multiset: position -> count).
+    open: BTreeMap<u64, u32>,
+}
+
+impl Journal {
+    pub fn recording(&self) -> bool {
+        !self.open.is_empty()
+    }
+
+    pub fn record(&mut self, time: Time, ty: WatchEventType, obj: Obj) {
+        if self.recording() {
+            self.entries.push_back((time, ty, obj));
+        }
+    }
+
+    fn end(&self) -> u64 {
+        self.base + self.entries.len() as u64
+    }
+
+    pub fn open(&mut self) -> u64 {
+        let pos = self.end();
+        *self.open.entry(pos).or_insert(0) += 1;
+        pos
+    }
+
+    fn release(&mut self, pos: u64) -> bool {
+        match self.open.get_mut(&pos) {
+            Some(n) if *n > 1 => {
+                *n -= 1;
+                true
+            }
+            Some(_) => {
+                self.open.remove(&pos);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn close(&mut self, pos: u64) {
+        self.release(pos);
+        self.trim();
+    }
+
+    pub fn poll(&mut self, cursor: u64) -> (Vec<WatchEvent>, u64) {
+        let was_open = self.release(cursor);
+        let from = cursor.max(self.base);
+        let out: Vec<WatchEvent> = self
+            .entries
+            .iter()
+            .skip((from - self.base) as usize)
+            .map(|(time, ty, obj)| {
+                let object = obj.to_json();
+                let kind = super::Kind::from_name(object.get("kind").and_then(|k| k.as_str()).unwrap_or("")).unwrap_or(Kind::Pod);
+                WatchEvent { time: *time, event_type: *ty, kind, object }
+            })
+            .collect();
+        let end = self.end();
+        if was_open {
+            *self.open.entry(end).or_insert(0) += 1;
+        }
+        self.trim();
+        (out, end)
+    }
+
+    fn trim(&mut self) {
+        let keep_from = self.open.keys().next().copied().unwrap_or(self.end());
+        while self.base < keep_from && !self.entries.is_empty() {
+            self.entries.pop_front();
+            self.base += 1;
+        }
+        if self.open.is_empty() {
+            self.base = self.end();
+            self.entries.clear();
+        }
+    }
+}

@@ -1,0 +1,445 @@
+//! Storage: the PV binder and dynamic provisioner (minikube-style `standard` class, immediate
+//! binding, ~0.2-0.3 s), reclaim policy, PVC protection, ReadWriteOnce attachment (one node at
+//! a time; force-detach from an unreachable node after 6 minutes), and a small file system per
+//! volume plus each pod's ephemeral container file system.
+
+use super::cluster::{Action, Engine, Work};
+use super::meta::*;
+use super::objects::*;
+use super::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+/// Files of one file system, by path relative to its root (no leading slash).
+pub type Fs = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    /// By PersistentVolume name: survives pods, gone with the volume.
+    pub volumes: BTreeMap<Str, Rc<Fs>>,
+    /// By pod uid: the container's writable layer, gone with the pod object.
+    pub pods: BTreeMap<Str, Rc<Fs>>,
+    /// ReadWriteOnce attachments: PV name -> node.
+    pub attached: BTreeMap<Str, Str>,
+    /// Claim -> number of non-terminal pods using it (for PVC protection).
+    pub users: BTreeMap<Key, u32>,
+    /// PersistentVolumes in phase Available (binding candidates).
+    pub available: BTreeSet<Str>,
+}
+
+const FORCE_DETACH_MS: u64 = 6 * 60 * 1000;
+
+enum Place {
+    Volume(Str),
+    Pod(Str, String),
+    ReadOnly(String),
+}
+
+fn normalize(path: &str) -> Result<String, String> {
+    if !path.starts_with('/') {
+        return Err(format!("{}: No such file or directory", path));
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    Ok(format!("/{}", parts.join("/")))
+}
+
+fn under(path: &str, mount: &str) -> Option<String> {
+    let mount = mount.trim_end_matches('/');
+    if mount.is_empty() {
+        return Some(path.trim_start_matches('/').to_string());
+    }
+    if path == mount {
+        Some(String::new())
+    } else {
+        path.strip_prefix(mount).and_then(|r| r.strip_prefix('/')).map(str::to_string)
+    }
+}
+
+impl Engine {
+    pub(super) fn track_claim_users(&mut self, old: Option<&Pod>, new: Option<&Pod>) {
+        if let Some(o) = old.filter(|p| !p.status.phase.terminal()) {
+            for (_, c) in o.all_claims() {
+                let k = key(&o.meta.namespace, &c);
+                if let Some(n) = self.files.users.get_mut(&k) {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        self.files.users.remove(&k);
+                    }
+                }
+            }
+        }
+        if let Some(n) = new.filter(|p| !p.status.phase.terminal()) {
+            for (_, c) in n.all_claims() {
+                *self.files.users.entry(key(&n.meta.namespace, &c)).or_insert(0) += 1;
+            }
+        }
+    }
+
+    fn claim_event(&mut self, c: &Pvc, warning: bool, reason: &str, msg: String, component: &'static str) {
+        self.event(Kind::PersistentVolumeClaim, &c.meta, warning, reason, msg, component, None);
+    }
+
+    /// Binds a pending claim to a matching PV, or provisions one. `Err` carries the event
+    /// to record when nothing can be done.
+    fn try_bind(&mut self, c: &Rc<Pvc>) -> Result<(), (&'static str, String)> {
+        let wanted_class = c.class.clone().unwrap_or_default();
+        let requested_volume = c.spec.get("volumeName").and_then(|v| v.as_str()).map(str::to_string);
+        let mut best: Option<Rc<Pv>> = None;
+        for name in &self.files.available {
+            let Some(pv) = self.store.pvs.get(&key("", name)) else { continue };
+            if pv.phase != VolumePhase::Available || pv.meta.deletion.is_some() || pv.class != wanted_class {
+                continue;
+            }
+            if requested_volume.as_deref().is_some_and(|v| v != &*pv.meta.name) {
+                continue;
+            }
+            if pv.capacity < c.request || !c.modes.iter().all(|m| pv.modes.contains(m)) {
+                continue;
+            }
+            if best.as_ref().is_none_or(|b| pv.capacity < b.capacity) {
+                best = Some(pv.clone());
+            }
+        }
+        if let Some(pv) = best {
+            self.bind(c, &pv, false);
+            return Ok(());
+        }
+        if wanted_class.is_empty() {
+            return Err(("FailedBinding", "no persistent volumes available for this claim and no storage class is set".into()));
+        }
+        let Some(class) = self.store.classes.get(&key("", &wanted_class)).cloned() else {
+            return Err(("ProvisioningFailed", format!("storageclass.storage.k8s.io \"{}\" not found", wanted_class)));
+        };
+        if class.provisioner == "kubernetes.io/no-provisioner" || class.provisioner.is_empty() {
+            return Err(("FailedBinding", format!("no persistent volumes available for this claim and no storage class is set")));
+        }
+        let name = format!("pvc-{}", c.meta.uid);
+        let mut meta = self.new_meta("", &name);
+        meta.annotations.insert("pv.kubernetes.io/provisioned-by".into(), class.provisioner.clone());
+        meta.finalizers.push("kubernetes.io/pv-protection".into());
+        let cap = str_field(&c.spec, &["resources", "requests", "storage"]).unwrap_or("0").to_string();
+        let pv = Pv {
+            meta,
+            capacity: c.request,
+            capacity_str: cap,
+            modes: c.modes.clone(),
+            reclaim_delete: class.reclaim_delete,
+            class: wanted_class,
+            claim: None,
+            phase: VolumePhase::Available,
+            phase_since: self.now,
+            host_path: format!("/tmp/hostpath-provisioner/{}/{}", c.meta.namespace, c.meta.name),
+            attached: None,
+        };
+        self.claim_event(c, false, "Provisioning", format!("External provisioner is provisioning volume for claim \"{}/{}\"", c.meta.namespace, c.meta.name), "k8s.io/minikube-hostpath");
+        let pv = self.put(pv);
+        self.claim_event(c, false, "ProvisioningSucceeded", format!("Successfully provisioned volume {}", pv.meta.name), "k8s.io/minikube-hostpath");
+        let provisioner = class.provisioner.clone();
+        self.bind(c, &pv, true);
+        if let Some(cur) = self.store.pvcs.get(&c.meta.key()).cloned() {
+            let mut nc = (*cur).clone();
+            nc.meta.annotations.insert("volume.beta.kubernetes.io/storage-provisioner".into(), provisioner.clone());
+            nc.meta.annotations.insert("volume.kubernetes.io/storage-provisioner".into(), provisioner);
+            self.write_claim(nc);
+        }
+        Ok(())
+    }
+
+    fn bind(&mut self, c: &Rc<Pvc>, pv: &Rc<Pv>, dynamic: bool) {
+        let mut npv = (**pv).clone();
+        npv.claim = Some((c.meta.namespace.clone(), c.meta.name.clone(), c.meta.uid.clone()));
+        npv.phase = VolumePhase::Bound;
+        npv.phase_since = self.now;
+        if !dynamic {
+            npv.meta.annotations.insert("pv.kubernetes.io/bound-by-controller".into(), "yes".into());
+        }
+        let npv = self.put(npv);
+        self.files.available.remove(&npv.meta.name);
+        let mut nc = (**c).clone();
+        nc.volume = Some(npv.meta.name.clone());
+        nc.phase = ClaimPhase::Bound;
+        nc.capacity = Some(npv.capacity_str.clone());
+        nc.meta.annotations.insert("pv.kubernetes.io/bind-completed".into(), "yes".into());
+        nc.meta.annotations.insert("pv.kubernetes.io/bound-by-controller".into(), "yes".into());
+        self.write_claim(nc);
+        self.enqueue(Work::RetryScheduling);
+    }
+
+    pub(super) fn provision_claim(&mut self, k: &Key, uid: &Str) {
+        let Some(c) = self.store.pvcs.get(k).cloned() else { return };
+        if c.meta.uid != *uid || c.phase != ClaimPhase::Pending || c.meta.deletion.is_some() {
+            return;
+        }
+        if let Err((reason, msg)) = self.try_bind(&c) {
+            self.claim_event(&c, true, reason, msg, "persistentvolume-controller");
+        }
+    }
+
+    pub(super) fn bind_pending_claims(&mut self) {
+        let pending: Vec<Rc<Pvc>> = self.store.pvcs.values().filter(|c| c.phase == ClaimPhase::Pending && c.meta.deletion.is_none()).cloned().collect();
+        for c in pending {
+            let _ = self.try_bind(&c);
+        }
+    }
+
+    /// PVC protection: a deleted claim goes once no non-terminal pod uses it.
+    pub(super) fn claim_protection(&mut self, k: &Key) {
+        let Some(c) = self.store.pvcs.get(k).cloned() else { return };
+        if c.meta.deletion.is_none() {
+            return;
+        }
+        if self.files.users.get(k).is_some_and(|n| *n > 0) {
+            return;
+        }
+        let mut nc = (*c).clone();
+        nc.meta.finalizers.retain(|f| f != "kubernetes.io/pvc-protection");
+        if nc.meta.finalizers.is_empty() {
+            self.take::<Pvc>(Kind::PersistentVolumeClaim, k);
+            self.claim_gone(&c);
+        } else {
+            self.write_claim(nc);
+        }
+    }
+
+    /// Reclaim: Delete removes the volume (and its data); Retain leaves it Released.
+    pub(super) fn claim_gone(&mut self, c: &Pvc) {
+        let Some(vol) = &c.volume else { return };
+        let k = key("", vol);
+        let Some(pv) = self.store.pvs.get(&k).cloned() else { return };
+        if pv.claim.as_ref().is_none_or(|(_, _, uid)| *uid != c.meta.uid) {
+            return;
+        }
+        if pv.reclaim_delete {
+            self.take::<Pv>(Kind::PersistentVolume, &k);
+            self.files.volumes.remove(&pv.meta.name);
+            self.files.attached.remove(&pv.meta.name);
+            self.files.available.remove(&pv.meta.name);
+        } else {
+            let mut npv = (*pv).clone();
+            npv.phase = VolumePhase::Released;
+            npv.phase_since = self.now;
+            self.put(npv);
+        }
+    }
+
+    /// Attaches a pod's ReadWriteOnce volumes to its node (kubelet volume manager).
+    pub(super) fn attach_volumes(&mut self, pod: &Pod, node: &Str) -> Result<(), Option<(&'static str, String)>> {
+        let mut to_attach = Vec::new();
+        for (_, claim) in pod.all_claims() {
+            let Some(c) = self.store.pvcs.get(&key(&pod.meta.namespace, &claim)) else { return Err(None) };
+            let Some(vol) = c.volume.clone().filter(|_| c.phase == ClaimPhase::Bound) else { return Err(None) };
+            let Some(pv) = self.store.pvs.get(&key("", &vol)) else { return Err(None) };
+            let rwo = pv.modes.iter().any(|m| m == "ReadWriteOnce" || m == "ReadWriteOncePod");
+            if rwo {
+                if let Some(other) = self.files.attached.get(&vol) {
+                    if other != node {
+                        return Err(Some((
+                            "FailedAttachVolume",
+                            format!("Multi-Attach error for volume \"{}\" Volume is already exclusively attached to one node and can't be attached to another", vol),
+                        )));
+                    }
+                }
+                to_attach.push(vol);
+            }
+        }
+        for v in to_attach {
+            self.files.attached.insert(v, node.clone());
+        }
+        Ok(())
+    }
+
+    /// A pod is gone: detach its volumes from its node, unless another pod there uses them.
+    pub(super) fn volume_pod_gone(&mut self, pod: &Pod, claim: &Key) {
+        let Some(node) = &pod.node else { return };
+        let Some(vol) = self.store.pvcs.get(claim).and_then(|c| c.volume.clone()) else { return };
+        if self.files.attached.get(&vol) != Some(node) {
+            return;
+        }
+        let still_used = self.files.users.get(claim).is_some_and(|n| *n > 0);
+        if still_used {
+            return;
+        }
+        if self.down_nodes.contains(node) {
+            self.after(FORCE_DETACH_MS, Action::ForceDetach(key("", &vol)));
+        } else {
+            self.files.attached.remove(&vol);
+        }
+    }
+
+    pub(super) fn force_detach(&mut self, pv: &Key) {
+        if let Some(node) = self.files.attached.get(&pv.1).cloned() {
+            if self.down_nodes.contains(&node) {
+                self.files.attached.remove(&pv.1);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ file systems
+
+    fn running_pod(&self, ns: &str, pod: &str) -> Result<Rc<Pod>, String> {
+        let p = self.store.pods.get(&key(ns, pod)).cloned().ok_or_else(|| format!("pods \"{}\" not found", pod))?;
+        let running = p.status.containers.first().is_some_and(|c| matches!(c.state, CState::Running { .. }));
+        if !running || p.node.as_ref().is_some_and(|n| self.down_nodes.contains(n)) {
+            let c = p.tmpl.containers.first().map(|c| c.name.to_string()).unwrap_or_default();
+            return Err(format!("unable to upgrade connection: container not found (\"{}\")", c));
+        }
+        Ok(p)
+    }
+
+    fn place(&self, pod: &Pod, path: &str) -> Place {
+        if matches!(path, "/etc/hostname" | "/etc/hosts" | "/etc/resolv.conf") {
+            return Place::ReadOnly(path.to_string());
+        }
+        let mounts = pod.tmpl.containers.first().map(|c| c.mounts.clone()).unwrap_or_default();
+        let best = mounts.iter().filter_map(|(vol, mp)| under(path, mp).map(|rel| (mp.len(), vol.clone(), rel))).max_by_key(|(l, _, _)| *l);
+        if let Some((_, vol, rel)) = best {
+            let claims = pod.all_claims();
+            if let Some((_, claim)) = claims.iter().find(|(v, _)| *v == vol) {
+                if let Some(pv) = self.store.pvcs.get(&key(&pod.meta.namespace, claim)).and_then(|c| c.volume.clone()) {
+                    let _ = rel;
+                    return Place::Volume(pv);
+                }
+            }
+            return Place::Pod(pod.meta.uid.clone(), format!("@{}/{}", vol, under(path, &mounts.iter().find(|(v, _)| *v == vol).map(|(_, m)| m.clone()).unwrap_or_default()).unwrap_or_default()));
+        }
+        Place::Pod(pod.meta.uid.clone(), path.trim_start_matches('/').to_string())
+    }
+
+    fn rel_in_volume(pod: &Pod, path: &str) -> String {
+        let mounts = pod.tmpl.containers.first().map(|c| c.mounts.clone()).unwrap_or_default();
+        mounts
+            .iter()
+            .filter_map(|(_, mp)| under(path, mp).map(|rel| (mp.len(), rel)))
+            .max_by_key(|(l, _)| *l)
+            .map(|(_, r)| r)
+            .unwrap_or_default()
+    }
+
+    fn special_file(&self, pod: &Pod, path: &str) -> String {
+        let host = pod.hostname.clone().unwrap_or_else(|| pod.meta.name.clone());
+        match path {
+            "/etc/hostname" => format!("{}\n", host),
+            "/etc/resolv.conf" => format!("search {}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", pod.meta.namespace),
+            _ => {
+                let ip = pod.status.pod_ip.as_deref().unwrap_or("");
+                let fqdn = match &pod.subdomain {
+                    Some(d) => format!("{}\t{}.{}.{}.svc.cluster.local\t{}", ip, host, d, pod.meta.namespace, host),
+                    None => format!("{}\t{}", ip, host),
+                };
+                format!("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n{}\n", fqdn)
+            }
+        }
+    }
+
+    pub(super) fn fs_read(&self, ns: &str, pod: &str, path: &str) -> Result<String, String> {
+        let p = self.running_pod(ns, pod)?;
+        let path = normalize(path)?;
+        let missing = || format!("{}: No such file or directory", path);
+        match self.place(&p, &path) {
+            Place::ReadOnly(f) => Ok(self.special_file(&p, &f)),
+            Place::Volume(pv) => {
+                let rel = Self::rel_in_volume(&p, &path);
+                self.files.volumes.get(&pv).and_then(|fs| fs.get(&rel)).cloned().ok_or_else(missing)
+            }
+            Place::Pod(uid, rel) => {
+                if let Some(c) = self.files.pods.get(&uid).and_then(|fs| fs.get(&rel)) {
+                    return Ok(c.clone());
+                }
+                let image = p.image(0);
+                if path == "/usr/share/nginx/html/index.html" && image.contains("nginx") {
+                    return Ok(NGINX_INDEX.to_string());
+                }
+                Err(missing())
+            }
+        }
+    }
+
+    pub(super) fn fs_write(&mut self, ns: &str, pod: &str, path: &str, contents: &str, append: bool) -> Result<(), String> {
+        let p = self.running_pod(ns, pod)?;
+        let path = normalize(path)?;
+        if path == "/" {
+            return Err(format!("{}: Is a directory", path));
+        }
+        let (fs, rel) = match self.place(&p, &path) {
+            Place::ReadOnly(f) => return Err(format!("{}: Read-only file system", f)),
+            Place::Volume(pv) => (self.files.volumes.entry(pv).or_default(), Self::rel_in_volume(&p, &path)),
+            Place::Pod(uid, rel) => (self.files.pods.entry(uid).or_default(), rel),
+        };
+        if rel.is_empty() {
+            return Err(format!("{}: Is a directory", path));
+        }
+        let fs = Rc::make_mut(fs);
+        let entry = fs.entry(rel).or_default();
+        if append {
+            entry.push_str(contents);
+        } else {
+            *entry = contents.to_string();
+        }
+        Ok(())
+    }
+
+    pub(super) fn fs_list(&self, ns: &str, pod: &str, path: &str) -> Result<Vec<String>, String> {
+        let p = self.running_pod(ns, pod)?;
+        let path = normalize(path)?;
+        let mut out: BTreeSet<String> = BTreeSet::new();
+        let collect = |fs: &Fs, prefix: &str, out: &mut BTreeSet<String>| {
+            for k in fs.keys() {
+                let rest = if prefix.is_empty() { Some(k.as_str()) } else { k.strip_prefix(prefix).and_then(|r| r.strip_prefix('/')) };
+                if let Some(r) = rest {
+                    if let Some(first) = r.split('/').next().filter(|s| !s.is_empty()) {
+                        out.insert(first.to_string());
+                    }
+                }
+            }
+        };
+        match self.place(&p, &path) {
+            Place::ReadOnly(_) => return Err(format!("{}: Not a directory", path)),
+            Place::Volume(pv) => {
+                if let Some(fs) = self.files.volumes.get(&pv) {
+                    collect(fs, &Self::rel_in_volume(&p, &path), &mut out);
+                }
+            }
+            Place::Pod(uid, rel) => {
+                if let Some(fs) = self.files.pods.get(&uid) {
+                    collect(fs, &rel, &mut out);
+                }
+                if path == "/usr/share/nginx/html" && p.image(0).contains("nginx") {
+                    out.insert("50x.html".into());
+                    out.insert("index.html".into());
+                }
+            }
+        }
+        // Mount points and standard directories below this path.
+        if let Some(c) = p.tmpl.containers.first() {
+            for (_, mp) in &c.mounts {
+                if let Some(r) = under(mp, &path) {
+                    if let Some(first) = r.split('/').next().filter(|s| !s.is_empty()) {
+                        out.insert(first.to_string());
+                    }
+                }
+            }
+        }
+        if path == "/" {
+            for d in ["bin", "dev", "etc", "home", "lib", "proc", "root", "run", "sys", "tmp", "usr", "var"] {
+                out.insert(d.to_string());
+            }
+        }
+        if path == "/etc" {
+            for f in ["hostname", "hosts", "resolv.conf"] {
+                out.insert(f.to_string());
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+}
+
+const NGINX_INDEX: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking.</p>\n</body>\n</html>\n";
