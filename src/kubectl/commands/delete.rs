@@ -1,0 +1,174 @@
+//! `kubectl delete`: by name, `-l`, `--all` or `-f`; cascade, grace period, force and
+//! `--wait` (default true: the command returns only once every deleted object is gone, which
+//! is where virtual time moves).
+
+use super::{from_ns, name_of, ns_of, parse_flags, targets, DRY_RUN, FILENAME, OUTPUT, SELECTOR, TIMEOUT, ALL_NS};
+use crate::engine::{DeleteOptions, Engine, Kind, Propagation, Time};
+use crate::kubectl::flags::{flag, FlagType::*};
+use crate::kubectl::printers::{check_selector, selector_matches, st};
+use crate::kubectl::resources;
+use crate::kubectl::session::{Interpreter, Output};
+
+/// `--timeout=0` means "a week" in kubectl; a simulated week is plenty.
+const WEEK_MS: u64 = 7 * 24 * 3600 * 1000;
+
+/// Steps the cluster until none of `uids` exists or `limit` passes; returns whether all are gone.
+pub(crate) fn wait_gone(engine: &mut Engine, uids: &[String], limit: Time) -> bool {
+    let mut guard = 0u32;
+    loop {
+        if uids.iter().all(|u| !engine.exists_uid(u)) {
+            return true;
+        }
+        match engine.next_wakeup() {
+            Some(t) if t <= limit && guard < 200_000 => {
+                engine.step();
+                guard += 1;
+            }
+            _ => {
+                if engine.now() < limit && limit.0 < u64::MAX / 2 {
+                    engine.advance_to(limit);
+                }
+                return uids.iter().all(|u| !engine.exists_uid(u));
+            }
+        }
+    }
+}
+
+pub fn delete(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: &mut Output) {
+    let specs = [
+        FILENAME,
+        SELECTOR,
+        OUTPUT,
+        DRY_RUN,
+        TIMEOUT,
+        ALL_NS,
+        flag("all", None, Bool),
+        flag("cascade", None, Str),
+        flag("grace-period", None, Int),
+        flag("force", None, Bool),
+        flag("now", None, Bool),
+        flag("wait", None, Bool),
+        flag("ignore-not-found", None, Bool),
+        flag("recursive", Some('R'), Bool),
+    ];
+    let Some(f) = parse_flags(args, &specs, "kubectl delete", out) else { return };
+    let ns = ns_of(it, &f);
+    let propagation = match f.string("cascade").unwrap_or("background") {
+        "background" | "true" => Propagation::Background,
+        "foreground" => Propagation::Foreground,
+        "orphan" | "false" => Propagation::Orphan,
+        other => return out.fail(&format!("error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\"")),
+    };
+    let force = f.bool("force");
+    let mut grace = f.int("grace-period").filter(|g| *g >= 0);
+    if f.bool("now") {
+        grace = Some(1);
+    }
+    if grace == Some(0) && !force {
+        // kubectl turns --grace-period=0 without --force into 1.
+        grace = Some(1);
+    }
+    if force && grace.is_none() {
+        grace = Some(0);
+    }
+    let immediate = force && grace == Some(0);
+    let selector = f.string("selector").map(str::to_string);
+    if let Some(s) = &selector {
+        if let Err(e) = check_selector(s) {
+            return out.fail(&e);
+        }
+    }
+    let all = f.bool("all");
+    let files = f.strings("filename");
+    // (kind, namespace, name, from_file_source)
+    let mut victims: Vec<(Kind, String, String, Option<String>)> = Vec::new();
+    let mut ignore_missing = f.bool("ignore-not-found");
+    if !files.is_empty() {
+        if !f.args.is_empty() {
+            return out.fail("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
+        }
+        let Some(sources) = super::apply::read_sources(it, &files, &stdin, out) else { return };
+        let Some(objs) = super::apply::read_objects(&sources, &ns, f.namespace(), out) else { return };
+        victims.extend(objs.into_iter().map(|o| (o.kind, o.namespace, o.name, Some(o.source))));
+    } else {
+        if f.args.is_empty() {
+            return out.fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+        }
+        let ts = match targets(&f.args) {
+            Ok(t) => t,
+            Err(e) => return out.fail(&e),
+        };
+        for t in ts {
+            if t.name.is_empty() {
+                if selector.is_none() && !all {
+                    return out.fail("error: resource(s) were provided, but no name was specified");
+                }
+                ignore_missing = true;
+                let list_ns = if f.bool("all-namespaces") || !t.kind.namespaced() { None } else { Some(ns.as_str()) };
+                for o in it.engine.list(t.kind, list_ns) {
+                    if selector.as_deref().map(|s| selector_matches(s, o.pointer("/metadata/labels"))).unwrap_or(true) {
+                        victims.push((t.kind, st(&o, "/metadata/namespace").to_string(), name_of(&o).to_string(), None));
+                    }
+                }
+            } else {
+                if selector.is_some() {
+                    return out.fail("error: name cannot be provided when a selector is specified");
+                }
+                victims.push((t.kind, ns.clone(), t.name, None));
+            }
+        }
+        if victims.is_empty() {
+            out.line("No resources found");
+            return;
+        }
+    }
+    let dry = match f.string("dry-run") {
+        Some("client") | Some("true") => Some(" (dry run)"),
+        Some("server") => Some(" (server dry run)"),
+        _ => None,
+    };
+    if immediate && dry.is_none() {
+        out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
+    }
+    let mut uids = Vec::new();
+    let opts = DeleteOptions { grace_period_seconds: grace.map(|g| g as u64), propagation };
+    let name_output = f.string("output") == Some("name");
+    for (kind, vns, name, source) in victims {
+        let line_ns = if kind.namespaced() { vns.clone() } else { String::new() };
+        if let Some(d) = dry {
+            match it.engine.get(kind, &line_ns, &name) {
+                Ok(_) => out.line(&format!("{} \"{name}\" deleted{d}", resources::kind_group(kind))),
+                Err(e) => out.fail(&e.to_string()),
+            }
+            continue;
+        }
+        let uid = it.engine.get(kind, &line_ns, &name).ok().map(|v| st(&v, "/metadata/uid").to_string());
+        match it.engine.delete(kind, &line_ns, &name, opts) {
+            Ok(v) => {
+                let uid = uid.unwrap_or_else(|| st(&v, "/metadata/uid").to_string());
+                if !uid.is_empty() {
+                    uids.push(uid);
+                }
+                if name_output {
+                    out.line(&resources::type_name(kind, &name));
+                } else {
+                    let verb = if immediate { "force deleted" } else { "deleted" };
+                    out.line(&format!("{} \"{name}\" {verb}{}", resources::kind_group(kind), from_ns(kind, &vns)));
+                }
+            }
+            Err(e) if e.reason == "NotFound" && ignore_missing => {}
+            Err(e) => match source {
+                Some(src) => out.fail(&format!("Error from server ({}): error when deleting \"{src}\": {}", e.reason, e.message)),
+                None => out.fail(&e.to_string()),
+            },
+        }
+    }
+    if dry.is_some() || !f.bool_or("wait", true) || uids.is_empty() {
+        return;
+    }
+    let timeout = f.duration_ms("timeout").filter(|t| *t > 0).unwrap_or(WEEK_MS);
+    let limit = Time(it.engine.now().0.saturating_add(timeout));
+    if !wait_gone(&mut it.engine, &uids, limit) {
+        out.fail("error: timed out waiting for the condition");
+    }
+}

@@ -1,0 +1,444 @@
+//! Reaching inside pods: `kubectl exec POD -- CMD` with a tiny POSIX-ish shell over the
+//! engine's volume file system (hostname, cat, ls, echo, curl localhost, `sh -c` with `$(...)`,
+//! `>`/`>>`, `&&`/`||`/`;`), and `kubectl run -i --rm ... busybox -- nslookup NAME`, which
+//! answers like busybox 1.28's nslookup from the simulated cluster DNS.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::{from_ns, ns_of, parse_flags};
+use crate::engine::{DnsAnswer, Engine, Kind, Time};
+use crate::kubectl::flags::{flag, FlagType::*};
+use crate::kubectl::printers::{arr, st};
+use crate::kubectl::session::{Interpreter, Output};
+use crate::kubectl::shell::{self, Command, Connector, RedirectKind};
+
+/// The cluster DNS Service as busybox reports it.
+const DNS_IP: &str = "10.96.0.10";
+const DNS_NAME: &str = "kube-dns.kube-system.svc.cluster.local";
+/// Where nginx serves files from (curl http://localhost/ reads here).
+const NGINX_ROOT: &str = "/usr/share/nginx/html";
+
+/// What a command inside a container can see.
+struct PodCtx<'a> {
+    engine: &'a mut Engine,
+    ns: String,
+    pod: String,
+    hostname: String,
+    /// busybox has nslookup and ash-style messages; nginx images do not.
+    busybox: bool,
+    vars: BTreeMap<String, String>,
+}
+
+/// Result of one in-pod command: stdout, stderr, exit code.
+#[derive(Default)]
+struct Run {
+    out: String,
+    err: String,
+    code: i32,
+}
+
+impl PodCtx<'_> {
+    fn not_found(&self, cmd: &str) -> Run {
+        let err = if self.busybox { format!("sh: {cmd}: not found\n") } else { format!("sh: 1: {cmd}: not found\n") };
+        Run { err, code: 127, ..Run::default() }
+    }
+
+    fn run_list(&mut self, list: &shell::List) -> Run {
+        let mut total = Run::default();
+        let mut status = 0;
+        for (conn, cmd) in &list.items {
+            let go = match conn {
+                Connector::Seq => true,
+                Connector::And => status == 0,
+                Connector::Or => status != 0,
+            };
+            if !go {
+                continue;
+            }
+            let r = match cmd {
+                Command::Simple(c) => self.run_simple(c),
+                Command::For { var, items, body } => {
+                    let mut acc = Run::default();
+                    let values: Vec<String> = items.iter().filter_map(|w| self.expand(w)).collect();
+                    for v in values {
+                        self.vars.insert(var.clone(), v);
+                        let r = self.run_list(body);
+                        acc.out.push_str(&r.out);
+                        acc.err.push_str(&r.err);
+                        acc.code = r.code;
+                    }
+                    acc
+                }
+                Command::Pipe(_) => Run { err: "sh: pipes are not simulated\n".into(), code: 2, ..Run::default() },
+            };
+            status = r.code;
+            total.out.push_str(&r.out);
+            total.err.push_str(&r.err);
+            total.code = r.code;
+        }
+        total
+    }
+
+    fn expand(&mut self, w: &shell::Word) -> Option<String> {
+        let vars = self.vars.clone();
+        let mut subst = |src: &str| -> String {
+            match shell::parse_line(src) {
+                Ok(list) => {
+                    let r = self.run_list(&list);
+                    r.out.trim_end_matches('\n').to_string()
+                }
+                Err(_) => String::new(),
+            }
+        };
+        w.expand(&vars, &mut subst)
+    }
+
+    fn run_simple(&mut self, c: &shell::SimpleCommand) -> Run {
+        let words: Vec<String> = c.words.iter().filter_map(|w| self.expand(w)).collect();
+        let mut r = match words.first() {
+            Some(_) => self.exec_words(&words),
+            None => Run::default(),
+        };
+        for red in &c.redirects {
+            let Some(target) = self.expand(&red.target) else { continue };
+            let path = if target.starts_with('/') { target.clone() } else { format!("/{target}") };
+            match red.kind {
+                RedirectKind::Write | RedirectKind::Append => {
+                    let append = red.kind == RedirectKind::Append;
+                    let data = std::mem::take(&mut r.out);
+                    if let Err(e) = self.engine.write_file(&self.ns, &self.pod, &path, &data, append) {
+                        r.err.push_str(&self.cannot_create(&target, &e));
+                        r.code = 2;
+                    }
+                }
+                RedirectKind::Read => {}
+            }
+        }
+        r
+    }
+
+    fn cannot_create(&self, target: &str, e: &str) -> String {
+        let why = if e.to_ascii_lowercase().contains("read-only") { "Read-only file system" } else { "Directory nonexistent" };
+        if self.busybox {
+            format!("sh: can't create {target}: nonexistent directory\n")
+        } else {
+            format!("sh: 1: cannot create {target}: {why}\n")
+        }
+    }
+
+    fn exec_words(&mut self, words: &[String]) -> Run {
+        let Some(cmd) = words.first() else { return Run::default() };
+        let args: Vec<&str> = words.iter().skip(1).map(String::as_str).collect();
+        let base = cmd.rsplit('/').next().unwrap_or(cmd);
+        match base {
+            "hostname" => Run { out: format!("{}\n", self.hostname), ..Run::default() },
+            "echo" => {
+                let (nl, rest) = match args.first() {
+                    Some(&"-n") => (false, args.get(1..).unwrap_or(&[])),
+                    _ => (true, &args[..]),
+                };
+                Run { out: format!("{}{}", rest.join(" "), if nl { "\n" } else { "" }), ..Run::default() }
+            }
+            "true" | ":" => Run::default(),
+            "false" => Run { code: 1, ..Run::default() },
+            "pwd" => Run { out: "/\n".into(), ..Run::default() },
+            "whoami" => Run { out: "root\n".into(), ..Run::default() },
+            "cat" => {
+                let mut r = Run::default();
+                for a in args {
+                    match self.engine.read_file(&self.ns, &self.pod, a) {
+                        Ok(text) => r.out.push_str(&text),
+                        Err(e) => {
+                            let why = if e.contains("directory") && e.contains("Is a") { "Is a directory" } else { "No such file or directory" };
+                            r.err.push_str(&if self.busybox { format!("cat: can't open '{a}': {why}\n") } else { format!("cat: {a}: {why}\n") });
+                            r.code = 1;
+                        }
+                    }
+                }
+                r
+            }
+            "ls" => {
+                let paths: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
+                let paths = if paths.is_empty() { vec!["/"] } else { paths };
+                let mut r = Run::default();
+                let many = paths.len() > 1;
+                for (i, p) in paths.iter().enumerate() {
+                    match self.engine.list_dir(&self.ns, &self.pod, p) {
+                        Ok(names) => {
+                            if many {
+                                r.out.push_str(&format!("{}{p}:\n", if i > 0 { "\n" } else { "" }));
+                            }
+                            for n in names {
+                                r.out.push_str(&n);
+                                r.out.push('\n');
+                            }
+                        }
+                        Err(_) => match self.engine.read_file(&self.ns, &self.pod, p) {
+                            Ok(_) => r.out.push_str(&format!("{p}\n")),
+                            Err(_) => {
+                                r.err.push_str(&if self.busybox {
+                                    format!("ls: {p}: No such file or directory\n")
+                                } else {
+                                    format!("ls: cannot access '{p}': No such file or directory\n")
+                                });
+                                r.code = 2;
+                            }
+                        },
+                    }
+                }
+                r
+            }
+            "sh" | "bash" | "ash" => {
+                let script = match args.first() {
+                    Some(&"-c") => args.get(1).copied().unwrap_or(""),
+                    _ => {
+                        return Run { err: "stslab: interactive shells are not simulated; use sh -c '...'\n".into(), code: 1, ..Run::default() };
+                    }
+                };
+                match shell::parse_line(script) {
+                    Ok(list) => self.run_list(&list),
+                    Err(e) => {
+                        let msg = match e {
+                            shell::ParseError::Incomplete(_) => "Syntax error: Unterminated quoted string".to_string(),
+                            shell::ParseError::Syntax(m) => m,
+                        };
+                        Run { err: format!("sh: 1: {msg}\n"), code: 2, ..Run::default() }
+                    }
+                }
+            }
+            "curl" => {
+                let url = args.iter().find(|a| !a.starts_with('-')).copied().unwrap_or("");
+                let rest = url.trim_start_matches("http://").trim_start_matches("https://");
+                let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
+                let host = host.split(':').next().unwrap_or(host);
+                if host != "localhost" && host != "127.0.0.1" {
+                    return Run { err: format!("curl: (6) Could not resolve host: {host}\n"), code: 6, ..Run::default() };
+                }
+                let file = if path.ends_with('/') { format!("{NGINX_ROOT}{path}index.html") } else { format!("{NGINX_ROOT}{path}") };
+                match self.engine.read_file(&self.ns, &self.pod, &file) {
+                    Ok(text) => Run { out: text, ..Run::default() },
+                    Err(_) => {
+                        let (code, title) = if path == "/" { (403, "403 Forbidden") } else { (404, "404 Not Found") };
+                        let _ = code;
+                        Run {
+                            out: format!("<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>nginx/1.27.1</center>\r\n</body>\r\n</html>\r\n"),
+                            ..Run::default()
+                        }
+                    }
+                }
+            }
+            "nslookup" if self.busybox => self.nslookup(args.first().copied().unwrap_or("")),
+            "sleep" | "date" | "env" | "ps" | "touch" | "mkdir" | "rm" => {
+                Run { err: format!("stslab: `{base}` is not simulated inside containers\n"), code: 1, ..Run::default() }
+            }
+            _ => {
+                if words.len() == 1 && cmd.contains(' ') {
+                    return self.not_found(cmd);
+                }
+                self.not_found(cmd)
+            }
+        }
+    }
+
+    /// busybox 1.28 `nslookup NAME`.
+    fn nslookup(&mut self, name: &str) -> Run {
+        let mut out = format!("Server:    {DNS_IP}\nAddress 1: {DNS_IP} {DNS_NAME}\n\n");
+        if name.is_empty() {
+            return Run { out: String::new(), err: "BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: nslookup [HOST] [SERVER]\n".into(), code: 1 };
+        }
+        match self.engine.resolve(name, &self.ns) {
+            DnsAnswer::Addresses { fqdn, ips } if !ips.is_empty() => {
+                out.push_str(&format!("Name:      {name}\n"));
+                for (i, ip) in ips.iter().enumerate() {
+                    let ptr = reverse_name(self.engine, ip).unwrap_or_else(|| fqdn.trim_end_matches('.').to_string());
+                    out.push_str(&format!("Address {}: {ip} {ptr}\n", i + 1));
+                }
+                Run { out, ..Run::default() }
+            }
+            _ => Run { out, err: format!("nslookup: can't resolve '{name}'\n"), code: 1 },
+        }
+    }
+}
+
+/// The PTR name of an IP: a pod's `hostname.subdomain.ns.svc.cluster.local` when a headless
+/// Service of that name exists, else the pod-IP form; a Service's own name for a cluster IP.
+fn reverse_name(engine: &Engine, ip: &str) -> Option<String> {
+    for svc in engine.list(Kind::Service, None) {
+        if st(&svc, "/spec/clusterIP") == ip {
+            return Some(format!("{}.{}.svc.cluster.local", st(&svc, "/metadata/name"), st(&svc, "/metadata/namespace")));
+        }
+    }
+    for pod in engine.list(Kind::Pod, None) {
+        if st(&pod, "/status/podIP") == ip {
+            let ns = st(&pod, "/metadata/namespace");
+            let (host, sub) = (st(&pod, "/spec/hostname"), st(&pod, "/spec/subdomain"));
+            if !host.is_empty() && !sub.is_empty() && engine.get(Kind::Service, ns, sub).is_ok() {
+                return Some(format!("{host}.{sub}.{ns}.svc.cluster.local"));
+            }
+            return Some(format!("{}.{ns}.pod.cluster.local", ip.replace('.', "-")));
+        }
+    }
+    None
+}
+
+fn container_running(pod: &Value, container: &str) -> bool {
+    arr(pod, "/status/containerStatuses").iter().any(|c| st(c, "/name") == container && c.pointer("/state/running").is_some())
+}
+
+pub fn exec(it: &mut Interpreter, args: &[String], out: &mut Output) {
+    let specs = [
+        flag("container", Some('c'), Str),
+        flag("stdin", Some('i'), Bool),
+        flag("tty", Some('t'), Bool),
+        flag("quiet", Some('q'), Bool),
+        flag("filename", Some('f'), StringArray),
+        flag("pod-running-timeout", None, Duration),
+    ];
+    let Some(f) = parse_flags(args, &specs, "kubectl exec", out) else { return };
+    let ns = ns_of(it, &f);
+    let (pod_arg, cmd): (Option<String>, Vec<String>) = match f.dash_at {
+        Some(d) => (f.args.get(..d).and_then(|a| a.first()).cloned(), f.args.get(d..).unwrap_or(&[]).to_vec()),
+        None => {
+            if f.args.len() > 1 {
+                out.fail("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples");
+                return;
+            }
+            (f.args.first().cloned(), vec![])
+        }
+    };
+    let Some(pod_arg) = pod_arg else {
+        return out.fail("error: pod, type/name or --filename must be specified");
+    };
+    if cmd.is_empty() {
+        return out.fail("error: you must specify at least one command for the container");
+    }
+    let pod_name = match pod_arg.split_once('/') {
+        Some((t, n)) if matches!(t, "pod" | "pods" | "po") => n.to_string(),
+        Some((t, n)) => {
+            // kubectl exec sts/web picks the set's first pod.
+            if crate::kubectl::resources::resolve(t) == Some(Kind::StatefulSet) {
+                format!("{n}-0")
+            } else {
+                return out.fail(&format!("error: cannot attach to {t}: selector for {t} not implemented"));
+            }
+        }
+        None => pod_arg.clone(),
+    };
+    let pod = match it.engine.get(Kind::Pod, &ns, &pod_name) {
+        Ok(p) => p,
+        Err(e) => return out.fail(&e.to_string()),
+    };
+    let containers: Vec<String> = arr(&pod, "/spec/containers").iter().map(|c| st(c, "/name").to_string()).collect();
+    let container = match f.string("container") {
+        Some(c) => {
+            if !containers.iter().any(|x| x == c) {
+                return out.fail(&format!("Error from server (BadRequest): container {c} is not valid for pod {pod_name}"));
+            }
+            c.to_string()
+        }
+        None => {
+            if containers.len() > 1 && !f.bool("quiet") {
+                out.err(&format!("Defaulted container \"{}\" out of: {}", containers.first().cloned().unwrap_or_default(), containers.join(", ")));
+            }
+            containers.first().cloned().unwrap_or_default()
+        }
+    };
+    let phase = st(&pod, "/status/phase");
+    if phase == "Succeeded" || phase == "Failed" {
+        return out.fail(&format!("error: cannot exec into a container in a completed pod; current phase is {phase}"));
+    }
+    if !container_running(&pod, &container) {
+        return out.fail(&format!("error: unable to upgrade connection: container not found (\"{container}\")"));
+    }
+    let hostname = match st(&pod, "/spec/hostname") {
+        "" => pod_name.clone(),
+        h => h.to_string(),
+    };
+    let image = arr(&pod, "/spec/containers").iter().find(|c| st(c, "/name") == container).map(|c| st(c, "/image").to_string()).unwrap_or_default();
+    let mut ctx = PodCtx { engine: &mut it.engine, ns, pod: pod_name, hostname, busybox: image.contains("busybox"), vars: BTreeMap::new() };
+    let r = ctx.exec_words(&cmd);
+    report(out, r, &cmd);
+}
+
+fn report(out: &mut Output, r: Run, cmd: &[String]) {
+    out.out(&r.out);
+    if !r.err.is_empty() {
+        for line in r.err.lines() {
+            out.err(line);
+        }
+    }
+    if r.code == 127 && cmd.len() == 1 && cmd.first().map(|c| c.as_str() != "sh").unwrap_or(false) && !r.err.contains("sh: ") {
+        out.exit_code = 127;
+        return;
+    }
+    if r.code != 0 {
+        out.err(&format!("command terminated with exit code {}", r.code));
+        out.exit_code = r.code;
+    }
+}
+
+pub fn run(it: &mut Interpreter, args: &[String], out: &mut Output) {
+    let specs = [
+        flag("image", None, Str),
+        flag("restart", None, Str),
+        flag("rm", None, Bool),
+        flag("stdin", Some('i'), Bool),
+        flag("tty", Some('t'), Bool),
+        flag("command", None, Bool),
+        flag("labels", Some('l'), Str),
+        flag("env", None, StringArray),
+        flag("port", None, Str),
+        flag("attach", None, Bool),
+        flag("quiet", Some('q'), Bool),
+        flag("overrides", None, Str),
+        flag("dry-run", None, Str),
+        flag("output", Some('o'), Str),
+        flag("pod-running-timeout", None, Duration),
+    ];
+    let Some(f) = parse_flags(args, &specs, "kubectl run", out) else { return };
+    let ns = ns_of(it, &f);
+    let before_dash = f.dash_at.unwrap_or(f.args.len());
+    let Some(name) = f.args.first().filter(|_| before_dash > 0).cloned() else {
+        return out.fail("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
+    };
+    let Some(image) = f.string("image").map(str::to_string) else {
+        return out.fail("error: required flag(s) \"image\" not set");
+    };
+    let cmd: Vec<String> = f.args.get(1..).unwrap_or(&[]).to_vec();
+    if it.engine.get(Kind::Pod, &ns, &name).is_ok() {
+        return out.fail(&format!("Error from server (AlreadyExists): pods \"{name}\" already exists"));
+    }
+    let attach = f.bool("stdin") || f.bool("attach");
+    if f.bool("rm") && !attach {
+        return out.fail("error: rm should only be used for attached containers");
+    }
+    if !attach {
+        out.fail(&format!(
+            "error: a detached `kubectl run` pod is not simulated here (only StatefulSet workloads are); use kubectl run -i --rm --restart=Never --image {image} {name} -- COMMAND"
+        ));
+        return;
+    }
+    if cmd.is_empty() {
+        out.fail("stslab: interactive sessions are not simulated; give the command after --, e.g. kubectl run -i --tty --rm --restart=Never --image busybox:1.28 dns-test -- nslookup web-0.nginx");
+        return;
+    }
+    // The pod is scheduled, pulls its image and runs: a couple of virtual seconds.
+    let t0 = it.engine.now();
+    it.engine.advance_to(Time(t0.0 + 2000));
+    let mut ctx = PodCtx { engine: &mut it.engine, ns: ns.clone(), pod: name.clone(), hostname: name.clone(), busybox: image.contains("busybox"), vars: BTreeMap::new() };
+    let r = ctx.exec_words(&cmd);
+    let now = it.engine.now();
+    it.engine.advance_to(Time(now.0 + 1000));
+    out.out(&r.out);
+    for line in r.err.lines() {
+        out.err(line);
+    }
+    if f.bool("rm") {
+        out.line(&format!("pod \"{name}\" deleted{}", from_ns(Kind::Pod, &ns)));
+    }
+    if r.code != 0 {
+        out.fail(&format!("pod {ns}/{name} terminated (Error)"));
+    }
+}

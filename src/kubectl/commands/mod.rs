@@ -1,0 +1,272 @@
+//! The command dispatcher: what a line's first word means (kubectl, a simulation control, or
+//! one of the few shell built-ins the tutorial uses), and kubectl's own subcommands.
+
+mod apply;
+mod delete;
+mod exec;
+mod get;
+mod modify;
+mod nodes;
+mod rollout;
+mod sim;
+mod wait;
+
+use serde_json::Value;
+
+use super::flags::{self, FlagSpec, FlagType::*};
+use super::resources;
+use super::session::{Interpreter, Output};
+use super::shell::{RedirectKind, SimpleCommand};
+use crate::engine::{ApiError, Kind};
+
+/// Runs one simple command: expands its words, then dispatches on the first one.
+pub fn run_simple(it: &mut Interpreter, cmd: &SimpleCommand) -> Output {
+    let words: Vec<String> = cmd.words.iter().filter_map(|w| w.expand(&it.vars, &mut |s| format!("$({s})"))).collect();
+    let stdin = cmd.heredoc.as_ref().map(|h| {
+        if h.expand {
+            expand_vars(&h.body, &it.vars)
+        } else {
+            h.body.clone()
+        }
+    });
+    let mut out = Output::default();
+    if let Some(r) = cmd.redirects.first() {
+        let target = r.target.expand(&it.vars, &mut |s| format!("$({s})")).unwrap_or_default();
+        let verb = match r.kind {
+            RedirectKind::Read => "input redirection",
+            _ => "output redirection",
+        };
+        out.fail(&format!("stslab: {verb} (`{}`) on this machine is not simulated; inside a pod use: kubectl exec POD -- sh -c '... > {target}'", match r.kind {
+            RedirectKind::Write => ">",
+            RedirectKind::Append => ">>",
+            RedirectKind::Read => "<",
+        }));
+        return out;
+    }
+    let Some(first) = words.first() else { return out };
+    let rest: Vec<String> = words.iter().skip(1).cloned().collect();
+    match first.as_str() {
+        "kubectl" | "k" => kubectl(it, &rest, stdin, &mut out),
+        "echo" => {
+            let (newline, args) = match rest.first().map(String::as_str) {
+                Some("-n") => (false, rest.get(1..).unwrap_or(&[]).to_vec()),
+                _ => (true, rest.clone()),
+            };
+            out.out(&args.join(" "));
+            if newline {
+                out.out("\n");
+            }
+        }
+        "clear" => out.clear = true,
+        "help" => out.out(&sim::help_text()),
+        "true" | ":" => {}
+        "false" => out.exit_code = 1,
+        _ => sim::run(it, first, &rest, &mut out),
+    }
+    out
+}
+
+/// `$VAR` expansion inside an unquoted heredoc (only variables the session knows).
+fn expand_vars(text: &str, vars: &std::collections::BTreeMap<String, String>) -> String {
+    let mut out = text.to_string();
+    for (k, v) in vars.iter().rev() {
+        out = out.replace(&format!("${{{k}}}"), v).replace(&format!("${k}"), v);
+    }
+    out
+}
+
+/// Subcommands: name, flags, one-line description (for `kubectl help` and completion).
+pub const SUBCOMMANDS: &[(&str, &str)] = &[
+    ("apply", "Apply a configuration to a resource by file name or stdin"),
+    ("create", "Create a resource from a file or from stdin"),
+    ("get", "Display one or many resources"),
+    ("describe", "Show details of a specific resource or group of resources"),
+    ("delete", "Delete resources by file names, stdin, resources and names, or by resources and label selector"),
+    ("scale", "Set a new size for a deployment, replica set, or stateful set"),
+    ("patch", "Update fields of a resource"),
+    ("set", "Set specific features on objects (set image)"),
+    ("rollout", "Manage the rollout of a resource (status, history, undo, restart)"),
+    ("exec", "Execute a command in a container"),
+    ("run", "Run a particular image on the cluster"),
+    ("wait", "Experimental: Wait for a specific condition on one or many resources"),
+    ("cordon", "Mark node as unschedulable"),
+    ("uncordon", "Mark node as schedulable"),
+    ("drain", "Drain node in preparation for maintenance"),
+];
+
+/// kubectl's own usage text, abridged to what the simulator supports.
+fn kubectl_help() -> String {
+    let mut s = String::from("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\nCommands supported by this simulator:\n");
+    for (name, desc) in SUBCOMMANDS {
+        s.push_str(&format!("  {name:<14}{desc}\n"));
+    }
+    s.push_str("\nUsage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more information about a given command.\n");
+    s
+}
+
+pub fn kubectl(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: &mut Output) {
+    let Some(idx) = flags::find_command(args) else {
+        if args.iter().any(|a| a == "-h" || a == "--help") || args.is_empty() {
+            out.out(&kubectl_help());
+        } else {
+            // Only global flags: parse them so unknown ones get pflag's words.
+            match flags::parse(args, &[], "kubectl") {
+                Err(e) => out.fail(&e),
+                Ok(_) => out.out(&kubectl_help()),
+            }
+        }
+        return;
+    };
+    let Some(name) = args.get(idx).cloned() else { return };
+    let mut rest: Vec<String> = args.get(..idx).unwrap_or(&[]).to_vec();
+    rest.extend(args.get(idx + 1..).unwrap_or(&[]).iter().cloned());
+    match name.as_str() {
+        "get" => get::get(it, &rest, out),
+        "describe" => get::describe(it, &rest, out),
+        "apply" => apply::apply(it, &rest, stdin, out, false),
+        "create" => apply::apply(it, &rest, stdin, out, true),
+        "delete" => delete::delete(it, &rest, stdin, out),
+        "scale" => modify::scale(it, &rest, out),
+        "patch" => modify::patch(it, &rest, out),
+        "set" => modify::set(it, &rest, out),
+        "rollout" => rollout::rollout(it, &rest, out),
+        "exec" => exec::exec(it, &rest, out),
+        "run" => exec::run(it, &rest, out),
+        "wait" => wait::wait(it, &rest, out),
+        "cordon" => nodes::cordon(it, &rest, out, true),
+        "uncordon" => nodes::cordon(it, &rest, out, false),
+        "drain" => nodes::drain(it, &rest, out),
+        "help" => out.out(&kubectl_help()),
+        "version" => {
+            out.line("Client Version: v1.34.0");
+            out.line("Kustomize Version: v5.7.1");
+            out.line("Server Version: v1.34.0");
+        }
+        other => {
+            out.fail(&format!("error: unknown command \"{other}\" for \"kubectl\""));
+            let suggestions: Vec<&str> = SUBCOMMANDS.iter().map(|s| s.0).filter(|s| levenshtein(s, other) <= 2).collect();
+            if !suggestions.is_empty() {
+                out.err("\nDid you mean this?");
+                for s in suggestions {
+                    out.err(&format!("\t{s}"));
+                }
+            }
+        }
+    }
+}
+
+/// Edit distance for cobra's "Did you mean this?" (cobra suggests at distance <= 2).
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            cur.push(sub.min(del).min(ins));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+/// Parses flags for `kubectl <path>`; prints the error and returns None on failure.
+pub(crate) fn parse_flags(args: &[String], specs: &[FlagSpec], path: &str, out: &mut Output) -> Option<flags::Flags> {
+    match flags::parse(args, specs, path) {
+        Ok(f) => {
+            if f.bool("help") {
+                out.line(&format!("Usage: {path} [options]\n\nThis simulator supports the common options of `{path}`; see https://kubernetes.io/docs/reference/kubectl/generated/{}/", path.replace(' ', "_")));
+                return None;
+            }
+            Some(f)
+        }
+        Err(e) => {
+            out.fail(&e);
+            None
+        }
+    }
+}
+
+/// Prints an API error as kubectl does.
+pub(crate) fn api_error(out: &mut Output, e: &ApiError) {
+    if e.reason == "Invalid" {
+        out.fail(&e.message);
+    } else {
+        out.fail(&e.to_string());
+    }
+}
+
+/// A resource reference from the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Target {
+    pub kind: Kind,
+    pub name: String,
+}
+
+/// Resolves `TYPE NAME...` or `TYPE/NAME...` arguments (one type for the plain form).
+pub(crate) fn targets(args: &[String]) -> Result<Vec<Target>, String> {
+    let mut out = Vec::new();
+    let Some(first) = args.first() else { return Ok(out) };
+    if first.contains('/') {
+        for a in args {
+            let Some((t, n)) = a.split_once('/') else {
+                return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
+            };
+            let kind = resources::resolve(t).ok_or_else(|| resources::unknown_type(t))?;
+            if n.is_empty() {
+                return Err("error: arguments in resource/name form must have a single resource and name".to_string());
+            }
+            out.push(Target { kind, name: n.to_string() });
+        }
+        return Ok(out);
+    }
+    let kind = resources::resolve(first).ok_or_else(|| resources::unknown_type(first))?;
+    for n in args.iter().skip(1) {
+        if n.contains('/') {
+            return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
+        }
+        out.push(Target { kind, name: n.clone() });
+    }
+    if args.len() == 1 {
+        out.push(Target { kind, name: String::new() });
+    }
+    Ok(out)
+}
+
+pub(crate) fn ns_of(it: &Interpreter, f: &flags::Flags) -> String {
+    f.namespace().map(str::to_string).unwrap_or_else(|| it.namespace.clone())
+}
+
+/// ` from default namespace` (kubectl 1.34 delete lines) for namespaced kinds.
+pub(crate) fn from_ns(kind: Kind, ns: &str) -> String {
+    if kind.namespaced() {
+        format!(" from {ns} namespace")
+    } else {
+        String::new()
+    }
+}
+
+pub(crate) fn name_of(v: &Value) -> &str {
+    super::printers::st(v, "/metadata/name")
+}
+
+pub(crate) const OUTPUT: FlagSpec = flags::flag("output", Some('o'), Str);
+pub(crate) const SELECTOR: FlagSpec = flags::flag("selector", Some('l'), Str);
+pub(crate) const FILENAME: FlagSpec = flags::flag("filename", Some('f'), StringArray);
+pub(crate) const DRY_RUN: FlagSpec = flags::flag("dry-run", None, Str);
+pub(crate) const ALL_NS: FlagSpec = flags::flag("all-namespaces", Some('A'), Bool);
+pub(crate) const TIMEOUT: FlagSpec = flags::flag("timeout", None, Duration);
+pub(crate) const RECURSIVE: FlagSpec = flags::flag("recursive", Some('R'), Bool);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(levenshtein("gett", "get"), 1);
+        assert_eq!(levenshtein("describe", "descrbe"), 1);
+    }
+}

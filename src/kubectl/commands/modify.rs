@@ -1,0 +1,273 @@
+//! Commands that change an existing object in place: `scale`, `patch`, `set image`. Each
+//! builds the new object, runs it through admission (so validation errors read exactly like
+//! the API server's), then hands it to the engine as an update.
+
+use serde_json::Value;
+
+use super::{api_error, ns_of, parse_flags, targets, Target, DRY_RUN, FILENAME, OUTPUT, SELECTOR, TIMEOUT};
+use crate::engine::Kind;
+use crate::kubectl::flags::{flag, FlagType::*};
+use crate::kubectl::patch;
+use crate::kubectl::printers::{selector_matches, st};
+use crate::kubectl::resources;
+use crate::kubectl::session::{Interpreter, Output};
+use crate::manifest;
+
+/// Admits `new` as an update of `live` and stores it; Ok(changed).
+pub(crate) fn store_update(it: &mut Interpreter, live: &Value, new: Value, out: &mut Output) -> Option<bool> {
+    let admitted = match manifest::admit(&new, Some(live)) {
+        Ok(a) => a,
+        Err(r) => {
+            out.fail(&r.message);
+            return None;
+        }
+    };
+    for w in &admitted.warnings {
+        out.err(&format!("Warning: {}", w.strip_prefix("Warning: ").unwrap_or(w)));
+    }
+    match it.engine.update(admitted.object) {
+        Ok(changed) => Some(changed),
+        Err(e) => {
+            api_error(out, &e);
+            None
+        }
+    }
+}
+
+/// Resolves targets given as `TYPE NAME`, `TYPE/NAME` or with `-l`.
+fn resolve_objects(it: &Interpreter, f: &crate::kubectl::flags::Flags, ns: &str, out: &mut Output) -> Option<Vec<(Kind, Value)>> {
+    let ts = match targets(&f.args) {
+        Ok(t) => t,
+        Err(e) => {
+            out.fail(&e);
+            return None;
+        }
+    };
+    let mut objs = Vec::new();
+    for Target { kind, name } in ts {
+        if name.is_empty() {
+            let Some(sel) = f.string("selector") else {
+                if f.bool("all") {
+                    objs.extend(it.engine.list(kind, Some(ns)).into_iter().map(|o| (kind, o)));
+                    continue;
+                }
+                out.fail("error: resource(s) were provided, but no name was specified");
+                return None;
+            };
+            objs.extend(it.engine.list(kind, Some(ns)).into_iter().filter(|o| selector_matches(sel, o.pointer("/metadata/labels"))).map(|o| (kind, o)));
+        } else {
+            match it.engine.get(kind, ns, &name) {
+                Ok(o) => objs.push((kind, o)),
+                Err(e) => {
+                    out.fail(&e.to_string());
+                    return None;
+                }
+            }
+        }
+    }
+    Some(objs)
+}
+
+pub fn scale(it: &mut Interpreter, args: &[String], out: &mut Output) {
+    let specs = [flag("replicas", None, Int), flag("current-replicas", None, Int), flag("resource-version", None, Str), flag("all", None, Bool), SELECTOR, FILENAME, OUTPUT, DRY_RUN, TIMEOUT];
+    let Some(f) = parse_flags(args, &specs, "kubectl scale", out) else { return };
+    let Some(replicas) = f.int("replicas") else {
+        return out.fail("error: required flag(s) \"replicas\" not set");
+    };
+    if f.args.is_empty() {
+        return out.fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+    }
+    if replicas < 0 {
+        return out.fail("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
+    }
+    let ns = ns_of(it, &f);
+    let Some(objs) = resolve_objects(it, &f, &ns, out) else { return };
+    if objs.is_empty() {
+        return out.fail("error: no objects passed to scale");
+    }
+    for (kind, live) in objs {
+        if !matches!(kind, Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet) {
+            out.fail(&format!("error: no scaler has been implemented for {{\"{}\" \"{}\"}}", kind.group(), kind.name()));
+            continue;
+        }
+        if let Some(cur) = f.int("current-replicas") {
+            if live.pointer("/spec/replicas").and_then(Value::as_i64) != Some(cur) {
+                out.fail(&format!("error: Expected replicas to be {cur}, was {}", live.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(0)));
+                continue;
+            }
+        }
+        let mut new = live.clone();
+        if let Some(spec) = new.get_mut("spec").and_then(Value::as_object_mut) {
+            spec.insert("replicas".into(), Value::from(replicas));
+        }
+        let name = st(&live, "/metadata/name").to_string();
+        if f.string("dry-run").is_some() {
+            out.line(&format!("{} scaled (dry run)", resources::type_name(kind, &name)));
+            continue;
+        }
+        if store_update(it, &live, new, out).is_some() {
+            out.line(&format!("{} scaled", resources::type_name(kind, &name)));
+        }
+    }
+}
+
+/// The deepest `{`/`[` nesting a patch may have.
+const MAX_PATCH_DEPTH: usize = 100;
+
+/// The deepest nesting of `{`/`[` outside quoted strings (a cheap over-estimate is fine).
+fn flow_depth(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in text.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '{' | '[' => {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+                '}' | ']' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+    }
+    max
+}
+
+pub fn patch(it: &mut Interpreter, args: &[String], out: &mut Output) {
+    let specs = [flag("patch", Some('p'), Str), flag("type", None, Str), flag("patch-file", None, Str), flag("local", None, Bool), flag("subresource", None, Str), FILENAME, OUTPUT, DRY_RUN];
+    let Some(f) = parse_flags(args, &specs, "kubectl patch", out) else { return };
+    let text = match (f.string("patch"), f.string("patch-file")) {
+        (Some(p), _) => p.to_string(),
+        (None, Some(file)) => match it.files.read(file) {
+            Ok(t) => t,
+            Err(e) => return out.fail(&format!("error: unable to read patch file: {e}")),
+        },
+        (None, None) => return out.fail("error: must specify --patch or --patch-file containing the contents of the patch"),
+    };
+    let ty = f.string("type").unwrap_or("strategic");
+    if !matches!(ty, "strategic" | "merge" | "json") {
+        return out.fail(&format!("error: --type must be one of [json merge strategic], not \"{ty}\""));
+    }
+    // libyaml's scanner is quadratic in flow nesting: a 100,000-deep `{"a":{"a":...` patch
+    // would take minutes. No real patch comes near this depth.
+    if flow_depth(&text) > MAX_PATCH_DEPTH {
+        return out.fail(&format!("error: unable to parse the patch: it is nested more than {MAX_PATCH_DEPTH} levels deep"));
+    }
+    let patch_value: Value = match serde_yaml::from_str::<Value>(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            let msg = e.to_string();
+            return out.fail(&format!("error: unable to parse \"{text}\": yaml: {}", msg.split(" at line").next().unwrap_or(&msg)));
+        }
+    };
+    let ns = ns_of(it, &f);
+    if f.args.is_empty() {
+        return out.fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+    }
+    let Some(objs) = resolve_objects(it, &f, &ns, out) else { return };
+    for (kind, live) in objs {
+        let name = st(&live, "/metadata/name").to_string();
+        let tn = resources::type_name(kind, &name);
+        let patched = match ty {
+            "merge" => Ok(patch::merge_patch(&live, &patch_value)),
+            "json" => patch::json_patch(&live, &patch_value),
+            _ => patch::strategic_merge(&live, &patch_value),
+        };
+        let new = match patched {
+            Ok(v) => v,
+            Err(e) if ty == "json" => {
+                out.fail("The request is invalid: the server rejected our request due to an error in our request");
+                let _ = e;
+                continue;
+            }
+            Err(e) => {
+                out.fail(&format!("Error from server (BadRequest): {e}"));
+                continue;
+            }
+        };
+        if new == live {
+            out.line(&format!("{tn} patched (no change)"));
+            continue;
+        }
+        if f.string("dry-run").is_some() {
+            out.line(&format!("{tn} patched (dry run)"));
+            continue;
+        }
+        match store_update(it, &live, new, out) {
+            Some(true) => out.line(&format!("{tn} patched")),
+            Some(false) => out.line(&format!("{tn} patched (no change)")),
+            None => {}
+        }
+    }
+}
+
+pub fn set(it: &mut Interpreter, args: &[String], out: &mut Output) {
+    let Some(sub) = args.iter().position(|a| !a.starts_with('-')) else {
+        out.out("Configure application resources.\n\n These commands help you make changes to existing application resources.\n\nAvailable Commands:\n  image           Update the image of a pod template\n\nUsage:\n  kubectl set SUBCOMMAND [options]\n");
+        return;
+    };
+    let name = args.get(sub).cloned().unwrap_or_default();
+    let mut rest: Vec<String> = args.get(..sub).unwrap_or(&[]).to_vec();
+    rest.extend(args.get(sub + 1..).unwrap_or(&[]).iter().cloned());
+    if name != "image" {
+        return out.fail(&format!("error: unknown command \"{name}\"\nSee 'kubectl set -h' for help and examples"));
+    }
+    let specs = [flag("all", None, Bool), SELECTOR, FILENAME, OUTPUT, DRY_RUN, flag("local", None, Bool)];
+    let Some(f) = parse_flags(&rest, &specs, "kubectl set image", out) else { return };
+    let (pairs, res): (Vec<String>, Vec<String>) = f.args.iter().cloned().partition(|a| a.contains('='));
+    if pairs.is_empty() {
+        return out.fail("error: at least one image update is required\nSee 'kubectl set image -h' for help and examples");
+    }
+    if res.is_empty() {
+        return out.fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+    }
+    let ns = ns_of(it, &f);
+    let mut f2 = f.clone();
+    f2.args = res;
+    let Some(objs) = resolve_objects(it, &f2, &ns, out) else { return };
+    for (kind, live) in objs {
+        let name = st(&live, "/metadata/name").to_string();
+        let pointer = if kind == Kind::Pod { "/spec/containers" } else { "/spec/template/spec/containers" };
+        let mut new = live.clone();
+        let mut failed = false;
+        for pair in &pairs {
+            let (cname, image) = pair.split_once('=').unwrap_or((pair.as_str(), ""));
+            let Some(cs) = new.pointer_mut(pointer).and_then(Value::as_array_mut) else { continue };
+            let mut found = false;
+            for c in cs.iter_mut() {
+                if cname == "*" || c.get("name").and_then(Value::as_str) == Some(cname) {
+                    if let Some(m) = c.as_object_mut() {
+                        m.insert("image".into(), Value::String(image.to_string()));
+                    }
+                    found = true;
+                }
+            }
+            if !found {
+                out.fail(&format!("error: unable to find container named \"{cname}\""));
+                failed = true;
+            }
+        }
+        if failed {
+            continue;
+        }
+        let tn = resources::type_name(kind, &name);
+        if new == live {
+            out.line(&format!("{tn} image updated"));
+            continue;
+        }
+        if store_update(it, &live, new, out).is_some() {
+            out.line(&format!("{tn} image updated"));
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! The browser console's contract: incomplete lines wait for more input, `get -w` streams
+//! through `poll_watch` until Ctrl-C, and completion offers commands, kinds and names.
+
+use statefulset_lab::engine::Time;
+use statefulset_lab::kubectl::{complete, History, Interpreter};
+
+fn ready_cluster() -> Interpreter {
+    let mut it = Interpreter::with_seed(1);
+    it.run_line("kubectl apply -f web.yaml");
+    it.run_line("settle");
+    it
+}
+
+#[test]
+fn heredoc_across_lines() {
+    let mut it = Interpreter::with_seed(1);
+    assert!(it.run_line("kubectl apply -f - <<EOF").incomplete);
+    for l in manifest_lines() {
+        assert!(it.run_line(&l).incomplete);
+    }
+    let out = it.run_line("EOF");
+    assert_eq!(out.text(), "service/nginx created\n");
+}
+
+fn manifest_lines() -> Vec<String> {
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\nspec:\n  clusterIP: None\n  selector:\n    app: nginx\n  ports:\n  - port: 80\n    name: web"
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn streaming_watch_and_ctrl_c() {
+    let mut it = ready_cluster();
+    it.streaming = true;
+    let out = it.run_line("kubectl get pods -w -l app=nginx");
+    assert!(out.watching);
+    assert!(out.text().starts_with("NAME    READY   STATUS    RESTARTS   AGE\nweb-0"));
+    it.run_line("kubectl scale sts web --replicas=3");
+    // Typing a new command stops the watch, like Ctrl-C first.
+    assert!(!it.is_watching());
+    let out = it.run_line("kubectl get pods -w -l app=nginx");
+    assert!(out.watching);
+    let t = it.engine.now();
+    it.engine.advance_to(Time(t.0 + 10_000));
+    let lines = it.poll_watch();
+    assert!(lines.contains("web-2"), "{lines}");
+    assert!(it.interrupt());
+    assert!(!it.is_watching());
+    assert_eq!(it.poll_watch(), "");
+}
+
+#[test]
+fn tutorial_loops_and_quoting() {
+    let mut it = ready_cluster();
+    let out = it.run_line(r#"for i in 0 1; do kubectl exec "web-$i" -- sh -c 'echo "$(hostname)" > /usr/share/nginx/html/index.html'; done"#);
+    assert_eq!(out.text(), "");
+    let out = it.run_line("for i in 0 1; do kubectl exec -i -t \"web-$i\" -- curl http://localhost/; done");
+    assert_eq!(out.text(), "web-0\nweb-1\n");
+    let out = it.run_line("kubectl exec web-0 -- cat /usr/share/nginx/html/index.html");
+    assert_eq!(out.text(), "web-0\n");
+    let out = it.run_line("for i in 0 1; do kubectl exec \"web-$i\" -- sh -c 'hostname'; done");
+    assert_eq!(out.text(), "web-0\nweb-1\n");
+}
+
+#[test]
+fn completion() {
+    let it = ready_cluster();
+    assert_eq!(complete("kubectl ge", 10, &it.engine), vec!["get"]);
+    assert!(complete("kubectl get st", 14, &it.engine).contains(&"statefulsets".to_string()));
+    assert_eq!(complete("kubectl get pods web-", 21, &it.engine), vec!["web-0", "web-1"]);
+    assert_eq!(complete("kubectl exec w", 14, &it.engine), vec!["web-0", "web-1"]);
+    assert_eq!(complete("kubectl rollout status sts/w", 28, &it.engine), vec!["sts/web"]);
+    assert!(complete("", 0, &it.engine).contains(&"kubectl".to_string()));
+    let mut h = History::new();
+    h.push("kubectl get pods");
+    assert_eq!(h.up("").as_deref(), Some("kubectl get pods"));
+}
+
+#[test]
+fn clear_and_help() {
+    let mut it = Interpreter::with_seed(1);
+    assert!(it.run_line("clear").clear);
+    assert!(it.run_line("help").text().contains("sleep DURATION"));
+}
+
+#[test]
+fn never_panics_on_odd_input() {
+    let mut it = ready_cluster();
+    for line in ["", "'", "\"", "$(", "kubectl", "kubectl get", "kubectl get pods -o jsonpath='{'", "kubectl get pods --template '{{range}}'",
+        "kubectl patch sts web -p '{'", "kubectl patch sts web --type=json -p '[{\"op\":\"move\"}]'", "kubectl exec web-0 -- sh -c 'echo \"'",
+        "kubectl rollout", "kubectl set", "kubectl wait", "kubectl wait --for=jsonpath='{.x' pod/web-0", "kubectl delete", "for", "for i in; do; done",
+        "kubectl -n", "kubectl --namespace", "k get po -A -o wide", "kubectl get all", "sleep -1", "node", "kubectl run x --image=y -i -- nslookup",
+        "kubectl get pods -l '=='", "kubectl get sts web -o yaml | grep x", "kubectl exec web-0 -- ls /nope", "kubectl describe pods"] {
+        let _ = it.run_line(line);
+        it.cancel_pending();
+    }
+}
