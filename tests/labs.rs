@@ -1,0 +1,70 @@
+//! Every built-in lab's "show me" solution, run through the real engine and kubectl
+//! interpreter, passes all of its checks; and a wrong action leaves the right check red.
+
+use statefulset_lab::labs::{built_in, Lab, LabSession};
+
+fn lab(id: &str) -> Lab {
+    built_in().into_iter().find(|l| l.id == id).unwrap_or_else(|| panic!("no lab {id}"))
+}
+
+fn failing_checks(lab: &Lab, session: &LabSession) -> Vec<String> {
+    lab.checks
+        .iter()
+        .zip(session.results(lab))
+        .filter(|(_, ok)| !ok)
+        .map(|(c, _)| c.text.en.clone())
+        .collect()
+}
+
+#[test]
+fn every_solution_passes_every_check() {
+    let mut problems = Vec::new();
+    for lab in built_in() {
+        let mut session = LabSession::start(&lab, 1);
+        if failing_checks(&lab, &session).is_empty() {
+            problems.push(format!("lab {}: every check already holds before the student did anything", lab.id));
+        }
+        let transcript = session.run_script(&lab.solution);
+        let failing = failing_checks(&lab, &session);
+        if !failing.is_empty() {
+            problems.push(format!("lab {}: checks still red: {failing:?}\n--- transcript ---\n{transcript}", lab.id));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+#[test]
+fn parallel_pods_do_not_satisfy_ordered_deployment() {
+    let lab = lab("ordered-deployment");
+    let mut session = LabSession::start(&lab, 1);
+    session.run_script("kubectl apply -f web-parallel.yaml\nkubectl get pods -w -l app=nginx\n");
+    let failing = failing_checks(&lab, &session);
+    assert!(
+        failing.contains(&"web-0 was Running and Ready before web-1 was created".to_string()),
+        "{failing:?}"
+    );
+}
+
+#[test]
+fn scaling_up_only_leaves_the_scale_down_check_red() {
+    let lab = lab("scaling");
+    let mut session = LabSession::start(&lab, 1);
+    session.run_script("kubectl scale sts web --replicas=5\nkubectl get pods -w -l app=nginx\n");
+    let failing = failing_checks(&lab, &session);
+    assert!(failing.contains(&"Scaling down removed web-4 before web-3".to_string()), "{failing:?}");
+    assert!(!failing.contains(&"Five pods are Ready again".to_string()), "{failing:?}");
+}
+
+#[test]
+fn the_default_retention_policy_keeps_claims() {
+    let lab = lab("retention-policy");
+    let mut session = LabSession::start(&lab, 1);
+    // Re-create the set with the default policy (Retain) instead, then do the same steps.
+    session.run_script(
+        "kubectl delete sts web --cascade=orphan\nkubectl delete pod -l app=nginx\nkubectl apply -f web.yaml\n\
+         kubectl scale sts web --replicas=3\nkubectl rollout status sts/web\n\
+         kubectl scale sts web --replicas=1\nkubectl get pods -w -l app=nginx\n",
+    );
+    let failing = failing_checks(&lab, &session);
+    assert!(failing.contains(&"Scaling down deleted www-web-2 with its pod".to_string()), "{failing:?}");
+}
