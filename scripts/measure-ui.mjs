@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// Measures the student's screen against the issue's budgets and prints the figures:
+//   1. first render: ms from navigation to the app's first rendered screen (the
+//      `stslab-first-render` performance mark), median of 5 cold loads (a fresh browser context
+//      each, so nothing is cached), on localhost;                                  budget ≤ 250 ms
+//   2. playback: a 100-replica StatefulSet played at 20×; each frame's work is the app's
+//      `stslab-frame` measure (clock tick → reduce → render, emitted with `?perf`); budget ≤ 8 ms
+//   3. download: html + js + wasm + css of dist/, gzip -9;                           budget ≤ 240 KB
+//
+// Usage: node scripts/measure-ui.mjs [DIST]   (default dist/; build it first with scripts/build.sh)
+// Needs playwright-core (npm) and Debian's /usr/bin/chromium. Exits non-zero if a budget is missed.
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, extname } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { launch } from '../tests/e2e/helpers.mjs';
+import { serveStatic } from '../tests/e2e/static-server.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST = process.argv[2] ?? join(ROOT, 'dist');
+const BUDGET = { firstRenderMs: 250, frameMs: 8, downloadKb: 240 };
+const PLAY_SECONDS = Number(process.env.PLAY_SECONDS ?? 15);
+
+if (!existsSync(join(DIST, 'index.html'))) {
+  console.error(`${DIST}/index.html is missing: run scripts/build.sh first`);
+  process.exit(2);
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
+};
+
+// The session a share link would carry (see src/ui/share.rs): the lecture's set at 100 replicas,
+// applied at 0 s.
+function shareFragment(yaml) {
+  const json = JSON.stringify({ v: 1, s: 1, h: 0, y: yaml, t: [yaml], c: [[0, 'kubectl apply -f -', 0]] });
+  return 's=' + Buffer.from(json, 'utf8').toString('base64url');
+}
+
+// ---- 3. download size (no browser needed) ----
+let totalGz = 0;
+const sizes = [];
+for (const file of readdirSync(DIST)) {
+  if (!['.html', '.js', '.wasm', '.css'].includes(extname(file))) continue;
+  const body = readFileSync(join(DIST, file));
+  const gz = gzipSync(body, { level: 9 }).length;
+  totalGz += gz;
+  sizes.push({ file, raw: body.length, gz });
+}
+
+const server = await serveStatic(DIST, { mount: '/' });
+const browser = await launch();
+const problems = [];
+try {
+  // ---- 1. first render, cold ----
+  const firstRenders = [];
+  for (let i = 0; i < 5; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(server.url);
+    const t = await page.waitForFunction(() => performance.getEntriesByName('stslab-first-render')[0]?.startTime, null, { timeout: 20000 });
+    firstRenders.push(await t.jsonValue());
+    await context.close();
+  }
+
+  // ---- 2. playback of 100 replicas at 20× ----
+  const yaml = readFileSync(join(ROOT, 'examples/web.yaml'), 'utf8').replace(/replicas: 2\b/, 'replicas: 100');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${server.url}?perf=1#${shareFragment(yaml)}`);
+  await page.getByTestId('speed').selectOption('20');
+  await page.getByTestId('play').click();
+  await page.waitForTimeout(PLAY_SECONDS * 1000);
+  const frames = await page.evaluate(() => performance.getEntriesByName('stslab-frame').map((e) => e.duration));
+  const pods = await page.locator('[data-testid=pod]').count();
+  const clock = await page.getByTestId('clock').textContent();
+  await context.close();
+
+  const fr = median(firstRenders);
+  const over = frames.filter((d) => d > BUDGET.frameMs).length;
+  console.log('StatefulSet Lab: UI budgets');
+  console.log(`  first render (median of 5 cold loads): ${fr.toFixed(0)} ms   [${firstRenders.map((x) => x.toFixed(0)).join(', ')}]   budget ≤ ${BUDGET.firstRenderMs} ms`);
+  console.log(`  playback, 100 replicas at 20× for ${PLAY_SECONDS} s (virtual ${clock.trim()}, ${pods} pods on screen):`);
+  console.log(`    ${frames.length} frames; work per frame median ${median(frames).toFixed(2)} ms, p95 ${pct(frames, 95).toFixed(2)} ms, max ${Math.max(...frames).toFixed(2)} ms; ${over} over ${BUDGET.frameMs} ms   budget ≤ ${BUDGET.frameMs} ms`);
+  console.log(`  download (gzip -9): ${(totalGz / 1024).toFixed(1)} KB   budget ≤ ${BUDGET.downloadKb} KB`);
+  for (const s of sizes) console.log(`    ${s.file.padEnd(44)} ${String(s.raw).padStart(9)} raw ${String(s.gz).padStart(8)} gzip`);
+  if (problems.length) console.log(`  page errors: ${problems.join('; ')}`);
+
+  const ok = fr <= BUDGET.firstRenderMs && Math.max(...frames) <= BUDGET.frameMs && totalGz / 1024 <= BUDGET.downloadKb && !problems.length;
+  process.exitCode = ok ? 0 : 1;
+} finally {
+  await browser.close();
+  await server.close();
+}

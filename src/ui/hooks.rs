@@ -1,0 +1,206 @@
+//! The thin layer between the plain [`State`] and Yew: a reducer adapter, the playback clock
+//! (gloo-timers), saving to browser storage, and the performance marks the budget script reads.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use yew::prelude::*;
+
+use super::i18n::Lang;
+use super::share::{self, Session};
+use super::sim::Sim;
+use super::state::{Action, Notice, State};
+
+/// `use_reducer` needs `Reducible`; the state itself stays free of Yew.
+pub struct Store(pub State);
+
+impl Reducible for Store {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut state = self.0.clone();
+        let ticked = matches!(action, Action::Tick(_));
+        state.reduce(action);
+        if ticked {
+            perf::tick_reduced();
+        }
+        Rc::new(Store(state))
+    }
+}
+
+/// How often the clock ticks while playing (real milliseconds): about 30 frames a second.
+const TICK_MS: u32 = 33;
+
+/// Advances the simulation while `playing`: a gloo-timers interval measures the real time
+/// between ticks and dispatches it; the state scales it by the speed.
+#[hook]
+pub fn use_playback(playing: bool, dispatch: Callback<Action>) {
+    use_effect_with(playing, move |&playing| {
+        let interval = playing.then(|| {
+            let last = Cell::new(now_ms());
+            Interval::new(TICK_MS, move || {
+                let now = now_ms();
+                let elapsed = now - last.replace(now);
+                perf::tick_start();
+                dispatch.emit(Action::Tick(elapsed));
+            })
+        });
+        move || drop(interval)
+    });
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// Performance marks for scripts/measure-ui.mjs, only when the page's query has `perf`:
+/// `stslab-first-render` once, and a `stslab-frame` measure around each tick's reduce and render.
+pub mod perf {
+    use std::cell::Cell;
+
+    thread_local! {
+        static ENABLED: Cell<Option<bool>> = const { Cell::new(None) };
+        static PENDING: Cell<bool> = const { Cell::new(false) };
+        static FIRST: Cell<bool> = const { Cell::new(true) };
+    }
+
+    fn enabled() -> bool {
+        ENABLED.with(|e| {
+            if let Some(v) = e.get() {
+                return v;
+            }
+            let v = web_sys::window()
+                .and_then(|w| w.location().search().ok())
+                .is_some_and(|q| q.contains("perf"));
+            e.set(Some(v));
+            v
+        })
+    }
+
+    fn performance() -> Option<web_sys::Performance> {
+        web_sys::window()?.performance()
+    }
+
+    /// A mark for the budget script (a handful per page load, so always on).
+    pub fn mark(name: &str) {
+        if let Some(p) = performance() {
+            let _ = p.mark(name);
+        }
+    }
+
+    pub fn tick_start() {
+        if enabled() {
+            if let Some(p) = performance() {
+                let _ = p.mark("stslab-tick-start");
+            }
+        }
+    }
+
+    pub fn tick_reduced() {
+        if enabled() {
+            PENDING.with(|p| p.set(true));
+        }
+    }
+
+    /// Called after every render of the root.
+    pub fn rendered() {
+        if FIRST.with(|f| f.replace(false)) {
+            if let Some(p) = performance() {
+                let _ = p.mark("stslab-first-render");
+            }
+        }
+        if enabled() && PENDING.with(|p| p.replace(false)) {
+            if let Some(p) = performance() {
+                let _ = p.measure_with_start_mark("stslab-frame", "stslab-tick-start");
+                p.clear_marks_with_mark_name("stslab-tick-start");
+            }
+        }
+    }
+}
+
+// ---- saving and restoring ----------------------------------------------------------------------
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+pub fn session_of(state: &State) -> Session {
+    Session {
+        seed: state.seed(),
+        editor: state.editor.to_string(),
+        commands: state.commands(),
+        head: state.head.0,
+        lang: Some(state.lang.code().to_string()),
+    }
+}
+
+pub fn save(state: &State) {
+    if let Some(storage) = storage() {
+        // A full or forbidden storage must not break the page; the work stays on screen.
+        let _ = storage.set_item(share::STORAGE_KEY, &share::to_json(&session_of(state)));
+    }
+}
+
+fn saved() -> Option<Session> {
+    let text = storage()?.get_item(share::STORAGE_KEY).ok()??;
+    share::from_json(&text).ok()
+}
+
+fn browser_lang() -> Lang {
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .and_then(|l| Lang::from_code(&l))
+        .unwrap_or_default()
+}
+
+/// The state the page opens on: a shared link's session if the URL carries one, else the work
+/// saved in this browser, else the lecture's example in a fresh cluster.
+pub fn initial_state() -> State {
+    perf::mark("stslab-start");
+    let fragment = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let (session, notice) = match share::from_fragment(&fragment) {
+        Some(Ok(session)) => (Some(session), Some(Notice::Text(super::i18n::T::ShareLoaded))),
+        Some(Err(_)) => (saved(), Some(Notice::Text(super::i18n::T::ShareBroken))),
+        None => {
+            let s = saved();
+            let notice = s.as_ref().filter(|s| !s.commands.is_empty()).map(|_| Notice::Text(super::i18n::T::Restored));
+            (s, notice)
+        }
+    };
+    let mut state = match session {
+        Some(s) => {
+            let lang = s.lang.as_deref().and_then(Lang::from_code).unwrap_or_else(browser_lang);
+            State::new(lang, s.editor, Sim::restore(s.seed, s.commands, s.head))
+        }
+        None => State::new(browser_lang(), crate::manifest::LECTURE_EXAMPLE.to_string(), Sim::new(1)),
+    };
+    state.notice = notice;
+    perf::mark("stslab-state-ready");
+    state
+}
+
+/// The link that reproduces the session, or the size it would have had when over the limit.
+pub fn make_link(state: &State) -> Result<String, usize> {
+    let fragment = share::to_fragment(&session_of(state));
+    if fragment.len() > share::MAX_FRAGMENT {
+        return Err(fragment.len());
+    }
+    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let base = href.split('#').next().unwrap_or("");
+    Ok(format!("{base}#{fragment}"))
+}
+
+/// Removes a shared session from the address bar once it is loaded, so a reload opens the
+/// work saved since rather than the link's starting point.
+pub fn forget_fragment() {
+    let Some(window) = web_sys::window() else { return };
+    let location = window.location();
+    if location.hash().map(|h| h.is_empty()).unwrap_or(true) {
+        return;
+    }
+    let url = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}

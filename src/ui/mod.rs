@@ -1,0 +1,22 @@
+//! The browser front end (wasm32 only): the student's screen. Data flows one way: the editor's
+//! text and the buttons become kubectl command lines (`state`, `sim`, `runner`), the interpreter
+//! and engine run them, and `model` reads the cluster back for the components to show.
+
+mod app;
+pub mod components;
+pub mod examples;
+pub mod hooks;
+pub mod i18n;
+pub mod model;
+pub mod runner;
+pub mod screen;
+pub mod share;
+pub mod sim;
+pub mod state;
+
+pub use app::App;
+
+/// Mounts the app on the page's `<body>`; the web app's `main` calls it once.
+pub fn start() {
+    yew::Renderer::<App>::new().render();
+}

@@ -1,0 +1,667 @@
+//! What the screen shows, read once per change from the engine's API objects: StatefulSets as
+//! rows of ordinal slots (pod, claims, volumes), Deployments, headless Services with their DNS
+//! records, nodes, events and the controller's decisions.
+//!
+//! Components receive these plain values and compare them, so a slot whose pod did not change is
+//! not re-rendered. Nothing here decides anything: it reads what the engine holds.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use serde_json::Value;
+
+use crate::engine::{Engine, Kind, WatchEventType};
+
+/// How a pod's state reads at a glance; always shown together with its STATUS word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Ok,
+    Progress,
+    Leaving,
+    Bad,
+    Idle,
+}
+
+impl Tone {
+    pub fn class(self) -> &'static str {
+        match self {
+            Tone::Ok => "tone-ok",
+            Tone::Progress => "tone-progress",
+            Tone::Leaving => "tone-leaving",
+            Tone::Bad => "tone-bad",
+            Tone::Idle => "tone-idle",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClusterView {
+    pub sets: Vec<SetView>,
+    pub deployments: Vec<DeploymentView>,
+    pub services: Vec<ServiceView>,
+    pub nodes: Vec<NodeView>,
+    /// Claims that belong to no set shown above.
+    pub stray_claims: Vec<ClaimView>,
+    pub events: Rc<Vec<EventRow>>,
+    pub decisions: Rc<Vec<DecisionRow>>,
+    /// What each controller object is doing or waiting for right now.
+    pub current: Rc<Vec<DecisionRow>>,
+    /// Whether any object at all exists (the empty cluster gets a hint instead).
+    pub anything: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetView {
+    pub namespace: String,
+    pub name: String,
+    /// False when the StatefulSet object is gone and only its pods or claims remain.
+    pub exists: bool,
+    pub replicas: u32,
+    pub service_name: String,
+    pub policy: String,
+    pub strategy: String,
+    pub partition: u32,
+    pub when_deleted: String,
+    pub when_scaled: String,
+    pub container: String,
+    pub image: String,
+    pub claim_templates: Vec<String>,
+    pub status: SetStatus,
+    pub slots: Vec<SlotView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SetStatus {
+    pub replicas: u32,
+    pub ready: u32,
+    pub current: u32,
+    pub updated: u32,
+    pub available: u32,
+    pub current_revision: String,
+    pub update_revision: String,
+    pub observed_generation: i64,
+    pub generation: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlotView {
+    pub ordinal: u32,
+    /// At or above `spec.replicas`: the slot of a condemned pod or of orphaned claims.
+    pub beyond: bool,
+    pub pod: Option<PodView>,
+    pub claims: Vec<ClaimView>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodView {
+    pub name: String,
+    pub status: String,
+    pub tone: Tone,
+    pub ready: String,
+    pub is_ready: bool,
+    pub restarts: u32,
+    /// `controller-revision-hash` without the set's name prefix.
+    pub revision: String,
+    /// Whether the pod runs the set's update revision.
+    pub updated: bool,
+    pub image: String,
+    pub ip: String,
+    pub node: String,
+    pub terminating: bool,
+    /// `metadata.creationTimestamp`, to tell a claim that predates its pod.
+    pub created: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimView {
+    pub name: String,
+    pub phase: String,
+    pub volume: String,
+    pub capacity: String,
+    pub state: ClaimState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimState {
+    /// A pod in the slot uses it, and the claim was made for that pod.
+    InUse,
+    /// A pod uses it, but the claim is older than the pod: the same storage came back.
+    Reattached,
+    /// No pod uses it; it is kept (Retain) for a future pod of this ordinal.
+    Orphaned,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeploymentView {
+    pub name: String,
+    pub replicas: u32,
+    pub ready: u32,
+    pub image: String,
+    pub pods: Vec<PodView>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceView {
+    pub namespace: String,
+    pub name: String,
+    pub headless: bool,
+    pub cluster_ip: String,
+    pub ports: String,
+    /// `web-0.nginx.default.svc.cluster.local` → IP, for Ready pods with a hostname.
+    pub records: Vec<DnsRecord>,
+    /// The Service name's own A record: every Ready endpoint IP.
+    pub service_fqdn: String,
+    pub service_ips: Vec<String>,
+    /// Selected pods with an IP that are not Ready, so not in DNS.
+    pub not_ready: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DnsRecord {
+    pub fqdn: String,
+    pub ip: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeView {
+    pub name: String,
+    pub ready: bool,
+    pub unschedulable: bool,
+    pub pods: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRow {
+    pub time_ms: u64,
+    pub warning: bool,
+    pub reason: String,
+    pub object: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionRow {
+    pub time_ms: u64,
+    pub owner: String,
+    pub text: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading JSON defensively: a missing or odd field gives an empty value, never a panic.
+
+fn s<'a>(v: &'a Value, path: &[&str]) -> &'a str {
+    walk(v, path).and_then(Value::as_str).unwrap_or("")
+}
+
+fn n(v: &Value, path: &[&str]) -> i64 {
+    walk(v, path).and_then(Value::as_i64).unwrap_or(0)
+}
+
+fn u(v: &Value, path: &[&str]) -> u32 {
+    n(v, path).clamp(0, u32::MAX as i64) as u32
+}
+
+fn walk<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    let mut cur = v;
+    for key in path {
+        cur = cur.get(*key)?;
+    }
+    Some(cur)
+}
+
+fn arr<'a>(v: &'a Value, path: &[&str]) -> &'a [Value] {
+    walk(v, path).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+}
+
+fn name_of(v: &Value) -> &str {
+    s(v, &["metadata", "name"])
+}
+
+fn ns_of(v: &Value) -> &str {
+    match s(v, &["metadata", "namespace"]) {
+        "" => "default",
+        ns => ns,
+    }
+}
+
+fn controller_of(v: &Value) -> Option<(&str, &str)> {
+    arr(v, &["metadata", "ownerReferences"])
+        .iter()
+        .find(|r| r.get("controller").and_then(Value::as_bool).unwrap_or(false))
+        .map(|r| (s(r, &["kind"]), s(r, &["name"])))
+}
+
+/// `web-3` → 3 when the prefix is the set's name.
+fn ordinal_of(pod_name: &str, set: &str) -> Option<u32> {
+    let rest = pod_name.strip_prefix(set)?.strip_prefix('-')?;
+    if rest.is_empty() || (rest.len() > 1 && rest.starts_with('0')) {
+        return None;
+    }
+    rest.parse().ok()
+}
+
+fn tone_of(status: &str, ready: bool) -> Tone {
+    match status {
+        "Running" if ready => Tone::Ok,
+        "Running" | "Pending" | "ContainerCreating" | "PodInitializing" => Tone::Progress,
+        s if s.starts_with("Init:") && !s.contains("Error") && !s.contains("BackOff") => Tone::Progress,
+        "Terminating" | "Completed" => Tone::Leaving,
+        _ => Tone::Bad,
+    }
+}
+
+fn pod_view(pod: &Value, set: Option<&Value>) -> PodView {
+    let containers = arr(pod, &["spec", "containers"]);
+    // READY, STATUS and RESTARTS exactly as `kubectl get pods` prints them.
+    let summary = crate::kubectl::printers::status::summarize(pod);
+    let is_ready = arr(pod, &["status", "conditions"])
+        .iter()
+        .any(|c| s(c, &["type"]) == "Ready" && s(c, &["status"]) == "True");
+    let status = summary.status;
+    let hash = s(pod, &["metadata", "labels", "controller-revision-hash"]);
+    let (revision, updated) = match set {
+        Some(set) => {
+            let prefix = format!("{}-", name_of(set));
+            let short = hash.strip_prefix(&prefix).unwrap_or(hash).to_string();
+            (short, !hash.is_empty() && hash == s(set, &["status", "updateRevision"]))
+        }
+        None => (hash.to_string(), false),
+    };
+    let deleting = walk(pod, &["metadata", "deletionTimestamp"]).is_some_and(|d| !d.is_null());
+    PodView {
+        name: name_of(pod).to_string(),
+        tone: tone_of(&status, is_ready),
+        status,
+        ready: summary.ready,
+        is_ready,
+        restarts: summary.restarts.clamp(0, u32::MAX as i64) as u32,
+        revision,
+        updated,
+        image: containers.first().map(|c| s(c, &["image"])).unwrap_or("").to_string(),
+        ip: s(pod, &["status", "podIP"]).to_string(),
+        node: s(pod, &["spec", "nodeName"]).to_string(),
+        terminating: deleting,
+        created: s(pod, &["metadata", "creationTimestamp"]).to_string(),
+    }
+}
+
+fn claim_view(pvc: &Value, pod: Option<&PodView>) -> ClaimView {
+    let created = s(pvc, &["metadata", "creationTimestamp"]);
+    let state = match pod {
+        None => ClaimState::Orphaned,
+        // RFC 3339 timestamps in one format compare as text.
+        Some(p) if !created.is_empty() && !p.created.is_empty() && created < p.created.as_str() => ClaimState::Reattached,
+        Some(_) => ClaimState::InUse,
+    };
+    ClaimView {
+        name: name_of(pvc).to_string(),
+        phase: s(pvc, &["status", "phase"]).to_string(),
+        volume: s(pvc, &["spec", "volumeName"]).to_string(),
+        capacity: walk(pvc, &["status", "capacity", "storage"])
+            .or_else(|| walk(pvc, &["spec", "resources", "requests", "storage"]))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
+        state,
+    }
+}
+
+/// The kinds the screen shows.
+const SHOWN: [Kind; 8] = [
+    Kind::StatefulSet,
+    Kind::Pod,
+    Kind::PersistentVolumeClaim,
+    Kind::ReplicaSet,
+    Kind::Deployment,
+    Kind::Endpoints,
+    Kind::Service,
+    Kind::Node,
+];
+
+/// The screen's copy of the objects it shows, kept up to date through an engine watch, so a
+/// frame converts only what changed to JSON instead of listing every object again.
+#[derive(Debug, Default)]
+pub struct Mirror {
+    objects: BTreeMap<Kind, BTreeMap<(String, String), Value>>,
+    cursor: Option<u64>,
+}
+
+impl Mirror {
+    /// Brings the copy up to date with the engine.
+    pub fn sync(&mut self, engine: &mut Engine) {
+        match self.cursor {
+            Some(cursor) => {
+                let (events, next) = engine.poll_watch(cursor);
+                self.cursor = Some(next);
+                for e in events {
+                    if let Some(objects) = self.objects.get_mut(&e.kind) {
+                        let key = (ns_of(&e.object).to_string(), name_of(&e.object).to_string());
+                        match e.event_type {
+                            WatchEventType::Deleted => {
+                                objects.remove(&key);
+                            }
+                            _ => {
+                                objects.insert(key, e.object);
+                            }
+                        }
+                    }
+                }
+            }
+            None => {
+                self.cursor = Some(engine.watch());
+                self.relist(engine);
+            }
+        }
+    }
+
+    /// The engine was replaced by a snapshot taken when this mirror's watch stood at `cursor`
+    /// (None: before it opened): read everything again and go on from there.
+    pub fn reset(&mut self, engine: &mut Engine, cursor: Option<u64>) {
+        self.cursor = match cursor {
+            Some(c) => Some(engine.poll_watch(c).1),
+            None => Some(engine.watch()),
+        };
+        self.relist(engine);
+    }
+
+    /// Where the watch stands (for a snapshot).
+    pub fn cursor(&self) -> Option<u64> {
+        self.cursor
+    }
+
+    fn relist(&mut self, engine: &Engine) {
+        self.objects.clear();
+        for kind in SHOWN {
+            let objects = engine
+                .list(kind, None)
+                .into_iter()
+                .map(|o| ((ns_of(&o).to_string(), name_of(&o).to_string()), o))
+                .collect();
+            self.objects.insert(kind, objects);
+        }
+    }
+
+    fn list(&self, kind: Kind) -> Vec<&Value> {
+        self.objects.get(&kind).map(|m| m.values().collect()).unwrap_or_default()
+    }
+}
+
+/// Sets seen earlier in the session, so a deleted set's leftovers stay in their slots.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Memory {
+    /// (namespace, name) → claim template names.
+    pub sets: BTreeMap<(String, String), Vec<String>>,
+}
+
+/// Reads the whole cluster. Cost grows with the number of objects; the caller only calls this
+/// when the engine did something.
+pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterView {
+    let sets = mirror.list(Kind::StatefulSet);
+    let pods = mirror.list(Kind::Pod);
+    let claims = mirror.list(Kind::PersistentVolumeClaim);
+    let mut used_pods = BTreeSet::new();
+    let mut used_claims = BTreeSet::new();
+
+    for set in &sets {
+        let templates = arr(set, &["spec", "volumeClaimTemplates"]).iter().map(|t| name_of(t).to_string()).collect();
+        memory.sets.insert((ns_of(set).to_string(), name_of(set).to_string()), templates);
+    }
+
+    let mut set_views = Vec::new();
+    for ((ns, name), templates) in &memory.sets {
+        let live = sets.iter().copied().find(|s| ns_of(s) == ns && name_of(s) == name);
+        let view = set_view(ns, name, templates, live, &pods, &claims, &mut used_pods, &mut used_claims);
+        if view.exists || view.slots.iter().any(|s| s.pod.is_some() || !s.claims.is_empty()) {
+            set_views.push(view);
+        }
+    }
+
+    let replica_sets = mirror.list(Kind::ReplicaSet);
+    let deployments = mirror
+        .list(Kind::Deployment)
+        .into_iter()
+        .map(|d| {
+            let rs_names: Vec<&str> = replica_sets
+                .iter()
+                .filter(|rs| ns_of(rs) == ns_of(d) && controller_of(rs) == Some(("Deployment", name_of(d))))
+                .map(|rs| name_of(rs))
+                .collect();
+            let mut dpods: Vec<PodView> = pods
+                .iter()
+                .filter(|p| ns_of(p) == ns_of(d))
+                .filter(|p| matches!(controller_of(p), Some(("ReplicaSet", rs)) if rs_names.contains(&rs)))
+                .map(|p| {
+                    used_pods.insert(name_of(p).to_string());
+                    pod_view(p, None)
+                })
+                .collect();
+            dpods.sort_by(|a, b| a.created.cmp(&b.created).then(a.name.cmp(&b.name)));
+            DeploymentView {
+                name: name_of(d).to_string(),
+                replicas: u(d, &["spec", "replicas"]),
+                ready: u(d, &["status", "readyReplicas"]),
+                image: arr(d, &["spec", "template", "spec", "containers"]).first().map(|c| s(c, &["image"])).unwrap_or("").to_string(),
+                pods: dpods,
+            }
+        })
+        .collect();
+
+    let endpoints = mirror.list(Kind::Endpoints);
+    let services = mirror
+        .list(Kind::Service)
+        .into_iter()
+        .filter(|svc| !(ns_of(svc) == "default" && name_of(svc) == "kubernetes"))
+        .map(|svc| service_view(svc, &endpoints))
+        .collect();
+
+    let nodes = mirror
+        .list(Kind::Node)
+        .into_iter()
+        .map(|node| NodeView {
+            name: name_of(node).to_string(),
+            ready: arr(node, &["status", "conditions"]).iter().any(|c| s(c, &["type"]) == "Ready" && s(c, &["status"]) == "True"),
+            unschedulable: walk(node, &["spec", "unschedulable"]).and_then(Value::as_bool).unwrap_or(false),
+            pods: pods.iter().filter(|p| s(p, &["spec", "nodeName"]) == name_of(node)).count() as u32,
+        })
+        .collect();
+
+    let stray_claims = claims
+        .iter()
+        .filter(|c| !used_claims.contains(&(ns_of(c).to_string(), name_of(c).to_string())))
+        .map(|c| claim_view(c, None))
+        .collect();
+
+    // Only the newest events: the log only grows, and the panel shows a screenful.
+    const KEEP_EVENTS: usize = 200;
+    let total = engine.events().count();
+    let events: Vec<EventRow> = engine
+        .events()
+        .skip(total.saturating_sub(KEEP_EVENTS))
+        .map(|e| EventRow {
+            time_ms: e.time.0,
+            warning: e.warning,
+            reason: e.reason.to_string(),
+            object: format!("{}/{}", e.involved_kind.name().to_ascii_lowercase(), e.involved_name),
+            message: e.message.clone(),
+        })
+        .collect();
+
+    let decisions = read_decisions(engine);
+    let anything = !set_views.is_empty() || !pods.is_empty() || !claims.is_empty() || !sets.is_empty();
+
+    ClusterView {
+        sets: set_views,
+        deployments,
+        services,
+        nodes,
+        stray_claims,
+        events: Rc::new(events),
+        decisions: Rc::new(decisions),
+        current: Rc::new(
+            engine
+                .current_decisions()
+                .values()
+                .map(|d| DecisionRow { time_ms: d.time.0, owner: d.owner.clone(), text: d.text.clone() })
+                .collect(),
+        ),
+        anything,
+    }
+}
+
+/// The most recent decisions, oldest first.
+pub fn read_decisions(engine: &Engine) -> Vec<DecisionRow> {
+    const KEEP: usize = 60;
+    let all = engine.decisions();
+    let start = all.len().saturating_sub(KEEP);
+    all[start..]
+        .iter()
+        .map(|d| DecisionRow { time_ms: d.time.0, owner: d.owner.clone(), text: d.text.clone() })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn set_view(
+    ns: &str,
+    name: &str,
+    templates: &[String],
+    live: Option<&Value>,
+    pods: &[&Value],
+    claims: &[&Value],
+    used_pods: &mut BTreeSet<String>,
+    used_claims: &mut BTreeSet<(String, String)>,
+) -> SetView {
+    let replicas = live.map(|s| u(s, &["spec", "replicas"])).unwrap_or(0);
+    let mut by_ordinal: BTreeMap<u32, &Value> = BTreeMap::new();
+    for pod in pods.iter().filter(|p| ns_of(p) == ns) {
+        // Owned by this set, or an orphan that still bears its name (after --cascade=orphan).
+        let owner_ok = match controller_of(pod) {
+            Some((kind, owner)) => kind == "StatefulSet" && owner == name,
+            None => true,
+        };
+        if let (true, Some(k)) = (owner_ok, ordinal_of(name_of(pod), name)) {
+            by_ordinal.insert(k, pod);
+        }
+    }
+    let mut claims_by_ordinal: BTreeMap<u32, Vec<&Value>> = BTreeMap::new();
+    for claim in claims.iter().filter(|c| ns_of(c) == ns) {
+        for t in templates {
+            if let Some(k) = name_of(claim).strip_prefix(t.as_str()).and_then(|r| r.strip_prefix('-')).and_then(|r| ordinal_of(r, name)) {
+                claims_by_ordinal.entry(k).or_default().push(claim);
+            }
+        }
+    }
+    let highest = by_ordinal.keys().chain(claims_by_ordinal.keys()).max().map(|k| k + 1).unwrap_or(0);
+    let count = highest.max(replicas);
+    let slots = (0..count)
+        .map(|k| {
+            let pod = by_ordinal.get(&k).map(|p| {
+                used_pods.insert(name_of(p).to_string());
+                pod_view(p, live)
+            });
+            let claims = claims_by_ordinal
+                .get(&k)
+                .map(|cs| {
+                    cs.iter()
+                        .map(|c| {
+                            used_claims.insert((ns.to_string(), name_of(c).to_string()));
+                            claim_view(c, pod.as_ref())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            SlotView { ordinal: k, beyond: k >= replicas, pod, claims }
+        })
+        .collect();
+
+    let empty = Value::Null;
+    let set = live.unwrap_or(&empty);
+    let container = arr(set, &["spec", "template", "spec", "containers"]).first();
+    SetView {
+        namespace: ns.to_string(),
+        name: name.to_string(),
+        exists: live.is_some(),
+        replicas,
+        service_name: s(set, &["spec", "serviceName"]).to_string(),
+        policy: s(set, &["spec", "podManagementPolicy"]).to_string(),
+        strategy: s(set, &["spec", "updateStrategy", "type"]).to_string(),
+        partition: u(set, &["spec", "updateStrategy", "rollingUpdate", "partition"]),
+        when_deleted: or_default(s(set, &["spec", "persistentVolumeClaimRetentionPolicy", "whenDeleted"]), "Retain"),
+        when_scaled: or_default(s(set, &["spec", "persistentVolumeClaimRetentionPolicy", "whenScaled"]), "Retain"),
+        container: container.map(|c| s(c, &["name"])).unwrap_or("").to_string(),
+        image: container.map(|c| s(c, &["image"])).unwrap_or("").to_string(),
+        claim_templates: templates.to_vec(),
+        status: SetStatus {
+            replicas: u(set, &["status", "replicas"]),
+            ready: u(set, &["status", "readyReplicas"]),
+            current: u(set, &["status", "currentReplicas"]),
+            updated: u(set, &["status", "updatedReplicas"]),
+            available: u(set, &["status", "availableReplicas"]),
+            current_revision: s(set, &["status", "currentRevision"]).to_string(),
+            update_revision: s(set, &["status", "updateRevision"]).to_string(),
+            observed_generation: n(set, &["status", "observedGeneration"]),
+            generation: n(set, &["metadata", "generation"]),
+        },
+        slots,
+    }
+}
+
+fn or_default(value: &str, default: &str) -> String {
+    if value.is_empty() { default } else { value }.to_string()
+}
+
+fn service_view(svc: &Value, endpoints: &[&Value]) -> ServiceView {
+    let ns = ns_of(svc);
+    let name = name_of(svc);
+    let domain = format!("{name}.{ns}.svc.cluster.local");
+    let mut records = Vec::new();
+    let mut service_ips = Vec::new();
+    let mut not_ready = Vec::new();
+    if let Some(ep) = endpoints.iter().find(|e| ns_of(e) == ns && name_of(e) == name) {
+        for subset in arr(ep, &["subsets"]) {
+            for a in arr(subset, &["addresses"]) {
+                let ip = s(a, &["ip"]).to_string();
+                if !s(a, &["hostname"]).is_empty() {
+                    records.push(DnsRecord { fqdn: format!("{}.{domain}", s(a, &["hostname"])), ip: ip.clone() });
+                }
+                service_ips.push(ip);
+            }
+            for a in arr(subset, &["notReadyAddresses"]) {
+                let who = match s(a, &["targetRef", "name"]) {
+                    "" => s(a, &["ip"]),
+                    n => n,
+                };
+                not_ready.push(who.to_string());
+            }
+        }
+    }
+    records.sort_by_key(|r| natural(&r.fqdn));
+    service_ips.sort();
+    not_ready.sort_by_key(|n| natural(n));
+    let ports = arr(svc, &["spec", "ports"])
+        .iter()
+        .map(|p| match s(p, &["name"]) {
+            "" => format!("{}/{}", n(p, &["port"]), or_default(s(p, &["protocol"]), "TCP")),
+            pn => format!("{pn}:{}/{}", n(p, &["port"]), or_default(s(p, &["protocol"]), "TCP")),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    ServiceView {
+        namespace: ns.to_string(),
+        name: name.to_string(),
+        headless: s(svc, &["spec", "clusterIP"]) == "None",
+        cluster_ip: s(svc, &["spec", "clusterIP"]).to_string(),
+        ports,
+        records,
+        service_fqdn: domain,
+        service_ips,
+        not_ready,
+    }
+}
+
+/// Sorts `web-10` after `web-9`.
+fn natural(text: &str) -> (String, u64, String) {
+    let digits_at = text.find(|c: char| c.is_ascii_digit()).unwrap_or(text.len());
+    let (head, rest) = text.split_at(digits_at);
+    let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    (head.to_string(), rest[..end].parse().unwrap_or(0), rest[end..].to_string())
+}

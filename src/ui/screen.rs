@@ -1,0 +1,247 @@
+//! The whole screen: the editor on the left; on the right the clock, the "Why?" panel, the
+//! cluster (or the comparison), and the console, events and status panels.
+//!
+//! `data-testid`s are the contract with the browser tests (tests/ui_*.rs, tests/e2e/): keep
+//! them stable when the markup changes.
+
+use std::rc::Rc;
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::components::cluster::Cluster;
+use super::components::compare::Compare;
+use super::components::console::Console;
+use super::components::editor::Editor;
+use super::components::events::Events;
+use super::components::status::Status;
+use super::components::time::TimeControls;
+use super::components::why::Why;
+use super::hooks::{self, perf, use_playback, Store};
+use super::i18n::{tf, T};
+use super::model::ClusterView;
+use super::share;
+use super::state::{Action, Notice, Tab};
+
+/// Opens on a shared link's session, else the work saved in this browser, else the lecture's
+/// example in a fresh cluster.
+#[function_component(Screen)]
+pub fn screen() -> Html {
+    let store = use_reducer(|| Store(hooks::initial_state()));
+    let state = &store.0;
+    let lang = state.lang;
+    // One callback for the page's lifetime: components compare their props, and a new callback
+    // every frame would make every slot re-render.
+    let act: Callback<Action> = {
+        let dispatcher = store.dispatcher();
+        (*use_memo((), move |_| Callback::from(move |a| dispatcher.dispatch(a)))).clone()
+    };
+
+    use_playback(state.playing, act.clone());
+    use_effect_with((), |_| hooks::forget_fragment());
+    {
+        // Save whenever the inputs change, and every few seconds of playback.
+        let store = store.clone();
+        use_effect_with((state.revision, state.head.0 / 5000), move |_| hooks::save(&store.0));
+    }
+    use_effect_with(lang, |lang| {
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("lang", lang.code());
+        }
+    });
+    use_effect(perf::rendered);
+
+    let share = {
+        let store = store.clone();
+        Callback::from(move |_| {
+            let notice = match hooks::make_link(&store.0) {
+                Ok(url) => Notice::ShareReady(url),
+                Err(size) => Notice::ShareTooLong { size_kb: size.div_ceil(1024), limit_kb: share::MAX_FRAGMENT / 1024 },
+            };
+            store.dispatch(Action::Notify(Some(notice)));
+        })
+    };
+    let names = use_memo(state.view.clone(), |view| completion_names(view));
+
+    html! {
+        <div class="app" id="app">
+            <a class="skip-link" href="#cluster-title">{ T::SkipToCluster.get(lang) }</a>
+            <header class="topbar">
+                <div class="brand">
+                    <h1 data-testid="title">{ T::AppTitle.get(lang) }</h1>
+                    <p class="tagline">{ T::Tagline.get(lang) }</p>
+                </div>
+                <nav class="top-tools" aria-label={T::Actions.get(lang)}>
+                    <button type="button" class={classes!("toggle", state.compare.then_some("on"))} aria-pressed={state.compare.to_string()}
+                        onclick={act.reform(|_| Action::ToggleCompare)} data-testid="compare-toggle">
+                        { if state.compare { T::CompareModeOff.get(lang) } else { T::CompareMode.get(lang) } }
+                    </button>
+                    <button type="button" onclick={share} title={T::ShareTitle.get(lang)} data-testid="share">{ T::Share.get(lang) }</button>
+                    <button type="button" class="quiet-button" onclick={act.reform(|_| Action::NewSession)} title={T::NewSessionTitle.get(lang)}
+                        data-testid="new-session">{ T::NewSession.get(lang) }</button>
+                    <button type="button" class="lang" lang={lang.other().code()} aria-label={T::LanguageSwitchLabel.get(lang)}
+                        onclick={act.reform(move |_| Action::SetLang(lang.other()))} data-testid="language">
+                        { T::LanguageSwitch.get(lang) }
+                    </button>
+                </nav>
+            </header>
+            if let Some(notice) = &state.notice {
+                <NoticeBar {lang} notice={notice.clone()} act={act.clone()} />
+            }
+            <main class={classes!("workspace", state.editor_hidden.then_some("editor-hidden"))}>
+                if state.editor_hidden {
+                    <div class="editor-rail">
+                        <button type="button" onclick={act.reform(|_| Action::ToggleEditor)} data-testid="show-editor">
+                            { T::ShowEditor.get(lang) }
+                        </button>
+                    </div>
+                } else {
+                    <Editor {lang} text={state.editor.clone()} parsed={state.parsed.clone()} has_backup={state.editor_backup.is_some()}
+                        on_edit={act.reform(Action::Edit)} on_apply={act.reform(|_| Action::Apply)}
+                        on_example={act.reform(Action::LoadExample)} on_undo_example={act.reform(|_| Action::UndoExample)}
+                        on_hide={act.reform(|_| Action::ToggleEditor)} />
+                }
+                <div class="stage">
+                    <TimeControls {lang} playing={state.playing} speed={state.speed} now_ms={state.now.0} head_ms={state.head.0}
+                        quiet={state.quiet} act={act.clone()} />
+                    <Why {lang} current={state.view.current.clone()} history={state.view.decisions.clone()} />
+                    <section class="panel cluster-panel" aria-labelledby="cluster-title">
+                        <h2 id="cluster-title" class="panel-title" tabindex="-1">{ T::Cluster.get(lang) }</h2>
+                        if state.compare {
+                            <Compare {lang} view={state.view.clone()} act={act.clone()} />
+                        } else {
+                            <Cluster {lang} view={state.view.clone()} act={act.clone()} />
+                        }
+                    </section>
+                    <BottomPanels {lang} tab={state.tab} watching={state.watching} view={state.view.clone()} transcript={state.transcript.clone()}
+                        cleared={state.console_cleared} history={state.console_history.clone()} names={names.clone()} act={act.clone()} />
+                </div>
+            </main>
+        </div>
+    }
+}
+
+fn completion_names(view: &ClusterView) -> Vec<String> {
+    let mut names = Vec::new();
+    for set in &view.sets {
+        names.push(set.name.clone());
+        for slot in &set.slots {
+            names.extend(slot.pod.iter().map(|p| p.name.clone()));
+            names.extend(slot.claims.iter().map(|c| c.name.clone()));
+        }
+    }
+    for d in &view.deployments {
+        names.push(d.name.clone());
+        names.extend(d.pods.iter().map(|p| p.name.clone()));
+    }
+    names.extend(view.services.iter().map(|s| s.name.clone()));
+    names.extend(view.nodes.iter().map(|n| n.name.clone()));
+    names
+}
+
+#[derive(Properties, PartialEq)]
+struct NoticeProps {
+    lang: super::i18n::Lang,
+    notice: Notice,
+    act: Callback<Action>,
+}
+
+#[function_component(NoticeBar)]
+fn notice_bar(props: &NoticeProps) -> Html {
+    let lang = props.lang;
+    let close = props.act.reform(|_| Action::Notify(None));
+    let select_all = Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select());
+    let body = match &props.notice {
+        Notice::Text(t) => html! { <span>{ t.get(lang) }</span> },
+        Notice::ShareReady(url) => html! {
+            <>
+                <label for="share-url">{ T::ShareReady.get(lang) }</label>
+                <input id="share-url" class="mono share-url" type="text" readonly=true value={url.clone()} onfocus={select_all}
+                    data-testid="share-url" />
+            </>
+        },
+        Notice::ShareTooLong { size_kb, limit_kb } => html! {
+            <span>{ tf(T::ShareTooLong, lang, &[("size", &size_kb.to_string()), ("limit", &limit_kb.to_string())]) }</span>
+        },
+    };
+    html! {
+        <div class="notice" role="status" data-testid="notice">
+            { body }
+            <button type="button" class="small quiet-button" onclick={close}>{ T::ShareClose.get(lang) }</button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BottomProps {
+    lang: super::i18n::Lang,
+    tab: Tab,
+    watching: bool,
+    view: Rc<ClusterView>,
+    transcript: Rc<Vec<super::sim::Entry>>,
+    cleared: usize,
+    history: Rc<Vec<String>>,
+    names: Rc<Vec<String>>,
+    act: Callback<Action>,
+}
+
+#[function_component(BottomPanels)]
+fn bottom_panels(props: &BottomProps) -> Html {
+    let lang = props.lang;
+    let tab_button = |tab: Tab, label: T, id: &str| {
+        let selected = props.tab == tab;
+        html! {
+            <button type="button" role="tab" id={format!("tab-{id}")} aria-selected={selected.to_string()} aria-controls={format!("tabpanel-{id}")}
+                tabindex={if selected { "0" } else { "-1" }} class={classes!("tab", selected.then_some("selected"))}
+                onclick={props.act.reform(move |_| Action::SetTab(tab))} data-testid={format!("tab-{id}")}>
+                { label.get(lang) }
+            </button>
+        }
+    };
+    // Arrow keys move between tabs, as in any tab list.
+    let onkeydown = {
+        let (act, tab) = (props.act.clone(), props.tab);
+        Callback::from(move |e: KeyboardEvent| {
+            let order = [Tab::Console, Tab::Events, Tab::Status];
+            let i = order.iter().position(|t| *t == tab).unwrap_or(0);
+            let next = match e.key().as_str() {
+                "ArrowRight" => order[(i + 1) % 3],
+                "ArrowLeft" => order[(i + 2) % 3],
+                _ => return,
+            };
+            e.prevent_default();
+            act.emit(Action::SetTab(next));
+            let id = match next {
+                Tab::Console => "tab-console",
+                Tab::Events => "tab-events",
+                Tab::Status => "tab-status",
+            };
+            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
+                use wasm_bindgen::JsCast;
+                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        })
+    };
+    let (id, body) = match props.tab {
+        Tab::Console => ("console", html! {
+            <Console {lang} transcript={props.transcript.clone()} cleared={props.cleared} history={props.history.clone()}
+                names={props.names.clone()} watching={props.watching} act={props.act.clone()} />
+        }),
+        Tab::Events => ("events", html! { <Events {lang} events={props.view.events.clone()} /> }),
+        Tab::Status => ("status", html! { <Status {lang} sets={props.view.sets.clone()} /> }),
+    };
+    html! {
+        <section class="panel bottom-panels">
+            <div class="tabs" role="tablist" aria-label={T::Console.get(lang)} {onkeydown}>
+                { tab_button(Tab::Console, T::Console, "console") }
+                { tab_button(Tab::Events, T::Events, "events") }
+                { tab_button(Tab::Status, T::Status, "status") }
+            </div>
+            <div class="tabpanel" role="tabpanel" id={format!("tabpanel-{id}")} aria-labelledby={format!("tab-{id}")}>
+                { body }
+            </div>
+        </section>
+    }
+}

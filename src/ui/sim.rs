@@ -1,0 +1,277 @@
+//! The running session: one engine driven by a list of timed command lines, with checkpoints so
+//! the timeline scrubber can rewind to any past moment and replay forward exactly.
+//!
+//! The session's inputs are only the seed and the commands (each stamped with the virtual time
+//! it was issued at); everything else, the console transcript included, is recomputed by replay.
+//! Acting while rewound discards the commands after that moment, like editing history.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{Config, Engine, Time};
+use crate::kubectl::Interpreter;
+
+use super::model::{self, ClusterView, Memory, Mirror};
+use super::runner::{self, Output};
+
+/// One input of the session: a command line issued at a virtual time, with the text it read
+/// on stdin (`kubectl apply -f -` keeps the editor text as it was when applied).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Command {
+    /// Virtual milliseconds since the session began.
+    pub at: u64,
+    pub line: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdin: Option<String>,
+}
+
+/// A command as the console shows it: when, what, and what it printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub at: u64,
+    pub line: String,
+    pub output: Output,
+}
+
+#[derive(Clone)]
+struct Checkpoint {
+    time: Time,
+    applied: usize,
+    engine: Engine,
+    /// Where the screen's watch stood in this engine.
+    cursor: Option<u64>,
+}
+
+/// A checkpoint every this many virtual milliseconds of playback.
+const CHECKPOINT_EVERY_MS: u64 = 2_000;
+/// Past this many, every other checkpoint is dropped (replay from the previous one is exact).
+const MAX_CHECKPOINTS: usize = 300;
+/// Commands a session may hold (a share link or a stored session is cut here).
+pub const MAX_COMMANDS: usize = 2_000;
+
+pub struct Sim {
+    seed: u64,
+    /// The kubectl interpreter and, inside it, the engine.
+    it: Interpreter,
+    commands: Vec<Command>,
+    /// How many of `commands` the engine has run (fewer than all when rewound).
+    applied: usize,
+    transcript: Vec<Entry>,
+    checkpoints: Vec<Checkpoint>,
+    /// The furthest virtual time reached: the scrubber's right end.
+    head: Time,
+    memory: Memory,
+    mirror: Mirror,
+}
+
+pub fn config(seed: u64) -> Config {
+    Config { seed, ..Config::default() }
+}
+
+impl Sim {
+    pub fn new(seed: u64) -> Sim {
+        let engine = Engine::new(config(seed));
+        let mut it = Interpreter::new(engine.clone());
+        // `get -w` returns at once and streams as the clock advances.
+        it.streaming = true;
+        Sim {
+            seed,
+            checkpoints: vec![Checkpoint { time: Time(0), applied: 0, engine, cursor: None }],
+            it,
+            commands: Vec::new(),
+            applied: 0,
+            transcript: Vec::new(),
+            head: Time(0),
+            memory: Memory::default(),
+            mirror: Mirror::default(),
+        }
+    }
+
+    /// Rebuilds a saved or shared session: runs its commands and plays on to `head`.
+    pub fn restore(seed: u64, mut commands: Vec<Command>, head: u64) -> Sim {
+        let mut sim = Sim::new(seed);
+        commands.truncate(MAX_COMMANDS);
+        // Times must not go backwards; a tampered list is put in order rather than refused.
+        let mut last = 0;
+        for c in &mut commands {
+            c.at = c.at.max(last);
+            last = c.at;
+        }
+        let end = head.max(last);
+        sim.commands = commands;
+        sim.advance_to(Time(end));
+        sim
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    pub fn engine(&self) -> &Engine {
+        &self.it.engine
+    }
+    pub fn now(&self) -> Time {
+        self.it.engine.now()
+    }
+    pub fn head(&self) -> Time {
+        self.head
+    }
+    pub fn commands(&self) -> &[Command] {
+        &self.commands
+    }
+    /// The console transcript up to the moment shown.
+    pub fn transcript(&self) -> &[Entry] {
+        &self.transcript
+    }
+    /// Whether the moment shown is before the furthest point reached.
+    pub fn rewound(&self) -> bool {
+        self.now() < self.head
+    }
+
+    /// Reads the cluster for the screen.
+    pub fn view(&mut self) -> ClusterView {
+        self.mirror.sync(&mut self.it.engine);
+        model::read(&self.mirror, &self.it.engine, &mut self.memory)
+    }
+
+    /// The next moment something happens: a controller timer or a recorded command.
+    pub fn next_action(&self) -> Option<Time> {
+        let timer = self.it.engine.next_wakeup();
+        let command = self.commands.get(self.applied).map(|c| Time(c.at));
+        match (timer, command) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Plays to `target`, running recorded commands as their moments pass. Returns whether the
+    /// cluster may have changed (a timer fired or a command ran), so the screen knows to redraw.
+    pub fn advance_to(&mut self, target: Time) -> bool {
+        let mut changed = false;
+        while let Some(c) = self.commands.get(self.applied) {
+            if c.at > target.0 {
+                break;
+            }
+            let c = c.clone();
+            self.it.engine.advance_to(Time(c.at));
+            self.execute(c);
+            changed = true;
+            self.maybe_checkpoint();
+        }
+        if self.it.engine.next_wakeup().is_some_and(|w| w <= target) {
+            changed = true;
+        }
+        // Long jumps (restoring a session, dragging the scrubber forward) leave checkpoints
+        // along the way, so a later rewind replays only a short stretch.
+        while self.it.engine.now().0 + CHECKPOINT_EVERY_MS < target.0 {
+            let t = Time(self.it.engine.now().0 + CHECKPOINT_EVERY_MS);
+            self.it.engine.advance_to(t);
+            self.maybe_checkpoint();
+        }
+        self.it.engine.advance_to(target);
+        self.head = self.head.max(self.it.engine.now());
+        self.stream_watch();
+        self.maybe_checkpoint();
+        changed
+    }
+
+    /// Jumps to the controller's next action and runs it. Returns the new time, or None when
+    /// nothing is scheduled.
+    pub fn step(&mut self) -> Option<Time> {
+        let next = self.next_action()?;
+        self.advance_to(next);
+        Some(next)
+    }
+
+    /// Shows the cluster as it was (or will be, replaying) at `t`.
+    pub fn seek(&mut self, t: Time) {
+        if t >= self.now() {
+            self.advance_to(t);
+            return;
+        }
+        let Some(cp) = self.checkpoints.iter().rev().find(|c| c.time <= t).cloned() else {
+            return;
+        };
+        // A watch streaming in the newer engine cannot go on in the older one.
+        self.it.interrupt();
+        self.it.engine = cp.engine;
+        self.mirror.reset(&mut self.it.engine, cp.cursor);
+        self.applied = cp.applied;
+        self.transcript.truncate(cp.applied);
+        let head = self.head;
+        self.advance_to(t);
+        self.head = head;
+    }
+
+    /// Issues a command now. When rewound, what came after this moment is discarded first.
+    pub fn run(&mut self, line: &str, stdin: Option<String>) -> Output {
+        if self.applied < self.commands.len() || self.rewound() {
+            self.commands.truncate(self.applied);
+            let now = self.now();
+            let applied = self.applied;
+            self.checkpoints.retain(|c| c.time <= now && c.applied <= applied);
+            self.head = now;
+        }
+        if self.commands.len() >= MAX_COMMANDS {
+            return Output { text: format!("error: this session holds at most {MAX_COMMANDS} commands\n"), ok: false };
+        }
+        let command = Command { at: self.now().0, line: line.to_string(), stdin };
+        self.commands.push(command.clone());
+        let output = self.execute(command);
+        // Commands that block in real kubectl (delete, rollout status, wait) move time on.
+        self.head = self.head.max(self.now());
+        self.force_checkpoint();
+        output
+    }
+
+    fn execute(&mut self, command: Command) -> Output {
+        let output = runner::run(&mut self.it, &command.line, command.stdin.as_deref());
+        self.transcript.push(Entry { at: command.at, line: command.line, output: output.clone() });
+        self.applied += 1;
+        output
+    }
+
+    /// Appends what a streaming `get -w` printed to its command's output.
+    fn stream_watch(&mut self) {
+        if self.it.is_watching() {
+            let text = self.it.poll_watch();
+            if let (false, Some(entry)) = (text.is_empty(), self.transcript.last_mut()) {
+                entry.output.text.push_str(&text);
+                // A watch left running for hours must not grow without bound.
+                const KEEP: usize = 64 * 1024;
+                if entry.output.text.len() > KEEP {
+                    let cut = entry.output.text.len() - KEEP;
+                    let cut = (cut..entry.output.text.len()).find(|&i| entry.output.text.is_char_boundary(i)).unwrap_or(0);
+                    entry.output.text.drain(..cut);
+                }
+            }
+        }
+    }
+
+    /// Whether a `get -w` is streaming (the console offers Ctrl-C).
+    pub fn watching(&self) -> bool {
+        self.it.is_watching()
+    }
+
+    fn maybe_checkpoint(&mut self) {
+        let last = self.checkpoints.last().map(|c| c.time.0).unwrap_or(0);
+        if self.now().0 >= last + CHECKPOINT_EVERY_MS {
+            self.force_checkpoint();
+        }
+    }
+
+    fn force_checkpoint(&mut self) {
+        let now = self.now();
+        // Keep the list ordered by time: drop checkpoints a rewind left ahead of us.
+        self.checkpoints.retain(|c| c.time < now || (c.time == now && c.applied < self.applied));
+        // The snapshot carries the watch position so a rewind to it can go on from there.
+        self.mirror.sync(&mut self.it.engine);
+        let cursor = self.mirror.cursor();
+        self.checkpoints.push(Checkpoint { time: now, applied: self.applied, engine: self.it.engine.clone(), cursor });
+        if self.checkpoints.len() > MAX_CHECKPOINTS {
+            let mut i = 0;
+            self.checkpoints.retain(|_| {
+                i += 1;
+                i == 1 || i % 2 == 0
+            });
+        }
+    }
+}

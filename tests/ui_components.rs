@@ -1,0 +1,325 @@
+//! The student's screen in a real browser: components mounted with the props a session would
+//! give them, and the whole app driven through its buttons, asserting what a student sees.
+//! Run by wasm-bindgen-test-runner in headless Chromium; native `cargo test` compiles this to nothing.
+#![cfg(target_arch = "wasm32")]
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use statefulset_lab::manifest;
+use statefulset_lab::ui::components::cluster::{Cluster, ClusterProps};
+use statefulset_lab::ui::components::editor::{Editor, EditorProps};
+use statefulset_lab::ui::components::highlight::tokens;
+use statefulset_lab::ui::i18n::{Lang, T};
+use statefulset_lab::ui::model::{ClaimState, ClaimView, ClusterView, PodView, SetStatus, SetView, SlotView, Tone};
+use statefulset_lab::ui::share::{self, Session};
+use statefulset_lab::ui::sim::Command;
+use statefulset_lab::ui::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+use yew::{BaseComponent, Callback};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A component mounted on its own root, removed again when dropped.
+struct Mounted<C: BaseComponent> {
+    root: Element,
+    handle: Option<yew::AppHandle<C>>,
+}
+
+impl<C: BaseComponent> Mounted<C> {
+    async fn new(props: C::Properties) -> Self {
+        let document = web_sys::window().unwrap().document().unwrap();
+        let root = document.create_element("div").unwrap();
+        document.body().unwrap().append_child(&root).unwrap();
+        let handle = yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
+        settle().await;
+        Mounted { root, handle: Some(handle) }
+    }
+
+    fn texts(&self, selector: &str) -> Vec<String> {
+        let nodes = self.root.query_selector_all(selector).unwrap();
+        (0..nodes.length()).map(|i| nodes.item(i).unwrap().text_content().unwrap_or_default()).collect()
+    }
+
+    fn text(&self, selector: &str) -> String {
+        self.texts(selector).join(" | ")
+    }
+
+    fn attr(&self, selector: &str, name: &str) -> Vec<String> {
+        let nodes = self.root.query_selector_all(selector).unwrap();
+        (0..nodes.length())
+            .map(|i| nodes.item(i).unwrap().dyn_into::<Element>().unwrap().get_attribute(name).unwrap_or_default())
+            .collect()
+    }
+
+    async fn click(&self, selector: &str) {
+        let el: HtmlElement = self.root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}")).dyn_into().unwrap();
+        el.click();
+        settle().await;
+    }
+}
+
+impl<C: BaseComponent> Drop for Mounted<C> {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            h.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::ZERO).await;
+}
+
+fn pod(name: &str, status: &str, tone: Tone, ready: bool) -> PodView {
+    PodView {
+        name: name.into(),
+        status: status.into(),
+        tone,
+        ready: if ready { "1/1" } else { "0/1" }.into(),
+        is_ready: ready,
+        restarts: 0,
+        revision: "67db6d8484".into(),
+        updated: true,
+        image: "registry.k8s.io/nginx-slim:0.21".into(),
+        ip: if ready { "10.244.1.2" } else { "" }.into(),
+        node: "node-1".into(),
+        terminating: false,
+        created: String::new(),
+    }
+}
+
+fn claim(name: &str, state: ClaimState) -> ClaimView {
+    ClaimView { name: name.into(), phase: "Bound".into(), volume: "pvc-1234".into(), capacity: "1Gi".into(), state }
+}
+
+/// web scaled from 5 to 3: web-0 Running, web-1 starting, web-2 re-attached to its old claim,
+/// ordinals 3 and 4 hold only their orphaned claims.
+fn scaled_down_view() -> ClusterView {
+    let slots = vec![
+        SlotView { ordinal: 0, beyond: false, pod: Some(pod("web-0", "Running", Tone::Ok, true)), claims: vec![claim("www-web-0", ClaimState::InUse)] },
+        SlotView { ordinal: 1, beyond: false, pod: Some(pod("web-1", "ContainerCreating", Tone::Progress, false)), claims: vec![claim("www-web-1", ClaimState::InUse)] },
+        SlotView { ordinal: 2, beyond: false, pod: Some(pod("web-2", "Running", Tone::Ok, true)), claims: vec![claim("www-web-2", ClaimState::Reattached)] },
+        SlotView { ordinal: 3, beyond: true, pod: None, claims: vec![claim("www-web-3", ClaimState::Orphaned)] },
+        SlotView { ordinal: 4, beyond: true, pod: None, claims: vec![claim("www-web-4", ClaimState::Orphaned)] },
+    ];
+    ClusterView {
+        sets: vec![SetView {
+            namespace: "default".into(),
+            name: "web".into(),
+            exists: true,
+            replicas: 3,
+            service_name: "nginx".into(),
+            policy: "OrderedReady".into(),
+            strategy: "RollingUpdate".into(),
+            partition: 0,
+            when_deleted: "Retain".into(),
+            when_scaled: "Retain".into(),
+            container: "nginx".into(),
+            image: "registry.k8s.io/nginx-slim:0.21".into(),
+            claim_templates: vec!["www".into()],
+            status: SetStatus::default(),
+            slots,
+        }],
+        anything: true,
+        ..ClusterView::default()
+    }
+}
+
+async fn mount_cluster(lang: Lang) -> Mounted<Cluster> {
+    Mounted::<Cluster>::new(ClusterProps { lang, view: Rc::new(scaled_down_view()), act: Callback::noop() }).await
+}
+
+#[wasm_bindgen_test]
+async fn each_ordinal_slot_shows_its_pod_status_in_words_and_its_claim() {
+    let screen = mount_cluster(Lang::En).await;
+
+    assert_eq!(screen.attr("[data-testid=slot]", "data-ordinal"), ["0", "1", "2", "3", "4"]);
+    assert_eq!(screen.texts("[data-testid=pod] .pod-name"), ["web-0", "web-1", "web-2"]);
+    assert_eq!(screen.texts("[data-testid=pod-status]"), ["Running", "ContainerCreating", "Running"]);
+    assert!(screen.text("[data-testid=slot][data-ordinal='0']").contains("1/1"));
+    assert!(screen.text("[data-testid=slot][data-ordinal='1']").contains("0/1"));
+    assert!(screen.text("[data-testid=slot][data-ordinal='1']").contains("no IP yet"));
+    assert!(screen.text("[data-testid=slot][data-ordinal='0']").contains("node-1"));
+    assert!(screen.text("[data-testid=slot][data-ordinal='0']").contains("nginx-slim:0.21"));
+}
+
+#[wasm_bindgen_test]
+async fn orphaned_claims_stay_in_their_slots_and_a_reused_claim_says_so() {
+    let screen = mount_cluster(Lang::En).await;
+
+    let orphan_slot = screen.text("[data-testid=slot][data-ordinal='3']");
+    assert!(orphan_slot.contains("beyond replicas"), "{orphan_slot}");
+    assert!(orphan_slot.contains("no pod"), "{orphan_slot}");
+    assert!(orphan_slot.contains("www-web-3"), "{orphan_slot}");
+    assert!(orphan_slot.contains("orphaned"), "{orphan_slot}");
+    assert_eq!(screen.attr("[data-testid=claim]", "data-state"), ["in use", "in use", "re-attached", "orphaned: kept, no pod", "orphaned: kept, no pod"]);
+}
+
+#[wasm_bindgen_test]
+async fn the_cluster_speaks_korean_but_kubernetes_words_stay_english() {
+    let screen = mount_cluster(Lang::Ko).await;
+
+    let orphan_slot = screen.text("[data-testid=slot][data-ordinal='3']");
+    assert!(orphan_slot.contains("replicas 밖"), "{orphan_slot}");
+    assert!(orphan_slot.contains("고아"), "{orphan_slot}");
+    assert_eq!(screen.texts("[data-testid=pod-status]"), ["Running", "ContainerCreating", "Running"]);
+}
+
+fn editor_props(lang: Lang, text: &str) -> EditorProps {
+    EditorProps {
+        lang,
+        text: Rc::from(text),
+        parsed: Rc::new(manifest::parse(text)),
+        has_backup: false,
+        on_edit: Callback::noop(),
+        on_apply: Callback::noop(),
+        on_example: Callback::noop(),
+        on_undo_example: Callback::noop(),
+        on_hide: Callback::noop(),
+    }
+}
+
+/// The slide's Service with `clusterIP: None` pushed to column 0, as it arrives pasted from a PDF.
+const BROKEN: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\nspec:\n  ports:\n  - port: 80\n    name: web\nclusterIP: None\n  selector:\n    app: nginx\n";
+
+#[wasm_bindgen_test]
+async fn a_yaml_error_is_marked_at_its_line_and_listed_with_where_it_is() {
+    let screen = Mounted::<Editor>::new(editor_props(Lang::En, BROKEN)).await;
+
+    let diagnostics = screen.texts("[data-testid=diagnostic]");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert!(diagnostics[0].starts_with("line "), "{diagnostics:?}");
+    let line = manifest::parse(BROKEN).diagnostics[0].line as usize;
+    // The gutter marks the same line, and the highlighted copy tints it and carries a note.
+    let marked: Vec<String> = screen.texts(".gutter .ln.error");
+    assert_eq!(marked.len(), 1);
+    assert!(marked[0].ends_with(&line.to_string()), "{marked:?}");
+    assert_eq!(screen.texts(".hl-line.error .lens").len(), 1);
+    // The highlight layer holds exactly the text, line by line.
+    let lines = screen.texts(".hl-line");
+    assert_eq!(lines.len(), BROKEN.split('\n').count());
+}
+
+#[wasm_bindgen_test]
+async fn diagnostics_speak_the_chosen_language() {
+    let screen = Mounted::<Editor>::new(editor_props(Lang::Ko, BROKEN)).await;
+    let diagnostics = screen.texts("[data-testid=diagnostic]");
+    assert!(diagnostics[0].contains("행") && diagnostics[0].contains("열"), "{diagnostics:?}");
+    assert_eq!(screen.texts("[data-testid=apply]").first().map(|t| t.starts_with("적용")), Some(true));
+}
+
+#[wasm_bindgen_test]
+fn every_string_exists_in_both_languages() {
+    for t in T::ALL {
+        assert!(!t.get(Lang::En).trim().is_empty(), "{t:?} has no English");
+        assert!(!t.get(Lang::Ko).trim().is_empty(), "{t:?} has no Korean");
+    }
+}
+
+#[wasm_bindgen_test]
+fn highlighting_keeps_every_character() {
+    for line in manifest::LECTURE_EXAMPLE.lines().chain(BROKEN.lines()).chain(["- {a: 1, b: [x, \"y\"]} # c", "ключ: значение", "  - 'it''s'"]) {
+        let joined: String = tokens(line).into_iter().map(|(_, s)| s).collect();
+        assert_eq!(joined, line);
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_share_link_round_trips_and_refuses_what_it_cannot_trust() {
+    let session = Session {
+        seed: 7,
+        editor: manifest::LECTURE_EXAMPLE.into(),
+        commands: vec![
+            Command { at: 0, line: "kubectl apply -f -".into(), stdin: Some(manifest::LECTURE_EXAMPLE.into()) },
+            Command { at: 8000, line: "kubectl scale sts web --replicas=5".into(), stdin: None },
+        ],
+        head: 20000,
+        lang: Some("ko".into()),
+    };
+    let fragment = share::to_fragment(&session);
+    assert!(fragment.len() < 3000, "the YAML is stored once: {} chars", fragment.len());
+    assert_eq!(share::from_fragment(&format!("#{fragment}")), Some(Ok(session)));
+
+    assert_eq!(share::from_fragment("#section-2"), None, "an ordinary fragment is not a session");
+    for bad in ["#s=%%%", "#s=e30", "#s=AAAA", &format!("#s={}", "A".repeat(share::MAX_FRAGMENT + 4))] {
+        assert!(matches!(share::from_fragment(bad), Some(Err(_))), "{bad:.40} must be refused");
+    }
+    let backwards = r#"{"v":1,"s":1,"y":"","c":[[5000,"kubectl get pods",null],[1000,"kubectl get pods",null]]}"#;
+    assert!(share::from_json(backwards).is_err());
+    let bad_index = r#"{"v":1,"s":1,"y":"","t":[],"c":[[0,"kubectl apply -f -",3]]}"#;
+    assert!(share::from_json(bad_index).is_err());
+}
+
+// ---- the whole app ------------------------------------------------------------------------------
+
+fn clear_storage() {
+    if let Some(s) = web_sys::window().unwrap().local_storage().unwrap() {
+        s.clear().unwrap();
+    }
+}
+
+async fn mount_app() -> Mounted<App> {
+    clear_storage();
+    Mounted::<App>::new(()).await
+}
+
+async fn step_until(app: &Mounted<App>, what: &str, done: impl Fn(&Mounted<App>) -> bool) {
+    for _ in 0..200 {
+        if done(app) {
+            return;
+        }
+        app.click("[data-testid=step]").await;
+    }
+    panic!("never saw: {what}; cluster: {}", app.text("[data-testid=cluster]"));
+}
+
+#[wasm_bindgen_test]
+async fn apply_then_step_brings_up_web_0_before_web_1_and_publishes_their_dns_names() {
+    let app = mount_app().await;
+    assert!(app.text("[data-testid=cluster-empty]").contains("Nothing applied yet"));
+
+    app.click("[data-testid=apply]").await;
+    app.click("[data-testid=play]").await; // pause: the test moves time itself
+    assert!(app.text("[data-testid=console]").contains("statefulset.apps/web created"), "{}", app.text("[data-testid=console]"));
+
+    step_until(&app, "web-0 Running", |a| a.attr("[data-testid=pod][data-name=web-0]", "data-status") == ["Running"]).await;
+    assert!(
+        app.attr("[data-testid=pod][data-name=web-1]", "data-status").iter().all(|s| s != "Running"),
+        "web-1 must not run before web-0 is Ready"
+    );
+    step_until(&app, "web-1 Running", |a| a.attr("[data-testid=pod][data-name=web-1]", "data-status") == ["Running"]).await;
+    step_until(&app, "both DNS records", |a| a.texts("[data-testid=dns-record]").len() == 2).await;
+    let records = app.text("[data-testid=dns-records]");
+    assert!(records.contains("web-0.nginx.default.svc.cluster.local"), "{records}");
+    assert!(records.contains("web-1.nginx.default.svc.cluster.local"), "{records}");
+    assert!(!app.text("[data-testid=why-current]").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn scaling_down_keeps_the_claims_and_rewinding_shows_the_past() {
+    let app = mount_app().await;
+    app.click("[data-testid=apply]").await;
+    app.click("[data-testid=play]").await;
+    step_until(&app, "web-1 Running", |a| a.attr("[data-testid=pod][data-name=web-1]", "data-status") == ["Running"]).await;
+
+    app.click("[data-testid=scale-down]").await;
+    step_until(&app, "web-1 gone", |a| a.texts("[data-testid=pod][data-name=web-1]").is_empty()).await;
+    let slot = app.text("[data-testid=slot][data-ordinal='1']");
+    assert!(slot.contains("www-web-1") && slot.contains("orphaned"), "{slot}");
+
+    // Rewind to the start: the scrubber replays the session up to that moment.
+    let timeline: HtmlInputElement = app.root.query_selector("[data-testid=timeline]").unwrap().unwrap().dyn_into().unwrap();
+    timeline.set_value("0");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    timeline.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap()).unwrap();
+    settle().await;
+    // At 0 s the StatefulSet has just been applied: web-0 is created, nothing is running yet.
+    assert_eq!(app.attr("[data-testid=pod]", "data-name"), ["web-0"], "{}", app.text("[data-testid=cluster]"));
+    assert_ne!(app.attr("[data-testid=pod]", "data-status"), ["Running"]);
+    assert!(!app.texts("[data-testid=rewound]").is_empty(), "the screen says it shows the past");
+}
