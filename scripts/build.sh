@@ -7,6 +7,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" # leaves us in the repository r
 
 # Release, offline, public_url "./" and the tool versions all come from Trunk.toml.
 trunk build
+# trunk's loader is an inline <script>: move it to a file so the site runs under a
+# Content-Security-Policy without 'unsafe-inline' (tests/e2e/csp.test.mjs).
+node scripts/externalize-loader.mjs dist
 
 # The report lists what a browser downloads. gzip -9 stands in for what a web server sends.
 report() {

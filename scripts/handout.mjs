@@ -38,10 +38,13 @@ let html = readFileSync(join(DIST, 'index.html'), 'utf8');
 // A second script is most likely `trunk serve`'s auto-reloader: not something to hand out.
 if ((html.match(/<script\b/g) ?? []).length !== 1) fail('dist/index.html has scripts besides trunk\'s loader: rebuild it with scripts/build.sh');
 
-// trunk's loader: `import init, * as bindings from './X.js'; ... init({ module_or_path: './X_bg.wasm' })`.
-const loader = only(html, /<script type="module"[^>]*>([\s\S]*?)<\/script>/, 'module script (trunk\'s loader)');
-const jsName = loader[1].match(/from '\.\/([^']+\.js)'/)?.[1] ?? fail('the loader imports no ./*.js');
-const wasmName = loader[1].match(/module_or_path: '\.\/([^']+\.wasm)'/)?.[1] ?? fail('the loader names no ./*.wasm');
+// trunk's loader: `import init, * as bindings from './X.js'; ... init({ module_or_path: './X_bg.wasm' })`,
+// moved to its own file by scripts/externalize-loader.mjs (for the served site's CSP).
+const loader = only(html, /<script type="module"([^>]*)>([\s\S]*?)<\/script>/, 'module script (trunk\'s loader)');
+const loaderSrc = loader[1].match(/\ssrc="\.\/([^"]+\.js)"/)?.[1];
+const loaderText = loaderSrc ? readFileSync(join(DIST, loaderSrc), 'utf8') : loader[2];
+const jsName = loaderText.match(/from '\.\/([^']+\.js)'/)?.[1] ?? fail('the loader imports no ./*.js');
+const wasmName = loaderText.match(/module_or_path: '\.\/([^']+\.wasm)'/)?.[1] ?? fail('the loader names no ./*.wasm');
 
 let js = readFileSync(join(DIST, jsName), 'utf8');
 if (/^\s*import[\s{*]/m.test(js)) fail(`${jsName} has import lines: it needs other modules, which the handout cannot inline`);
@@ -64,6 +67,14 @@ ${js}
 const wasmBytes = Uint8Array.from(atob("${wasm.toString('base64')}"), (c) => c.charCodeAt(0));
 await ${init}({ module_or_path: wasmBytes });
 </script>`;
+
+// The icon (a file next to the page, for the served site's CSP) goes in as a data: URL; from
+// file:// no Content-Security-Policy applies.
+const icon = html.match(/<link rel="icon" href="\.\/([^"]+\.svg)"[^>]*>/);
+if (icon) {
+  const data = 'data:image/svg+xml;base64,' + readFileSync(join(DIST, icon[1])).toString('base64');
+  html = html.replace(icon[0], () => `<link rel="icon" href="${data}">`);
+}
 
 // Replacer functions, not strings: the JS glue is full of `$`, which string replacements interpret.
 html = html

@@ -8,6 +8,7 @@ pub mod examples;
 pub mod hooks;
 pub mod i18n;
 pub mod model;
+mod panic;
 pub mod runner;
 pub mod screen;
 pub mod share;
@@ -18,5 +19,7 @@ pub use app::App;
 
 /// Mounts the app on the page's `<body>`; the web app's `main` calls it once.
 pub fn start() {
+    // First, so that any later panic shows the recoverable error screen with the user's YAML.
+    panic::install();
     yew::Renderer::<App>::new().render();
 }
