@@ -84,7 +84,10 @@ impl Drop for Screen {
 /// Yew renders from the microtask queue; a zero-delay timer resumes only after that queue has
 /// drained, so the DOM is up to date. This waits for an event, not for a guessed duration.
 async fn settle() {
-    yew::platform::time::sleep(Duration::ZERO).await;
+    // The screen re-renders in more than one pass (state, then effects), so let a few drain.
+    for _ in 0..4 {
+        yew::platform::time::sleep(Duration::ZERO).await;
+    }
 }
 
 #[wasm_bindgen_test]

@@ -311,6 +311,8 @@ async fn scaling_down_keeps_the_claims_and_rewinding_shows_the_past() {
     let slot = app.text("[data-testid=slot][data-ordinal='1']");
     assert!(slot.contains("www-web-1") && slot.contains("orphaned"), "{slot}");
 
+    // Pause first, so the playback clock cannot move the rewound cluster on before we look.
+    app.click("[data-testid=play]").await;
     // Rewind to the start: the scrubber replays the session up to that moment.
     let timeline: HtmlInputElement = app.root.query_selector("[data-testid=timeline]").unwrap().unwrap().dyn_into().unwrap();
     timeline.set_value("0");
