@@ -263,20 +263,7 @@ impl Builder {
                 })
             }
             Event::SequenceStart { anchor } => {
-                let (path, key_pos, is_key) = self.slot();
-                self.count(1, at)?;
-                let path = path.unwrap_or_default();
-                if !is_key {
-                    self.positions.insert(
-                        path.clone(),
-                        NodePos {
-                            key: key_pos,
-                            value: at,
-                            plain: false,
-                        },
-                    );
-                }
-                let nodes_before = self.nodes - 1;
+                let (path, nodes_before, is_key) = self.open_collection(at)?;
                 self.stack.push(Frame::Seq {
                     items: Vec::new(),
                     path,
@@ -288,20 +275,7 @@ impl Builder {
                 Ok(())
             }
             Event::MappingStart { anchor } => {
-                let (path, key_pos, is_key) = self.slot();
-                self.count(1, at)?;
-                let path = path.unwrap_or_default();
-                if !is_key {
-                    self.positions.insert(
-                        path.clone(),
-                        NodePos {
-                            key: key_pos,
-                            value: at,
-                            plain: false,
-                        },
-                    );
-                }
-                let nodes_before = self.nodes - 1;
+                let (path, nodes_before, is_key) = self.open_collection(at)?;
                 self.stack.push(Frame::Map {
                     map: Map::new(),
                     path,
@@ -388,6 +362,18 @@ impl Builder {
     }
 
     /// The path of the node that starts now, the position of its key, and whether it is itself a key.
+    /// A sequence or mapping starts: counts it, records where it stands (keys have no path of
+    /// their own) and returns its path, the node count before it, and whether it is a key.
+    fn open_collection(&mut self, at: Mark) -> Result<(String, usize, bool), ReadError> {
+        let (path, key_pos, is_key) = self.slot();
+        self.count(1, at)?;
+        let path = path.unwrap_or_default();
+        if !is_key {
+            self.positions.insert(path.clone(), NodePos { key: key_pos, value: at, plain: false });
+        }
+        Ok((path, self.nodes - 1, is_key))
+    }
+
     fn slot(&self) -> (Option<String>, Option<Mark>, bool) {
         match self.stack.last() {
             None => (Some(String::new()), None, false),

@@ -245,37 +245,7 @@ pub fn statefulset(obj: &Value, name_checked: bool) -> Vec<FieldError> {
             errs.push(e);
         }
     }
-    let selector = at(&spec, &["selector"]);
-    match selector {
-        None => errs.push(required("spec.selector", "").at("spec")),
-        Some(sel) => {
-            label_selector(sel, "spec.selector", &mut errs);
-            if selector_is_empty(sel) {
-                errs.push(invalid_shown(
-                    "spec.selector",
-                    &internal_selector(sel),
-                    "empty selector is invalid for statefulset",
-                ));
-            }
-        }
-    }
-    let labels = at(&spec, &["template", "metadata", "labels"])
-        .cloned()
-        .unwrap_or(Value::Null);
-    if selector.is_none_or(|sel| !selector_is_empty(sel)) && !selector_matches(selector, &labels) {
-        errs.push(
-            invalid(
-                "spec.template.metadata.labels",
-                &labels_shown(&labels),
-                "`selector` does not match template `labels`",
-            )
-            .at(if labels.is_null() {
-                "spec.template"
-            } else {
-                "spec.template.metadata.labels"
-            }),
-        );
-    }
+    let labels = selector_against_template(&spec, "statefulset", &mut errs);
     // The template's labels are checked under a path without `metadata` (an upstream quirk).
     let mut label_errs = Vec::new();
     validate_labels(&labels, "spec.template.metadata.labels", &mut label_errs);
@@ -306,12 +276,41 @@ pub fn statefulset(obj: &Value, name_checked: bool) -> Vec<FieldError> {
     errs
 }
 
-fn labels_shown(labels: &Value) -> Value {
-    if labels.is_null() {
-        json!(null)
-    } else {
-        labels.clone()
+/// The rules a workload's selector shares between StatefulSet and Deployment: required,
+/// non-empty, and matching the template's labels. Returns the template labels it read.
+fn selector_against_template(spec: &Value, workload: &str, errs: &mut Vec<FieldError>) -> Value {
+    let selector = at(spec, &["selector"]);
+    match selector {
+        None => errs.push(required("spec.selector", "").at("spec")),
+        Some(sel) => {
+            label_selector(sel, "spec.selector", errs);
+            if selector_is_empty(sel) {
+                errs.push(invalid_shown(
+                    "spec.selector",
+                    &internal_selector(sel),
+                    &format!("empty selector is invalid for {workload}"),
+                ));
+            }
+        }
     }
+    let labels = at(spec, &["template", "metadata", "labels"])
+        .cloned()
+        .unwrap_or(Value::Null);
+    if selector.is_none_or(|sel| !selector_is_empty(sel)) && !selector_matches(selector, &labels) {
+        errs.push(
+            invalid(
+                "spec.template.metadata.labels",
+                &labels,
+                "`selector` does not match template `labels`",
+            )
+            .at(if labels.is_null() {
+                "spec.template"
+            } else {
+                "spec.template.metadata.labels"
+            }),
+        );
+    }
+    labels
 }
 
 /// Internal (Go field name) form of a selector, as validation shows it in ≥1.34.
@@ -780,37 +779,8 @@ pub fn deployment(obj: &Value, old: Option<&Value>) -> Vec<FieldError> {
     if let Some(e) = int(&spec, &["replicas"]).and_then(|v| non_negative("spec.replicas", v)) {
         errs.push(e);
     }
+    selector_against_template(&spec, "deployment", &mut errs);
     let selector = at(&spec, &["selector"]);
-    match selector {
-        None => errs.push(required("spec.selector", "").at("spec")),
-        Some(sel) => {
-            label_selector(sel, "spec.selector", &mut errs);
-            if selector_is_empty(sel) {
-                errs.push(invalid_shown(
-                    "spec.selector",
-                    &internal_selector(sel),
-                    "empty selector is invalid for deployment",
-                ));
-            }
-        }
-    }
-    let labels = at(&spec, &["template", "metadata", "labels"])
-        .cloned()
-        .unwrap_or(Value::Null);
-    if selector.is_none_or(|sel| !selector_is_empty(sel)) && !selector_matches(selector, &labels) {
-        errs.push(
-            invalid(
-                "spec.template.metadata.labels",
-                &labels,
-                "`selector` does not match template `labels`",
-            )
-            .at(if labels.is_null() {
-                "spec.template"
-            } else {
-                "spec.template.metadata.labels"
-            }),
-        );
-    }
     match s(&spec, &["strategy", "type"]) {
         "" | "RollingUpdate" | "Recreate" => {}
         other => errs.push(not_supported(
