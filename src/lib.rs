@@ -3,5 +3,6 @@ pub mod engine;
 pub mod kubectl;
 pub mod labs;
 pub mod manifest;
+pub mod session;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -2,8 +2,8 @@
 //! that keeps the student's YAML, saves it and offers to reload with it. Run by scripts/test.sh
 //! in headless Chromium (wasm-bindgen-test); native `cargo test` compiles this file to nothing.
 //!
-//! The hook and the session format are compiled in by path, with a stand-in for the one type
-//! share.rs takes from src/ui/sim.rs, so this test does not depend on how src/ui is wired.
+//! The hook is compiled in by path (it is private to src/ui), so this test does not depend on how
+//! the rest of src/ui is wired; the session format is the library's own (src/session).
 #![cfg(target_arch = "wasm32")]
 
 use std::time::Duration;
@@ -15,24 +15,8 @@ use web_sys::HtmlTextAreaElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[allow(dead_code)]
-mod sim {
-    use serde::{Deserialize, Serialize};
-
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-    pub struct Command {
-        pub at: u64,
-        pub line: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub stdin: Option<String>,
-    }
-
-    pub const MAX_COMMANDS: usize = 2_000;
-}
-
-#[allow(dead_code)]
-#[path = "../src/ui/share.rs"]
-mod share;
+// panic.rs names `crate::session`; here that is the library's session format.
+use statefulset_lab::session::{self, share, Command};
 
 #[allow(dead_code)]
 #[path = "../src/ui/panic.rs"]
@@ -50,10 +34,10 @@ async fn a_panic_shows_the_error_screen_and_keeps_the_yaml() {
     let document = window.document().unwrap();
     let storage = window.local_storage().unwrap().unwrap();
     // A saved session with commands (which the recovery must drop) and a seed to keep.
-    let saved = share::Session {
+    let saved = session::Session {
         seed: 7,
         editor: "old text".into(),
-        commands: vec![sim::Command { at: 0, line: "kubectl apply -f -".into(), stdin: Some("old text".into()) }],
+        commands: vec![Command { at: 0, line: "kubectl apply -f -".into(), stdin: Some("old text".into()) }],
         head: 5_000,
         lang: Some("ko".into()),
     };

@@ -8,7 +8,7 @@ use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
 use super::i18n::Lang;
-use super::share::{self, Session};
+use crate::session::{share, Session};
 use super::sim::Sim;
 use super::state::{Action, Notice, State};
 

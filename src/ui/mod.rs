@@ -11,7 +11,6 @@ pub mod model;
 mod panic;
 pub mod runner;
 pub mod screen;
-pub mod share;
 pub mod sim;
 pub mod state;
 

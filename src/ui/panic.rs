@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement, HtmlTextAreaElement};
 
-use super::share::{self, Session};
+use crate::session::{share, Session};
 
 /// `data-testid`s of the screen (the contract with the tests).
 pub const SCREEN_TESTID: &str = "panic-screen";

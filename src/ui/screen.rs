@@ -20,7 +20,7 @@ use super::components::why::Why;
 use super::hooks::{self, perf, use_playback, Store};
 use super::i18n::{tf, T};
 use super::model::ClusterView;
-use super::share;
+use crate::session::share;
 use super::state::{Action, Notice, Tab};
 
 /// Opens on a shared link's session, else the work saved in this browser, else the lecture's

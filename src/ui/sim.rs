@@ -5,24 +5,13 @@
 //! it was issued at); everything else, the console transcript included, is recomputed by replay.
 //! Acting while rewound discards the commands after that moment, like editing history.
 
-use serde::{Deserialize, Serialize};
-
 use crate::engine::{Config, Engine, Time};
 use crate::kubectl::Interpreter;
+pub use crate::session::{Command, MAX_COMMANDS};
+use crate::session::MAX_HEAD_MS;
 
 use super::model::{self, ClusterView, Memory, Mirror};
 use super::runner::{self, Output};
-
-/// One input of the session: a command line issued at a virtual time, with the text it read
-/// on stdin (`kubectl apply -f -` keeps the editor text as it was when applied).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Command {
-    /// Virtual milliseconds since the session began.
-    pub at: u64,
-    pub line: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stdin: Option<String>,
-}
 
 /// A command as the console shows it: when, what, and what it printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,8 +34,6 @@ struct Checkpoint {
 const CHECKPOINT_EVERY_MS: u64 = 2_000;
 /// Past this many, every other checkpoint is dropped (replay from the previous one is exact).
 const MAX_CHECKPOINTS: usize = 300;
-/// Commands a session may hold (a share link or a stored session is cut here).
-pub const MAX_COMMANDS: usize = 2_000;
 
 pub struct Sim {
     seed: u64,
@@ -61,6 +48,8 @@ pub struct Sim {
     head: Time,
     memory: Memory,
     mirror: Mirror,
+    /// While restoring, replay stops once the clock passes this (see `restore`).
+    replay_limit: Option<Time>,
 }
 
 pub fn config(seed: u64) -> Config {
@@ -83,6 +72,7 @@ impl Sim {
             head: Time(0),
             memory: Memory::default(),
             mirror: Mirror::default(),
+            replay_limit: None,
         }
     }
 
@@ -98,7 +88,12 @@ impl Sim {
         }
         let end = head.max(last);
         sim.commands = commands;
+        // Recorded commands never start before the previous one has finished, so a replay never
+        // runs past the session's own end. A crafted one can (2,000 `sleep 24h` stamped at 0 ms
+        // would replay for minutes): its replay stops at a day of virtual time instead.
+        sim.replay_limit = Some(Time(MAX_HEAD_MS));
         sim.advance_to(Time(end));
+        sim.replay_limit = None;
         sim
     }
 
@@ -148,6 +143,10 @@ impl Sim {
         let mut changed = false;
         while let Some(c) = self.commands.get(self.applied) {
             if c.at > target.0 {
+                break;
+            }
+            if self.replay_limit.is_some_and(|limit| self.it.engine.now() > limit) {
+                self.commands.truncate(self.applied);
                 break;
             }
             let c = c.clone();

@@ -6,29 +6,24 @@
 //! where `text` is an index into `t` (stdin of `apply -f -`, deduplicated: usually the same YAML
 //! as the editor), then base64url without padding after `#s=` in a link.
 
+use base64::engine::{general_purpose::GeneralPurpose, DecodePaddingMode, GeneralPurposeConfig};
+use base64::{alphabet, Engine};
 use serde::{Deserialize, Serialize};
 
-use super::sim::{Command, MAX_COMMANDS};
+use super::{Command, Session, MAX_COMMANDS, MAX_HEAD_MS};
 
 /// The longest fragment a link may carry, in characters.
 pub const MAX_FRAGMENT: usize = 48 * 1024;
 const MAX_TEXT: usize = 64 * 1024;
 const MAX_LINE: usize = 4 * 1024;
-/// A day of virtual time: far more than any lab needs.
-const MAX_HEAD_MS: u64 = 24 * 3600 * 1000;
 pub const STORAGE_KEY: &str = "stslab.session.v1";
 const PREFIX: &str = "s=";
 
-/// What a session is made of.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    pub seed: u64,
-    pub editor: String,
-    pub commands: Vec<Command>,
-    /// The furthest virtual time reached, in ms.
-    pub head: u64,
-    pub lang: Option<String>,
-}
+/// base64url as RFC 4648 §5 gives it for URLs, without padding.
+const BASE64URL: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_encode_padding(false).with_decode_padding_mode(DecodePaddingMode::RequireNone),
+);
 
 #[derive(Serialize, Deserialize)]
 struct Wire {
@@ -122,42 +117,82 @@ pub fn from_fragment(fragment: &str) -> Option<Result<Session, String>> {
     Some(from_json(&text))
 }
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 pub fn base64url_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        let chars = chunk.len() + 1;
-        for i in 0..chars {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
+    BASE64URL.encode(bytes)
 }
 
 pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim_end_matches('=');
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for c in text.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' | b'+' => 62,
-            b'_' | b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | v as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
+    // A link pasted through a chat client sometimes gains `=` at its end.
+    BASE64URL.decode(text.trim_end_matches('=')).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lecture() -> Session {
+        let yaml = "apiVersion: v1\nkind: Service\nmetadata:\n  name: nginx # 한국어 주석\n".to_string();
+        Session {
+            seed: 42,
+            editor: yaml.clone(),
+            commands: vec![
+                Command { at: 0, line: "kubectl apply -f -".into(), stdin: Some(yaml.clone()) },
+                Command { at: 9_000, line: "kubectl scale sts web --replicas=5".into(), stdin: None },
+                Command { at: 20_000, line: "kubectl apply -f -".into(), stdin: Some(yaml) },
+            ],
+            head: 31_000,
+            lang: Some("ko".into()),
         }
     }
-    Some(out)
+
+    #[test]
+    fn a_link_reproduces_the_session() {
+        let session = lecture();
+        let fragment = to_fragment(&session);
+        assert!(fragment.starts_with("s="));
+        assert!(fragment[2..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "URL-safe, unpadded");
+        assert_eq!(from_fragment(&format!("#{fragment}")), Some(Ok(session.clone())));
+        // The editor text applied twice is carried once.
+        assert_eq!(to_json(&session).matches("한국어").count(), 2, "editor + one shared stdin text");
+    }
+
+    #[test]
+    fn a_fragment_without_a_session_is_not_one() {
+        assert_eq!(from_fragment("#lab=abc"), None);
+        assert_eq!(from_fragment(""), None);
+    }
+
+    #[test]
+    fn padding_from_a_chat_client_is_tolerated() {
+        let fragment = to_fragment(&lecture());
+        assert_eq!(from_fragment(&format!("{fragment}==")), Some(Ok(lecture())));
+    }
+
+    #[test]
+    fn damaged_links_are_refused_with_a_reason() {
+        assert_eq!(from_fragment("#s=not*base64"), Some(Err("not base64url".into())));
+        assert_eq!(from_fragment(&format!("#s={}", base64url_encode(&[0xff, 0xfe]))), Some(Err("not UTF-8".into())));
+        assert_eq!(from_fragment(&format!("#s={}", "A".repeat(MAX_FRAGMENT + 1))), Some(Err("link too long".into())));
+        let json = to_json(&lecture()).replacen("9000", "99000", 1);
+        assert_eq!(from_json(&json), Err("command times out of order".into()));
+        let json = to_json(&lecture()).replacen("\"v\":1", "\"v\":2", 1);
+        assert_eq!(from_json(&json), Err("unknown version 2".into()));
+        let json = to_json(&lecture()).replacen("[0,", "[0,\"x\",7],[0,", 1);
+        assert_eq!(from_json(&json), Err("bad text index".into()));
+        assert!(from_json("{").is_err());
+    }
+
+    #[test]
+    fn limits_hold() {
+        let mut session = lecture();
+        session.commands = vec![Command { at: 0, line: "kubectl get pods".into(), stdin: None }; MAX_COMMANDS + 1];
+        assert_eq!(from_json(&to_json(&session)), Err("too many commands".into()));
+        let mut session = lecture();
+        session.commands[1].at = MAX_HEAD_MS + 1;
+        session.commands[2].at = MAX_HEAD_MS + 1;
+        assert_eq!(from_json(&to_json(&session)), Err("command times out of order".into()));
+        let mut session = lecture();
+        session.head = u64::MAX;
+        assert_eq!(from_json(&to_json(&session)).map(|s| s.head), Ok(MAX_HEAD_MS));
+    }
 }

@@ -1,0 +1,38 @@
+//! A student's session as data: the seed, the editor text and the command lines issued at their
+//! virtual times. Replaying those inputs through the interpreter rebuilds everything else, so this
+//! is what the browser saves locally and what a share link carries (`share` holds the wire format).
+//!
+//! It lives outside `ui` so the codec is compiled, tested and fuzzed natively.
+
+use serde::{Deserialize, Serialize};
+
+pub mod share;
+
+/// One input of the session: a command line issued at a virtual time, with the text it read
+/// on stdin (`kubectl apply -f -` keeps the editor text as it was when applied).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Command {
+    /// Virtual milliseconds since the session began.
+    pub at: u64,
+    pub line: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdin: Option<String>,
+}
+
+/// What a session is made of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub seed: u64,
+    pub editor: String,
+    pub commands: Vec<Command>,
+    /// The furthest virtual time reached, in ms.
+    pub head: u64,
+    pub lang: Option<String>,
+}
+
+/// Commands a session may hold (a share link or a stored session is cut here).
+pub const MAX_COMMANDS: usize = 2_000;
+
+/// A day of virtual time: far more than any lab needs. Saved and shared sessions end before it,
+/// and a replay stops once the clock passes it, so restoring a crafted session stays quick.
+pub const MAX_HEAD_MS: u64 = 24 * 3600 * 1000;
