@@ -38,8 +38,6 @@ pub enum Refusal {
     Decode { decoded: Decoded },
     /// Validation failed (422 Invalid).
     Invalid { errors: Vec<FieldError> },
-    /// The store refused it (500: resourceVersion on create).
-    Internal { message: String, node: String },
 }
 
 pub struct Outcome {
@@ -70,32 +68,26 @@ pub fn admit(object: &Value, existing: Option<&Value>, order: &dyn Fn(&str) -> u
         name: name.clone(),
         result: Ok((Value::Null, Vec::new())),
     };
-    let compact = || serde_json::to_string(object).unwrap_or_default();
     if !object.is_object() {
         out.result = Err(Refusal::Client {
-            message: format!("error: unable to decode \"STDIN\": json: cannot unmarshal {} into Go value of type map[string]interface {{}}", kind_word(object)),
+            // kubectl's validation, before its decoder (which would say "cannot unmarshal").
+            message: "invalid object to validate".into(),
             node: String::new(),
         });
         return out;
     }
-    if kind.is_empty() {
-        out.result = Err(Refusal::Client {
-            message: format!(
-                "error: unable to decode \"STDIN\": Object 'Kind' is missing in '{}'",
-                compact()
-            ),
-            node: String::new(),
-        });
-        return out;
-    }
-    if api_version.is_empty() {
-        out.result = Err(Refusal::Client {
-            message: format!(
-                "error: unable to decode \"STDIN\": Object 'apiVersion' is missing in '{}'",
-                compact()
-            ),
-            node: String::new(),
-        });
+    // kubectl's client-side check (getObjectKind in kubectl's validation), before anything is
+    // sent; both problems are reported together, as its error aggregate prints them.
+    let missing: Vec<&str> = [(api_version.is_empty(), "apiVersion not set"), (kind.is_empty(), "kind not set")]
+        .into_iter()
+        .filter_map(|(missing, what)| missing.then_some(what))
+        .collect();
+    if !missing.is_empty() {
+        let message = match missing.as_slice() {
+            [one] => one.to_string(),
+            many => format!("[{}]", many.join(", ")),
+        };
+        out.result = Err(Refusal::Client { message, node: String::new() });
         return out;
     }
     if !schema::known_kind(&api_version, &kind) {
@@ -139,27 +131,9 @@ pub fn admit(object: &Value, existing: Option<&Value>, order: &dyn Fn(&str) -> u
         out.result = Err(Refusal::Invalid { errors });
         return out;
     }
-    if existing.is_none() && !str_at(object, &["metadata", "resourceVersion"]).is_empty() {
-        out.result = Err(Refusal::Internal {
-            message: "resourceVersion should not be set on objects to be created".into(),
-            node: "metadata.resourceVersion".into(),
-        });
-        return out;
-    }
     let warnings = warnings(&kind, &obj);
     out.result = Ok((obj, warnings));
     out
-}
-
-fn kind_word(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }
 
 /// The strategy's PrepareForCreate/Update: server-owned metadata and status.
@@ -185,7 +159,11 @@ fn prepare(kind: &str, obj: &mut Value, existing: Option<&Value>) {
     }
     match existing {
         None => {
+            // `resourceVersion` is cleared by kubectl itself before a create (resource.Helper's
+            // Create with modify=true, used by both `create` and `apply`); the rest the server
+            // sets afresh.
             for f in [
+                "resourceVersion",
                 "uid",
                 "creationTimestamp",
                 "generation",

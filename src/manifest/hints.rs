@@ -411,8 +411,8 @@ pub fn shell() -> Option<Hint> {
 
 pub fn dump() -> Option<Hint> {
     hint(
-        "This looks like `kubectl get -o yaml` output. On create the server ignores `status` and sets `uid`, `creationTimestamp` and `generation` itself, but `resourceVersion` must be removed. Best: delete `status:` and these `metadata` fields (`resourceVersion`, `uid`, `creationTimestamp`, `generation`, `managedFields`).",
-        "`kubectl get -o yaml` 출력을 붙여 넣은 것 같습니다. 생성할 때 서버는 `status`를 무시하고 `uid`, `creationTimestamp`, `generation`은 직접 정하지만, `resourceVersion`은 반드시 지워야 합니다. `status:`와 이 `metadata` 필드들(`resourceVersion`, `uid`, `creationTimestamp`, `generation`, `managedFields`)을 지우는 것이 가장 좋습니다.",
+        "This looks like `kubectl get -o yaml` output. It still applies: on create kubectl clears `resourceVersion`, and the server ignores `status` and sets `uid`, `creationTimestamp` and `generation` itself. Keep your files clean anyway: delete `status:` and those `metadata` fields (`resourceVersion`, `uid`, `creationTimestamp`, `generation`, `managedFields`).",
+        "`kubectl get -o yaml` 출력을 붙여 넣은 것 같습니다. 그래도 적용은 됩니다. 생성할 때 kubectl이 `resourceVersion`을 지우고, 서버는 `status`를 무시하며 `uid`, `creationTimestamp`, `generation`은 직접 정합니다. 그래도 파일은 깔끔하게 두세요. `status:`와 이 `metadata` 필드들(`resourceVersion`, `uid`, `creationTimestamp`, `generation`, `managedFields`)을 지우세요.",
     )
 }
 

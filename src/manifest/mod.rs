@@ -206,19 +206,6 @@ fn rejected(
                     .collect(),
             }
         }
-        Refusal::Internal { message, .. } => {
-            let during = if creating {
-                "error when creating \"STDIN\": "
-            } else {
-                ""
-            };
-            Rejected {
-                message: format!(
-                    "Error from server (InternalError): {during}Internal error occurred: {message}"
-                ),
-                causes: Vec::new(),
-            }
-        }
     }
 }
 
@@ -538,8 +525,6 @@ fn document(text: &str, raw: RawDoc, out: &mut Parsed) {
         || value
             .get("status")
             .is_some_and(|s| s.as_object().is_some_and(|m| !m.is_empty()));
-    let mut dump_hint_used = false;
-
     match &outcome.result {
         Ok((admitted, warnings)) => {
             for w in warnings {
@@ -627,15 +612,8 @@ fn document(text: &str, raw: RawDoc, out: &mut Parsed) {
                 ));
             }
         }
-        Err(Refusal::Internal { message, node }) => {
-            dump_hint_used = true;
-            let msg = format!("Error from server (InternalError): error when creating \"STDIN\": Internal error occurred: {message}");
-            out.diagnostics
-                .push(error(msg, pos(node, true), hints::dump(), doc));
-        }
     }
     if is_dump
-        && !dump_hint_used
         && out.diagnostics.iter().all(|d| {
             d.document != doc
                 || d.hint
@@ -644,6 +622,7 @@ fn document(text: &str, raw: RawDoc, out: &mut Parsed) {
         })
     {
         let node = [
+            "metadata.resourceVersion",
             "metadata.uid",
             "metadata.creationTimestamp",
             "metadata.managedFields",
@@ -653,7 +632,7 @@ fn document(text: &str, raw: RawDoc, out: &mut Parsed) {
         .find(|n| raw.positions.get(n).is_some())
         .unwrap_or("metadata");
         out.diagnostics.push(warning(
-            "this looks like `kubectl get -o yaml` output: server-set fields (uid, creationTimestamp, status, ...) are ignored on create",
+            "this looks like `kubectl get -o yaml` output: on create kubectl clears resourceVersion and the server ignores status and sets uid, creationTimestamp, ... itself",
             pos(node, true),
             hints::dump(),
             doc,

@@ -170,6 +170,24 @@ fn unknown_kind_and_wrong_version() {
 }
 
 #[test]
+fn missing_api_version_or_kind_is_caught_as_kubectl_does_before_sending() {
+    let first = |text: &str| parse(text).diagnostics[0].message.clone();
+    assert_eq!(first("kind: Service\nmetadata:\n  name: x\n"), "apiVersion not set");
+    assert_eq!(first("apiVersion: v1\nmetadata:\n  name: x\n"), "kind not set");
+    assert_eq!(first("metadata:\n  name: x\n"), "[apiVersion not set, kind not set]");
+}
+
+#[test]
+fn a_dump_with_resource_version_creates_as_kubectl_clears_it() {
+    let dump = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  resourceVersion: \"42\"\n  uid: 1f0e\n";
+    let p = parse(dump);
+    assert!(!p.has_errors(), "{:?}", p.diagnostics);
+    let d = &p.diagnostics[0];
+    assert_eq!((d.severity, d.line, d.column), (Severity::Warning, 5, 3), "{d:?}");
+    assert!(d.hint.as_ref().unwrap().en.contains("kubectl clears `resourceVersion`"));
+}
+
+#[test]
 fn check_report_lines() {
     let r = check_files(&[
         ("web.yaml", LECTURE_EXAMPLE),
@@ -178,7 +196,7 @@ fn check_report_lines() {
     assert!(!r.accepted());
     assert!(r.files[0].accepted);
     assert!(
-        r.files[1].lines[0].starts_with("bad.yaml:1:1: error: unable to decode"),
+        r.files[1].lines[0] == "bad.yaml:1:1: error: apiVersion not set",
         "{:?}",
         r.files[1].lines
     );
