@@ -248,36 +248,16 @@ fn line_col(text: &str, index: usize) -> (u32, u32) {
     (line, col)
 }
 
-fn error(
-    message: impl Into<String>,
-    (line, column): (u32, u32),
-    hint: Option<Hint>,
-    document: Option<usize>,
-) -> Diagnostic {
-    Diagnostic {
-        severity: Severity::Error,
-        message: message.into(),
-        line,
-        column,
-        hint,
-        document,
-    }
+fn error(message: impl Into<String>, at: (u32, u32), hint: Option<Hint>, document: Option<usize>) -> Diagnostic {
+    diagnostic(Severity::Error, message.into(), at, hint, document)
 }
 
-fn warning(
-    message: impl Into<String>,
-    (line, column): (u32, u32),
-    hint: Option<Hint>,
-    document: Option<usize>,
-) -> Diagnostic {
-    Diagnostic {
-        severity: Severity::Warning,
-        message: message.into(),
-        line,
-        column,
-        hint,
-        document,
-    }
+fn warning(message: impl Into<String>, at: (u32, u32), hint: Option<Hint>, document: Option<usize>) -> Diagnostic {
+    diagnostic(Severity::Warning, message.into(), at, hint, document)
+}
+
+fn diagnostic(severity: Severity, message: String, (line, column): (u32, u32), hint: Option<Hint>, document: Option<usize>) -> Diagnostic {
+    Diagnostic { severity, message, line, column, hint, document }
 }
 
 /// The first control character YAML does not allow, with its position.
