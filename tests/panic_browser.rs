@@ -25,6 +25,8 @@ mod sim {
         pub line: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub stdin: Option<String>,
+        #[serde(default)]
+        pub typed: bool,
     }
 
     pub const MAX_COMMANDS: usize = 2_000;
@@ -53,7 +55,7 @@ async fn a_panic_shows_the_error_screen_and_keeps_the_yaml() {
     let saved = share::Session {
         seed: 7,
         editor: "old text".into(),
-        commands: vec![sim::Command { at: 0, line: "kubectl apply -f -".into(), stdin: Some("old text".into()) }],
+        commands: vec![sim::Command { at: 0, line: "kubectl apply -f -".into(), stdin: Some("old text".into()), typed: false }],
         head: 5_000,
         lang: Some("ko".into()),
     };

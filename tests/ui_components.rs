@@ -234,8 +234,9 @@ fn a_share_link_round_trips_and_refuses_what_it_cannot_trust() {
         seed: 7,
         editor: manifest::LECTURE_EXAMPLE.into(),
         commands: vec![
-            Command { at: 0, line: "kubectl apply -f -".into(), stdin: Some(manifest::LECTURE_EXAMPLE.into()) },
-            Command { at: 8000, line: "kubectl scale sts web --replicas=5".into(), stdin: None },
+            Command { at: 0, line: "kubectl apply -f -".into(), stdin: Some(manifest::LECTURE_EXAMPLE.into()), typed: false },
+            Command { at: 8000, line: "kubectl get pods -w".into(), stdin: None, typed: true },
+            Command { at: 8000, line: "kubectl scale sts web --replicas=5".into(), stdin: None, typed: false },
         ],
         head: 20000,
         lang: Some("ko".into()),

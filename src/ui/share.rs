@@ -4,7 +4,8 @@
 //!
 //! Format: JSON `{"v":1,"s":seed,"h":head_ms,"l":"en","y":editor,"t":[texts],"c":[[at,line,text]]}`
 //! where `text` is an index into `t` (stdin of `apply -f -`, deduplicated: usually the same YAML
-//! as the editor), then base64url without padding after `#s=` in a link.
+//! as the editor), and `"k":[indices]` lists the commands typed at the console (the others came
+//! from buttons); then base64url without padding after `#s=` in a link.
 
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,8 @@ struct Wire {
     t: Vec<String>,
     #[serde(default)]
     c: Vec<(u64, String, Option<usize>)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    k: Vec<usize>,
 }
 
 pub fn to_json(session: &Session) -> String {
@@ -61,7 +64,8 @@ pub fn to_json(session: &Session) -> String {
             (c.at, c.line.clone(), index)
         })
         .collect();
-    let wire = Wire { v: 1, s: session.seed, h: session.head, l: session.lang.clone(), y: session.editor.clone(), t: texts, c: commands };
+    let typed = session.commands.iter().enumerate().filter(|(_, c)| c.typed).map(|(i, _)| i).collect();
+    let wire = Wire { v: 1, s: session.seed, h: session.head, l: session.lang.clone(), y: session.editor.clone(), t: texts, c: commands, k: typed };
     serde_json::to_string(&wire).unwrap_or_default()
 }
 
@@ -77,12 +81,12 @@ pub fn from_json(json: &str) -> Result<Session, String> {
     if wire.y.len() > MAX_TEXT || wire.t.iter().any(|t| t.len() > MAX_TEXT) || wire.t.len() > MAX_COMMANDS {
         return Err("text too long".into());
     }
-    if wire.c.len() > MAX_COMMANDS {
+    if wire.c.len() > MAX_COMMANDS || wire.k.len() > wire.c.len() {
         return Err("too many commands".into());
     }
     let mut commands = Vec::with_capacity(wire.c.len());
     let mut last = 0;
-    for (at, line, text) in wire.c {
+    for (i, (at, line, text)) in wire.c.into_iter().enumerate() {
         if line.len() > MAX_LINE || line.contains('\n') {
             return Err("command line too long".into());
         }
@@ -94,7 +98,7 @@ pub fn from_json(json: &str) -> Result<Session, String> {
             None => None,
             Some(i) => Some(wire.t.get(i).cloned().ok_or("bad text index")?),
         };
-        commands.push(Command { at, line, stdin });
+        commands.push(Command { at, line, stdin, typed: wire.k.contains(&i) });
     }
     Ok(Session { seed: wire.s, editor: wire.y, commands, head: wire.h.min(MAX_HEAD_MS), lang: wire.l })
 }
