@@ -32,7 +32,7 @@ try {
       await page.locator('[data-testid=pod][data-name="web-4"]').waitFor({ state: 'detached', timeout: 60000 });
       await page.getByTestId('play').click();
       const path = fileURLToPath(new URL(`layout-${name}-${lang}.png`, SCREENSHOTS));
-      await page.screenshot({ path });
+      await page.screenshot({ path, fullPage: name === 'tablet' });
       const fold = await page.evaluate(() => {
         const claims = [...document.querySelectorAll('[data-testid=claim]')].map((c) => c.getBoundingClientRect());
         return { claimsBottom: Math.max(...claims.map((r) => r.bottom)), innerHeight, scrollWidth: document.documentElement.scrollWidth, innerWidth };
