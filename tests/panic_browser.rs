@@ -37,7 +37,7 @@ async fn a_panic_shows_the_error_screen_and_keeps_the_yaml() {
     let saved = session::Session {
         seed: 7,
         editor: "old text".into(),
-        commands: vec![Command { at: 0, line: "kubectl apply -f -".into(), stdin: Some("old text".into()) }],
+        commands: vec![Command { at: 0, line: "kubectl apply -f -".into(), stdin: Some("old text".into()), typed: false }],
         head: 5_000,
         lang: Some("ko".into()),
     };

@@ -14,10 +14,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn a_crafted_session_full_of_sleeps_restores_quickly_and_stops_at_a_day() {
-    let sleeper = |at| Command { at, line: "sleep 24h".into(), stdin: None };
+    let sleeper = |at| Command { at, line: "sleep 24h".into(), stdin: None, typed: false };
     let mut commands = vec![
-        Command { at: 0, line: "kubectl apply -f -".into(), stdin: Some(manifest::LECTURE_EXAMPLE.into()) },
-        Command { at: 0, line: "settle".into(), stdin: None },
+        Command { at: 0, line: "kubectl apply -f -".into(), stdin: Some(manifest::LECTURE_EXAMPLE.into()), typed: false },
+        Command { at: 0, line: "settle".into(), stdin: None, typed: false },
     ];
     commands.extend((3..MAX_COMMANDS).map(|_| sleeper(1)));
     let session = Session { seed: 7, editor: String::new(), commands, head: 0, lang: None };

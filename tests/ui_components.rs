@@ -300,3 +300,52 @@ async fn scaling_down_keeps_the_claims_and_rewinding_shows_the_past() {
     assert_ne!(app.attr("[data-testid=pod]", "data-status"), ["Running"]);
     assert!(!app.texts("[data-testid=rewound]").is_empty(), "the screen says it shows the past");
 }
+
+// ---- the console beside the buttons --------------------------------------------------------------
+
+use statefulset_lab::engine::Time;
+use statefulset_lab::ui::components::console::apply_completion;
+use statefulset_lab::ui::runner::commands;
+use statefulset_lab::ui::sim::Sim;
+
+#[wasm_bindgen_test]
+fn a_button_leaves_the_console_watch_streaming_and_a_replay_prints_the_same() {
+    let mut sim = Sim::new(1);
+    sim.run(commands::APPLY_STDIN, Some(manifest::LECTURE_EXAMPLE.into()));
+    sim.advance_to(Time(20_000));
+    sim.type_line("kubectl get pods -w");
+    assert!(sim.watching());
+
+    sim.run(&commands::scale("sts", "web", 3), None);
+    assert!(sim.watching(), "a button is another terminal: the watch goes on");
+    sim.advance_to(Time(40_000));
+    let live = sim.transcript().to_vec();
+    let last = live.last().unwrap();
+    assert!(last.continued && last.line == "kubectl get pods -w", "{last:?}");
+    assert!(last.output.text.contains("web-2"), "the watch printed the new pod: {}", last.output.text);
+
+    // The same commands on the same seed print the same transcript, and so does a rewind.
+    let replay = Sim::restore(1, sim.commands().to_vec(), sim.head().0);
+    assert_eq!(replay.transcript(), &live[..]);
+    sim.seek(Time(30_000));
+    assert!(sim.watching(), "the watch running at 30 s is still running after a rewind to it");
+    sim.seek(Time(40_000));
+    assert_eq!(sim.transcript(), &live[..]);
+
+    // A line typed at the console, as in a terminal, ends the watch.
+    sim.type_line("kubectl get sts");
+    assert!(!sim.watching());
+}
+
+#[wasm_bindgen_test]
+fn a_completion_replaces_the_word_at_the_cursor() {
+    let one = |c: &str| vec![c.to_string()];
+    assert_eq!(apply_completion("kubectl get po", 14, &one("pods")), ("kubectl get pods ".into(), 17, vec![]));
+    assert_eq!(apply_completion("crash po", 8, &one("pod/")), ("crash pod/".into(), 10, vec![]));
+    let two = vec!["persistentvolumeclaims".to_string(), "persistentvolumes".to_string()];
+    let (line, at, choices) = apply_completion("kubectl get pers", 16, &two);
+    assert_eq!((line.as_str(), at, choices.len()), ("kubectl get persistentvolume", 28, 2));
+    // In the middle of a line, the rest stays after the completed word.
+    assert_eq!(apply_completion("kubectl get sts w -o wide", 17, &one("web")).0, "kubectl get sts web -o wide");
+    assert_eq!(apply_completion("kubectl get xyz", 15, &[]).0, "kubectl get xyz");
+}

@@ -17,6 +17,10 @@ pub struct Command {
     pub line: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stdin: Option<String>,
+    /// Typed at the console. Only such a line stops the console's `get -w`, as typing in a
+    /// terminal would; a button is another terminal and leaves the watch streaming.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub typed: bool,
 }
 
 /// What a session is made of.

@@ -4,7 +4,8 @@
 //!
 //! Format: JSON `{"v":1,"s":seed,"h":head_ms,"l":"en","y":editor,"t":[texts],"c":[[at,line,text]]}`
 //! where `text` is an index into `t` (stdin of `apply -f -`, deduplicated: usually the same YAML
-//! as the editor), then base64url without padding after `#s=` in a link.
+//! as the editor), and `"k":[indices]` lists the commands typed at the console (the others came
+//! from buttons); then base64url without padding after `#s=` in a link.
 
 use base64::engine::{general_purpose::GeneralPurpose, DecodePaddingMode, GeneralPurposeConfig};
 use base64::{alphabet, Engine};
@@ -38,6 +39,8 @@ struct Wire {
     t: Vec<String>,
     #[serde(default)]
     c: Vec<(u64, String, Option<usize>)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    k: Vec<usize>,
 }
 
 pub fn to_json(session: &Session) -> String {
@@ -56,7 +59,8 @@ pub fn to_json(session: &Session) -> String {
             (c.at, c.line.clone(), index)
         })
         .collect();
-    let wire = Wire { v: 1, s: session.seed, h: session.head, l: session.lang.clone(), y: session.editor.clone(), t: texts, c: commands };
+    let typed = session.commands.iter().enumerate().filter(|(_, c)| c.typed).map(|(i, _)| i).collect();
+    let wire = Wire { v: 1, s: session.seed, h: session.head, l: session.lang.clone(), y: session.editor.clone(), t: texts, c: commands, k: typed };
     serde_json::to_string(&wire).unwrap_or_default()
 }
 
@@ -72,12 +76,13 @@ pub fn from_json(json: &str) -> Result<Session, String> {
     if wire.y.len() > MAX_TEXT || wire.t.iter().any(|t| t.len() > MAX_TEXT) || wire.t.len() > MAX_COMMANDS {
         return Err("text too long".into());
     }
-    if wire.c.len() > MAX_COMMANDS {
+    if wire.c.len() > MAX_COMMANDS || wire.k.len() > wire.c.len() {
         return Err("too many commands".into());
     }
+    let typed: std::collections::HashSet<usize> = wire.k.into_iter().collect();
     let mut commands = Vec::with_capacity(wire.c.len());
     let mut last = 0;
-    for (at, line, text) in wire.c {
+    for (i, (at, line, text)) in wire.c.into_iter().enumerate() {
         if line.len() > MAX_LINE || line.contains('\n') {
             return Err("command line too long".into());
         }
@@ -89,7 +94,7 @@ pub fn from_json(json: &str) -> Result<Session, String> {
             None => None,
             Some(i) => Some(wire.t.get(i).cloned().ok_or("bad text index")?),
         };
-        commands.push(Command { at, line, stdin });
+        commands.push(Command { at, line, stdin, typed: typed.contains(&i) });
     }
     Ok(Session { seed: wire.s, editor: wire.y, commands, head: wire.h.min(MAX_HEAD_MS), lang: wire.l })
 }
@@ -136,9 +141,9 @@ mod tests {
             seed: 42,
             editor: yaml.clone(),
             commands: vec![
-                Command { at: 0, line: "kubectl apply -f -".into(), stdin: Some(yaml.clone()) },
-                Command { at: 9_000, line: "kubectl scale sts web --replicas=5".into(), stdin: None },
-                Command { at: 20_000, line: "kubectl apply -f -".into(), stdin: Some(yaml) },
+                Command { at: 0, line: "kubectl apply -f -".into(), stdin: Some(yaml.clone()), typed: false },
+                Command { at: 9_000, line: "kubectl scale sts web --replicas=5".into(), stdin: None, typed: true },
+                Command { at: 20_000, line: "kubectl apply -f -".into(), stdin: Some(yaml), typed: false },
             ],
             head: 31_000,
             lang: Some("ko".into()),
@@ -185,7 +190,7 @@ mod tests {
     #[test]
     fn limits_hold() {
         let mut session = lecture();
-        session.commands = vec![Command { at: 0, line: "kubectl get pods".into(), stdin: None }; MAX_COMMANDS + 1];
+        session.commands = vec![Command { at: 0, line: "kubectl get pods".into(), stdin: None, typed: true }; MAX_COMMANDS + 1];
         assert_eq!(from_json(&to_json(&session)), Err("too many commands".into()));
         let mut session = lecture();
         session.commands[1].at = MAX_HEAD_MS + 1;

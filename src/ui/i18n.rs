@@ -216,6 +216,7 @@ texts! {
     ConsoleHelp => "Type a kubectl command and press Enter. Tab completes, ↑/↓ recall history, Ctrl+C stops a watch, `clear` empties the screen, `help` lists what works.",
                    "kubectl 명령을 입력하고 Enter를 누르세요. Tab은 자동 완성, ↑/↓는 이전 명령, Ctrl+C는 watch 중지, `clear`는 화면 지우기, `help`는 사용법입니다.";
     ConsoleWatching => "Watching… Ctrl+C stops.", "watch 중… Ctrl+C로 중지합니다.";
+    ConsoleWatchGoesOn => "… still watching:", "… 계속 watch 중:";
     NoEvents => "No events yet.", "아직 이벤트가 없습니다.";
     EventType => "TYPE", "TYPE";
     EventReason => "REASON", "REASON";

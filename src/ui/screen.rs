@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use super::components::cluster::Cluster;
 use super::components::compare::Compare;
-use super::components::console::Console;
+use super::components::console::{Completer, Console};
 use super::components::editor::Editor;
 use super::components::events::Events;
 use super::components::status::Status;
@@ -61,7 +61,14 @@ pub fn screen() -> Html {
             store.dispatch(Action::Notify(Some(notice)));
         })
     };
-    let names = use_memo(state.view.clone(), |view| completion_names(view));
+    // Tab completion asks the interpreter about the live cluster; one callback per session.
+    let complete: Completer = {
+        let sim = state.sim.clone();
+        (*use_memo(Rc::as_ptr(&sim) as usize, move |_| {
+            Callback::from(move |(line, cursor): (String, usize)| crate::kubectl::complete(&line, cursor, sim.borrow().engine()))
+        }))
+        .clone()
+    };
 
     html! {
         <div class="app" id="app">
@@ -114,29 +121,11 @@ pub fn screen() -> Html {
                         }
                     </section>
                     <BottomPanels {lang} tab={state.tab} watching={state.watching} view={state.view.clone()} transcript={state.transcript.clone()}
-                        cleared={state.console_cleared} history={state.console_history.clone()} names={names.clone()} act={act.clone()} />
+                        cleared={state.console_cleared} history={state.console_history.clone()} complete={complete.clone()} act={act.clone()} />
                 </div>
             </main>
         </div>
     }
-}
-
-fn completion_names(view: &ClusterView) -> Vec<String> {
-    let mut names = Vec::new();
-    for set in &view.sets {
-        names.push(set.name.clone());
-        for slot in &set.slots {
-            names.extend(slot.pod.iter().map(|p| p.name.clone()));
-            names.extend(slot.claims.iter().map(|c| c.name.clone()));
-        }
-    }
-    for d in &view.deployments {
-        names.push(d.name.clone());
-        names.extend(d.pods.iter().map(|p| p.name.clone()));
-    }
-    names.extend(view.services.iter().map(|s| s.name.clone()));
-    names.extend(view.nodes.iter().map(|n| n.name.clone()));
-    names
 }
 
 #[derive(Properties, PartialEq)]
@@ -181,7 +170,7 @@ struct BottomProps {
     transcript: Rc<Vec<super::sim::Entry>>,
     cleared: usize,
     history: Rc<Vec<String>>,
-    names: Rc<Vec<String>>,
+    complete: Completer,
     act: Callback<Action>,
 }
 
@@ -227,7 +216,7 @@ fn bottom_panels(props: &BottomProps) -> Html {
     let (id, body) = match props.tab {
         Tab::Console => ("console", html! {
             <Console {lang} transcript={props.transcript.clone()} cleared={props.cleared} history={props.history.clone()}
-                names={props.names.clone()} watching={props.watching} act={props.act.clone()} />
+                complete={props.complete.clone()} watching={props.watching} act={props.act.clone()} />
         }),
         Tab::Events => ("events", html! { <Events {lang} events={props.view.events.clone()} /> }),
         Tab::Status => ("status", html! { <Status {lang} sets={props.view.sets.clone()} /> }),

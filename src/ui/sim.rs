@@ -6,6 +6,7 @@
 //! Acting while rewound discards the commands after that moment, like editing history.
 
 use crate::engine::{Config, Engine, Time};
+use crate::kubectl::watch::Watch;
 use crate::kubectl::Interpreter;
 pub use crate::session::{Command, MAX_COMMANDS};
 use crate::session::MAX_HEAD_MS;
@@ -19,6 +20,11 @@ pub struct Entry {
     pub at: u64,
     pub line: String,
     pub output: Output,
+    /// A streaming `get -w` prints into this entry.
+    pub watch: bool,
+    /// Not a command: more lines of the `get -w` named in `line`, printed after a button's
+    /// command interleaved with the watch, as a background job's lines interleave in a terminal.
+    pub continued: bool,
 }
 
 #[derive(Clone)]
@@ -28,6 +34,10 @@ struct Checkpoint {
     engine: Engine,
     /// Where the screen's watch stood in this engine.
     cursor: Option<u64>,
+    /// The console's streaming `get -w`, whose cursor lives in this engine.
+    watch: Option<Watch>,
+    /// The transcript's length and its last entry's output length at this moment.
+    transcript: (usize, usize),
 }
 
 /// A checkpoint every this many virtual milliseconds of playback.
@@ -64,7 +74,7 @@ impl Sim {
         it.streaming = true;
         Sim {
             seed,
-            checkpoints: vec![Checkpoint { time: Time(0), applied: 0, engine, cursor: None }],
+            checkpoints: vec![Checkpoint { time: Time(0), applied: 0, engine, cursor: None, watch: None, transcript: (0, 0) }],
             it,
             commands: Vec::new(),
             applied: 0,
@@ -189,19 +199,36 @@ impl Sim {
         let Some(cp) = self.checkpoints.iter().rev().find(|c| c.time <= t).cloned() else {
             return;
         };
-        // A watch streaming in the newer engine cannot go on in the older one.
-        self.it.interrupt();
+        // The checkpoint's engine comes with the watch that streamed in it (its cursor is open
+        // there), so a watch running at that moment goes on after the rewind.
         self.it.engine = cp.engine;
+        self.it.watch = cp.watch;
         self.mirror.reset(&mut self.it.engine, cp.cursor);
         self.applied = cp.applied;
-        self.transcript.truncate(cp.applied);
+        let (len, last_len) = cp.transcript;
+        self.transcript.truncate(len);
+        if let Some(last) = self.transcript.last_mut() {
+            if last.output.text.is_char_boundary(last_len.min(last.output.text.len())) {
+                last.output.text.truncate(last_len);
+            }
+        }
         let head = self.head;
         self.advance_to(t);
         self.head = head;
     }
 
-    /// Issues a command now. When rewound, what came after this moment is discarded first.
+    /// Issues a button's command now. When rewound, what came after this moment is discarded
+    /// first.
     pub fn run(&mut self, line: &str, stdin: Option<String>) -> Output {
+        self.issue(line, stdin, false)
+    }
+
+    /// Runs a line typed at the console now: unlike a button, it stops a streaming watch.
+    pub fn type_line(&mut self, line: &str) -> Output {
+        self.issue(line, None, true)
+    }
+
+    fn issue(&mut self, line: &str, stdin: Option<String>, typed: bool) -> Output {
         if self.applied < self.commands.len() || self.rewound() {
             self.commands.truncate(self.applied);
             let now = self.now();
@@ -212,7 +239,7 @@ impl Sim {
         if self.commands.len() >= MAX_COMMANDS {
             return Output { text: format!("error: this session holds at most {MAX_COMMANDS} commands\n"), ok: false };
         }
-        let command = Command { at: self.now().0, line: line.to_string(), stdin };
+        let command = Command { at: self.now().0, line: line.to_string(), stdin, typed };
         self.commands.push(command.clone());
         let output = self.execute(command);
         // Commands that block in real kubectl (delete, rollout status, wait) move time on.
@@ -222,17 +249,48 @@ impl Sim {
     }
 
     fn execute(&mut self, command: Command) -> Output {
+        // What the watch saw before this moment prints before the command, in a replay exactly
+        // as it did live (where the clock's ticks had printed it).
+        self.stream_watch();
+        // The interpreter treats any line as typed at its terminal, which stops a watch; a
+        // button's line runs with the watch set aside and handed back untouched.
+        let beside = !command.typed && command.line != runner::commands::INTERRUPT;
+        let watch = if beside { self.it.watch.take() } else { None };
         let output = runner::run(&mut self.it, &command.line, command.stdin.as_deref());
-        self.transcript.push(Entry { at: command.at, line: command.line, output: output.clone() });
+        let started = self.it.is_watching();
+        if let Some(w) = watch {
+            if started {
+                // Buttons never watch, but two watches must not share the console.
+                w.close(&mut self.it.engine);
+            } else {
+                self.it.watch = Some(w);
+            }
+        }
+        self.transcript.push(Entry { at: command.at, line: command.line, output: output.clone(), watch: started, continued: false });
         self.applied += 1;
+        // A deletion or a scale shows in the watch at once, even while paused.
+        self.stream_watch();
         output
     }
 
-    /// Appends what a streaming `get -w` printed to its command's output.
+    /// Appends what a streaming `get -w` printed to its command's output, or, when other
+    /// commands were printed since, to a continuation entry after them.
     fn stream_watch(&mut self) {
         if self.it.is_watching() {
             let text = self.it.poll_watch();
-            if let (false, Some(entry)) = (text.is_empty(), self.transcript.last_mut()) {
+            if text.is_empty() {
+                return;
+            }
+            if !self.transcript.last().is_some_and(|e| e.watch) {
+                let Some(line) = self.transcript.iter().rev().find(|e| e.watch && !e.continued).map(|e| e.line.clone()) else {
+                    return;
+                };
+                // Stamped like the entry it follows, so a replay gives the same transcript
+                // however its clock ticked.
+                let at = self.transcript.last().map_or(0, |e| e.at);
+                self.transcript.push(Entry { at, line, output: Output { text: String::new(), ok: true }, watch: true, continued: true });
+            }
+            if let Some(entry) = self.transcript.last_mut() {
                 entry.output.text.push_str(&text);
                 // A watch left running for hours must not grow without bound.
                 const KEEP: usize = 64 * 1024;
@@ -264,7 +322,9 @@ impl Sim {
         // The snapshot carries the watch position so a rewind to it can go on from there.
         self.mirror.sync(&mut self.it.engine);
         let cursor = self.mirror.cursor();
-        self.checkpoints.push(Checkpoint { time: now, applied: self.applied, engine: self.it.engine.clone(), cursor });
+        let transcript = (self.transcript.len(), self.transcript.last().map_or(0, |e| e.output.text.len()));
+        let watch = self.it.watch.clone();
+        self.checkpoints.push(Checkpoint { time: now, applied: self.applied, engine: self.it.engine.clone(), cursor, watch, transcript });
         if self.checkpoints.len() > MAX_CHECKPOINTS {
             let mut i = 0;
             self.checkpoints.retain(|_| {

@@ -238,6 +238,12 @@ impl State {
                     self.console_cleared = self.transcript.len();
                     return;
                 }
+                if typed {
+                    self.sim.borrow_mut().type_line(&line);
+                    self.revision += 1;
+                    self.refresh();
+                    return;
+                }
                 self.run(&line, stdin);
             }
             Action::RunAll(lines) => {

@@ -2,6 +2,7 @@
 //! command line a student could type in the console (shown as the button's title), so the
 //! session stays a list of commands.
 
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -12,6 +13,19 @@ use crate::ui::state::Action;
 
 fn run(act: &Callback<Action>, line: String) {
     act.emit(Action::Run { line, stdin: None, typed: false });
+}
+
+/// "More…" is a menu over the toolbar: it closes once a choice is made, as a menu does, so the
+/// toolbar under it is usable again, and focus returns to its summary.
+fn close_menu(menu: &NodeRef) {
+    if let Some(details) = menu.cast::<web_sys::Element>() {
+        if details.has_attribute("open") {
+            let _ = details.remove_attribute("open");
+            if let Some(summary) = details.first_element_child().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = summary.focus();
+            }
+        }
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -54,7 +68,23 @@ pub fn set_actions(props: &SetActionsProps) -> Html {
     let lang = props.lang;
     let set = &props.set;
     let name = set.name.clone();
-    let act = props.act.clone();
+    let menu = use_node_ref();
+    // Every choice in "More…" closes it (see `close_menu`).
+    let act = {
+        let (act, menu) = (props.act.clone(), menu.clone());
+        Callback::from(move |a: Action| {
+            close_menu(&menu);
+            act.emit(a);
+        })
+    };
+    let on_menu_key = {
+        let menu = menu.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                close_menu(&menu);
+            }
+        })
+    };
 
     // Typed values live here until submitted; they follow the cluster when it changes.
     let replicas = use_state(|| set.replicas.to_string());
@@ -179,7 +209,7 @@ pub fn set_actions(props: &SetActionsProps) -> Html {
                     value={set.partition.to_string()} onchange={on_partition} disabled={set.strategy != "RollingUpdate"}
                     data-testid="partition" />
             </div>
-            <details class="more-actions">
+            <details class="more-actions" ref={menu} onkeydown={on_menu_key}>
             <summary data-testid="more-actions">{ T::MoreActions.get(lang) }</summary>
             <div class="more-body">
             <div class="action switches">

@@ -19,49 +19,43 @@ pub struct ConsoleProps {
     pub transcript: Rc<Vec<Entry>>,
     pub cleared: usize,
     pub history: Rc<Vec<String>>,
-    /// Names of objects in the cluster, for Tab completion.
-    pub names: Rc<Vec<String>>,
+    /// Tab completion, by the interpreter against the live cluster.
+    pub complete: Completer,
     /// A `get -w` is streaming: Ctrl+C stops it.
     pub watching: bool,
     pub act: Callback<Action>,
 }
 
-const WORDS: &[&str] = &[
-    "kubectl", "crash", "node", "sleep", "settle", "help", "clear", "apply", "get", "describe", "scale", "set", "image", "patch", "delete", "rollout", "status",
-    "history", "undo", "logs", "exec", "pods", "pod", "sts", "statefulset", "statefulsets", "pvc", "pv", "svc",
-    "service", "nodes", "events", "endpoints", "deployment", "deploy", "down", "up", "--wait=false",
-    "--replicas=", "--cascade=orphan", "-o", "wide", "yaml", "-w", "-l", "-f", "-",
-];
+/// Asks the interpreter (`crate::kubectl::complete`) for the candidates at a cursor, counted in
+/// characters: commands, resource kinds and the live cluster's object names.
+pub type Completer = Callback<(String, usize), Vec<String>>;
 
-/// Completes the last word of `line`: the completed line, and the choices when ambiguous.
-pub fn complete(line: &str, names: &[String]) -> (String, Vec<String>) {
-    let start = line.rfind(' ').map(|i| i + 1).unwrap_or(0);
-    let (head, word) = line.split_at(start);
-    let (prefix, word) = match word.split_once('/') {
-        Some((kind, rest)) => (format!("{kind}/"), rest),
-        None => (String::new(), word),
+/// Puts the interpreter's `candidates` for the word ending at `cursor` (in characters) into
+/// `line`, as bash does: the one candidate, followed by a space unless it expects more (`pod/`,
+/// `--replicas=`), or else the candidates' common prefix. Returns the new line, the cursor after
+/// the inserted text (in characters) and the choices to list when there are several.
+pub fn apply_completion(line: &str, cursor: usize, candidates: &[String]) -> (String, usize, Vec<String>) {
+    let chars: Vec<char> = line.chars().collect();
+    let cursor = cursor.min(chars.len());
+    let start = chars[..cursor].iter().rposition(|c| c.is_whitespace()).map_or(0, |i| i + 1);
+    let head: String = chars[..start].iter().collect();
+    let rest: String = chars[cursor..].iter().collect();
+    let word = match candidates {
+        [] => return (line.to_string(), cursor, Vec::new()),
+        [one] => {
+            let sep = if one.ends_with('=') || one.ends_with('/') || rest.starts_with(' ') { "" } else { " " };
+            format!("{one}{sep}")
+        }
+        [first, others @ ..] => others.iter().fold(first.clone(), |acc, c| {
+            acc.chars().zip(c.chars()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect()
+        }),
     };
-    let mut choices: Vec<String> = WORDS
-        .iter()
-        .map(|w| w.to_string())
-        .chain(names.iter().cloned())
-        .filter(|w| w.starts_with(word) && w.as_str() != word)
-        .collect();
-    choices.sort();
-    choices.dedup();
-    match choices.len() {
-        0 => (line.to_string(), Vec::new()),
-        1 => {
-            let sep = if choices[0].ends_with('=') || choices[0].ends_with('/') { "" } else { " " };
-            (format!("{head}{prefix}{}{sep}", choices[0]), Vec::new())
-        }
-        _ => {
-            let common = choices.iter().skip(1).fold(choices[0].clone(), |acc, c| {
-                acc.chars().zip(c.chars()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect()
-            });
-            (format!("{head}{prefix}{common}"), choices)
-        }
-    }
+    let choices = if candidates.len() > 1 { candidates.to_vec() } else { Vec::new() };
+    // Every candidate starts with the typed word; should one not, the typed word is kept.
+    let typed: String = chars[start..cursor].iter().collect();
+    let word = if word.len() < typed.len() { typed } else { word };
+    let at = start + word.chars().count();
+    (format!("{head}{word}{rest}"), at, choices)
 }
 
 #[function_component(Console)]
@@ -92,7 +86,7 @@ pub fn console(props: &ConsoleProps) -> Html {
     };
     let onkeydown = {
         let (input, recall, local) = (input.clone(), recall.clone(), local.clone());
-        let (history, names, act, watching) = (props.history.clone(), props.names.clone(), props.act.clone(), props.watching);
+        let (history, completer, act, watching) = (props.history.clone(), props.complete.clone(), props.act.clone(), props.watching);
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
             "Enter" => {
                 e.prevent_default();
@@ -125,7 +119,19 @@ pub fn console(props: &ConsoleProps) -> Html {
             }
             "Tab" if !e.shift_key() && !input.is_empty() => {
                 e.prevent_default();
-                let (line, choices) = complete(&input, &names);
+                let el: HtmlInputElement = e.target_unchecked_into();
+                let value = el.value();
+                // The browser counts the cursor in UTF-16 units; the completer in characters.
+                let units = el.selection_start().ok().flatten().map_or(usize::MAX, |u| u as usize);
+                let before: Vec<u16> = value.encode_utf16().take(units).collect();
+                let cursor = String::from_utf16_lossy(&before).chars().count();
+                let candidates = completer.emit((value.clone(), cursor));
+                let (line, at, choices) = apply_completion(&value, cursor, &candidates);
+                if line != value {
+                    el.set_value(&line);
+                    let at: usize = line.chars().take(at).map(char::len_utf16).sum();
+                    let _ = el.set_selection_range(at as u32, at as u32);
+                }
                 input.set(line);
                 local.set((!choices.is_empty()).then(|| choices.join("  ")));
             }
@@ -161,6 +167,8 @@ pub fn console(props: &ConsoleProps) -> Html {
                     <div class={classes!("entry", (!entry.output.ok).then_some("failed"))} data-testid="console-entry">
                         if entry.line == commands::INTERRUPT {
                             <div class="prompt-line">{ "^C" }</div>
+                        } else if entry.continued {
+                            <div class="prompt-line continued">{ T::ConsoleWatchGoesOn.get(lang) }{ " " }<span class="mono">{ &entry.line }</span></div>
                         } else {
                             <div class="prompt-line"><span class="at" aria-hidden="true">{ clock(entry.at) }</span><span class="prompt" aria-hidden="true">{ "$ " }</span>{ &entry.line }</div>
                         }
