@@ -24,11 +24,7 @@ fn invalid(kind: Kind, name: &str, detail: String) -> ApiError {
 }
 
 fn forbidden_update(kind: Kind, name: &str) -> ApiError {
-    invalid(
-        kind,
-        name,
-        "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden".into(),
-    )
+    invalid(kind, name, format!("spec: Forbidden: {}", STS_UPDATE_FORBIDDEN))
 }
 
 fn conflict(kind: Kind, name: &str) -> ApiError {
@@ -369,7 +365,7 @@ impl Engine {
             }
             Some(old) => {
                 let immutable = |s: &Value| {
-                    json!([s.get("selector"), s.get("serviceName").filter(|v| !v.as_str().is_some_and(str::is_empty)), s.get("volumeClaimTemplates"), s.get("podManagementPolicy"), s.get("revisionHistoryLimit")])
+                    json!([s.get("selector"), s.get("serviceName").filter(|v| !v.as_str().is_some_and(str::is_empty)), s.get("volumeClaimTemplates"), s.get("podManagementPolicy")])
                 };
                 if immutable(&spec_json) != immutable(&old.spec_json) {
                     return Err(forbidden_update(Kind::StatefulSet, &meta.name));

@@ -4,6 +4,16 @@
 use serde_json::Value;
 use std::fmt;
 
+/// The session's wall-clock epoch in Unix milliseconds: virtual time 0 is
+/// 2026-01-01T00:00:00Z. Every timestamp the engine writes, and every AGE kubectl prints,
+/// counts from here. Must be a whole number of days (the engine formats dates by day).
+pub const EPOCH_UNIX_MS: i64 = 1_767_225_600_000;
+
+/// The API server's `spec: Forbidden` detail when a StatefulSet update touches an immutable
+/// field (ValidateStatefulSetUpdate). `revisionHistoryLimit` became mutable in 2025
+/// (kubernetes/kubernetes#130263); older servers omit it from this list and reject the change.
+pub const STS_UPDATE_FORBIDDEN: &str = "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
+
 /// Virtual time: milliseconds since the session began.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Time(pub u64);
