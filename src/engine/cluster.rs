@@ -284,7 +284,15 @@ impl Engine {
     /// The object as the API server returns it.
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Result<Value, ApiError> {
         let ns = if kind.namespaced() { namespace } else { "" };
-        self.store.object(kind, &key(ns, name)).map(|o| o.to_json()).ok_or_else(|| ApiError::not_found(kind, name))
+        self.store.object(kind, &key(ns, name)).map(|o| self.render(o)).ok_or_else(|| ApiError::not_found(kind, name))
+    }
+
+    /// An object's JSON; budgets get the status the disruption controller computes.
+    fn render(&self, o: Obj) -> Value {
+        match o {
+            Obj::Generic(g) if g.kind == Kind::PodDisruptionBudget => self.budget_json(&g),
+            o => o.to_json(),
+        }
     }
 
     /// All objects of a kind, in one namespace or all (`None`), sorted by namespace then name.
@@ -294,7 +302,7 @@ impl Engine {
             .objects(kind)
             .into_iter()
             .filter(|(k, _)| !kind.namespaced() || namespace.is_none_or(|ns| &*k.0 == ns))
-            .map(|(k, o)| (k, o.to_json()))
+            .map(|(k, o)| (k, self.render(o)))
             .collect();
         if kind == Kind::Event {
             // Events are stored in time order; keep it (kubectl sorts them itself).

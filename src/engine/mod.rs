@@ -17,7 +17,8 @@
 //! # Layout
 //! `cluster` (facade, event loop), `api` (write path, informer reactions), `store`,
 //! `objects`/`meta`/`defaults` (typed objects and their JSON), `statefulset/*` (the controller),
-//! `kubelet`, `scheduler`, `volumes`, `endpoints`, `dns`, `gc`, `deployment`, `timeline`
+//! `kubelet`, `scheduler`, `volumes`, `endpoints`, `dns`, `gc`, `deployment`, `disruption`
+//! (PodDisruptionBudgets, eviction), `timeline`
 //! (time travel), `invariants` (checks run by the tests), `rng`, `applog`.
 
 mod api;
@@ -26,6 +27,7 @@ mod cluster;
 mod contract;
 mod defaults;
 mod deployment;
+mod disruption;
 mod dns;
 mod endpoints;
 mod gc;
@@ -42,5 +44,6 @@ mod volumes;
 
 pub use cluster::{Engine, MAX_SIMULATED_REPLICAS};
 pub use contract::*;
+pub use disruption::EVICTION_REFUSED;
 pub use objects::EventRecord;
 pub use timeline::{Input, InputResult, Timeline};

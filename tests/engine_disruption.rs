@@ -1,0 +1,113 @@
+//! The Eviction subresource and PodDisruptionBudgets (pkg/registry/core/pod/storage/eviction.go,
+//! pkg/controller/disruption), and bare pods run by the scheduler and kubelet.
+
+mod engine_common;
+use engine_common::*;
+use serde_json::{json, Value};
+use statefulset_lab::engine::*;
+
+fn ready(replicas: i64) -> Engine {
+    let mut e = Engine::new(Config::default());
+    e.apply(service()).unwrap();
+    e.apply(web(replicas)).unwrap();
+    settle(&mut e, 600);
+    assert_eq!(sts(&e)["status"]["readyReplicas"], replicas);
+    e
+}
+
+fn pdb(name: &str, spec: Value) -> Value {
+    let mut s = spec;
+    s["selector"] = json!({"matchLabels": {"app": "nginx"}});
+    json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": name, "namespace": "default"}, "spec": s})
+}
+
+fn status(e: &Engine, name: &str) -> Value {
+    e.get(Kind::PodDisruptionBudget, "default", name).unwrap()["status"].clone()
+}
+
+#[test]
+fn eviction_without_budget_is_a_graceful_delete() {
+    let mut e = ready(2);
+    let v = e.evict("default", "web-1").unwrap();
+    assert!(v["metadata"]["deletionTimestamp"].is_string(), "graceful: the pod terminates first");
+    settle(&mut e, 120);
+    assert_eq!(names(&e, Kind::Pod), vec!["web-0", "web-1"], "the controller recreates it");
+    assert_eq!(e.evict("default", "nope").unwrap_err().code, 404);
+    assert_ok(&e);
+}
+
+#[test]
+fn budget_status_and_refusal() {
+    let mut e = ready(3);
+    e.apply(pdb("web-pdb", json!({"minAvailable": 2}))).unwrap();
+    let s = status(&e, "web-pdb");
+    assert_eq!((s["currentHealthy"].as_i64(), s["desiredHealthy"].as_i64(), s["expectedPods"].as_i64(), s["disruptionsAllowed"].as_i64()), (Some(3), Some(2), Some(3), Some(1)));
+    assert_eq!(s["conditions"][0]["reason"], "SufficientPods");
+    e.evict("default", "web-2").unwrap();
+    let s = status(&e, "web-pdb");
+    assert_eq!((s["currentHealthy"].as_i64(), s["disruptionsAllowed"].as_i64()), (Some(2), Some(0)));
+    assert_eq!(s["conditions"][0]["reason"], "InsufficientPods");
+    let err = e.evict("default", "web-1").unwrap_err();
+    assert_eq!((err.reason, err.code, err.message.as_str()), ("TooManyRequests", 429, "Cannot evict pod as it would violate the pod's disruption budget."));
+    assert!(e.get(Kind::Pod, "default", "web-1").unwrap()["metadata"]["deletionTimestamp"].is_null(), "a refused eviction leaves the pod alone");
+    settle(&mut e, 120);
+    assert_eq!(status(&e, "web-pdb")["disruptionsAllowed"], 1, "the replacement is Ready again");
+    e.evict("default", "web-1").unwrap();
+    assert_ok(&e);
+}
+
+#[test]
+fn max_unavailable_uses_the_controllers_scale() {
+    let mut e = ready(4);
+    e.apply(pdb("web-pdb", json!({"maxUnavailable": "50%"}))).unwrap();
+    let s = status(&e, "web-pdb");
+    assert_eq!((s["expectedPods"].as_i64(), s["desiredHealthy"].as_i64(), s["disruptionsAllowed"].as_i64()), (Some(4), Some(2), Some(2)));
+}
+
+#[test]
+fn two_budgets_for_one_pod_are_refused() {
+    let mut e = ready(2);
+    e.apply(pdb("a", json!({"minAvailable": 0}))).unwrap();
+    e.apply(pdb("b", json!({"minAvailable": 0}))).unwrap();
+    let err = e.evict("default", "web-0").unwrap_err();
+    assert_eq!((err.code, err.message.as_str()), (500, "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."));
+}
+
+fn bare(name: &str, labels: Value) -> Value {
+    json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default", "labels": labels},
+        "spec": {"containers": [{"name": name, "image": "busybox:1.28", "args": ["sleep", "3600"]}], "restartPolicy": "Never"}})
+}
+
+#[test]
+fn bare_pods_are_scheduled_and_run() {
+    let mut e = Engine::new(Config::default());
+    e.create(bare("dns-test", json!({"run": "dns-test"}))).unwrap();
+    settle(&mut e, 60);
+    let p = e.get(Kind::Pod, "default", "dns-test").unwrap();
+    assert_eq!(pod_status(&p), "Running");
+    assert!(p["spec"]["nodeName"].is_string());
+    assert!(p["metadata"]["ownerReferences"].is_null());
+}
+
+#[test]
+fn a_bare_pod_named_like_a_set_member_is_adopted_when_it_matches() {
+    // Upstream adoption (ClaimPods) takes any orphan whose labels match the selector and
+    // whose name parses as the set's member (isMemberOf); the controller then owns it.
+    let mut e = Engine::new(Config::default());
+    e.apply(service()).unwrap();
+    e.create(bare("web-0", json!({"app": "nginx"}))).unwrap();
+    e.apply(web(2)).unwrap();
+    settle(&mut e, 600);
+    let p = e.get(Kind::Pod, "default", "web-0").unwrap();
+    assert_eq!(p["metadata"]["ownerReferences"][0]["kind"], "StatefulSet");
+    // It lacks the set's claim volume, so the controller's identity/storage update of the pod
+    // is rejected by pod update validation and the set stays stuck, as upstream does.
+    let why = e.current_decision("default", "web").map(|d| d.text.clone()).unwrap_or_default();
+    assert!(why.contains("pod updates may not change fields"), "{why}");
+    assert_eq!(names(&e, Kind::Pod), vec!["web-0"]);
+    // A bare pod that does not match the selector is never touched.
+    e.create(bare("web-5", json!({"app": "other"}))).unwrap();
+    settle(&mut e, 60);
+    assert!(e.get(Kind::Pod, "default", "web-5").unwrap()["metadata"]["ownerReferences"].is_null());
+    assert_ok(&e);
+}
