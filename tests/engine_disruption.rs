@@ -111,3 +111,19 @@ fn a_bare_pod_named_like_a_set_member_is_adopted_when_it_matches() {
     assert!(e.get(Kind::Pod, "default", "web-5").unwrap()["metadata"]["ownerReferences"].is_null());
     assert_ok(&e);
 }
+
+#[test]
+fn repeated_events_are_aggregated_into_one_with_a_count() {
+    // client-go's event correlator: the kubelet's repeated BackOff for a crash-looping pod is
+    // one Event whose count grows and whose lastTimestamp moves (describe: "(x3 over 40s)").
+    let mut e = ready(1);
+    e.inject(Fault::CrashPod { namespace: "default".into(), name: "web-0".into() }).unwrap();
+    run_for(&mut e, 120.0);
+    let uid = e.get(Kind::Pod, "default", "web-0").unwrap()["metadata"]["uid"].as_str().unwrap_or("").to_string();
+    let backoff: Vec<Value> = e.events_for(&uid).into_iter().filter(|v| v["reason"] == "BackOff").collect();
+    assert_eq!(backoff.len(), 1, "one Event, not one per repeat");
+    assert!(backoff[0]["count"].as_i64().unwrap_or(0) >= 3, "{}", backoff[0]);
+    assert_ne!(backoff[0]["firstTimestamp"], backoff[0]["lastTimestamp"]);
+    assert_eq!(e.list(Kind::Event, Some("default")).iter().filter(|v| v["reason"] == "BackOff").count(), 1);
+    assert_eq!(e.events().filter(|r| &*r.reason == "BackOff").count(), 1);
+}

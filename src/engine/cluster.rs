@@ -27,6 +27,10 @@ const MAX_WORK_PER_INSTANT: usize = 1_000_000;
 /// Events live for one hour, as with the API server's default `--event-ttl`.
 pub const EVENT_TTL_MS: u64 = 3_600_000;
 
+/// How many recent events a new one is compared with for aggregation (client-go keeps an LRU
+/// of 4096 event keys; the recent ones are where repeats come from).
+const EVENT_CORRELATION_WINDOW: usize = 512;
+
 /// One simulated cluster. `Clone` is cheap enough to snapshot for time travel: objects are
 /// shared `Rc`s and append-only logs share sealed chunks.
 #[derive(Debug, Clone)]
@@ -438,37 +442,53 @@ impl Engine {
         self.decide(owner, text);
     }
 
-    /// Records a Kubernetes Event (kubectl describe / get events).
+    /// Records a Kubernetes Event (kubectl describe / get events). As client-go's event
+    /// correlator does, an event identical to a recent one (same object, type, reason, message
+    /// and source) updates that Event: `count` + 1 and a new `lastTimestamp`, same name.
     pub(super) fn event(&mut self, kind: Kind, meta: &Meta, warning: bool, reason: &str, message: String, component: &'static str, host: Option<Str>) {
         self.event_seq += 1;
         self.store.rv += 1;
         let rv = self.store.rv;
-        let uid: Str = Rc::from(self.rng.uuid());
-        let ev = Rc::new(EventRecord {
-            name: format!("{}.{:016x}", meta.name, 0x1880_0000_0000_0000u64.wrapping_add(self.now.0.wrapping_mul(1_000_000)).wrapping_add(self.event_seq)),
-            uid,
-            time: self.now,
-            involved_kind: kind,
-            involved_ns: meta.namespace.clone(),
-            involved_name: meta.name.clone(),
-            involved_uid: meta.uid.clone(),
-            warning,
-            reason: Rc::from(reason),
-            message,
-            component,
-            host,
-            resource_version: rv,
+        let same = |e: &EventRecord| e.involved_uid == meta.uid && e.warning == warning && *e.reason == *reason && e.message == message && e.component == component && e.host == host;
+        let prior = self.store.events.iter().rev().take(EVENT_CORRELATION_WINDOW).find(|e| same(e)).cloned();
+        let ev = Rc::new(match prior {
+            Some(p) => EventRecord { time: self.now, count: p.count.saturating_add(1), resource_version: rv, ..(*p).clone() },
+            None => EventRecord {
+                name: format!("{}.{:016x}", meta.name, 0x1880_0000_0000_0000u64.wrapping_add(self.now.0.wrapping_mul(1_000_000)).wrapping_add(self.event_seq)),
+                uid: Rc::from(self.rng.uuid()),
+                time: self.now,
+                first: self.now,
+                count: 1,
+                involved_kind: kind,
+                involved_ns: meta.namespace.clone(),
+                involved_name: meta.name.clone(),
+                involved_uid: meta.uid.clone(),
+                warning,
+                reason: Rc::from(reason),
+                message,
+                component,
+                host,
+                resource_version: rv,
+            },
         });
-        self.store.journal.record(self.now, WatchEventType::Added, Obj::Event(ev.clone()));
+        let ty = if ev.count > 1 { WatchEventType::Modified } else { WatchEventType::Added };
+        self.store.journal.record(self.now, ty, Obj::Event(ev.clone()));
         self.store.events.push(ev);
         // kube-apiserver's --event-ttl (1 h): old events disappear, which also bounds memory.
         let now = self.now;
         self.store.events.expire(|e| e.time.0.saturating_add(EVENT_TTL_MS) < now.0);
     }
 
-    /// Events as typed records (cheaper than `list(Kind::Event)` for tests and the UI).
+    /// Events as typed records (cheaper than `list(Kind::Event)` for tests and the UI), oldest
+    /// first; a repeated event appears once, as its latest version.
     pub fn events(&self) -> impl Iterator<Item = &EventRecord> + '_ {
-        self.store.events.iter().map(|e| &**e)
+        self.store.live_events().into_iter().map(|e| &**e)
     }
+
+    /// The Events about one object (`involvedObject.uid`), as `kubectl describe` lists them.
+    pub fn events_for(&self, uid: &str) -> Vec<Value> {
+        self.store.live_events().into_iter().filter(|e| &*e.involved_uid == uid).map(|e| e.to_json()).collect()
+    }
+
 
 }

@@ -112,8 +112,8 @@ impl Store {
             Kind::Deployment => all(&self.deployments, Obj::Workload),
             Kind::ReplicaSet => all(&self.replicasets, Obj::Workload),
             Kind::Event => self
-                .events
-                .iter()
+                .live_events()
+                .into_iter()
                 .map(|e| ((e.involved_ns.clone(), Rc::from(e.name.as_str())), Obj::Event(e.clone())))
                 .collect(),
             _ => self
@@ -138,9 +138,31 @@ impl Store {
             Kind::StorageClass => Obj::StorageClass(self.classes.get(key)?.clone()),
             Kind::Deployment => Obj::Workload(self.deployments.get(key)?.clone()),
             Kind::ReplicaSet => Obj::Workload(self.replicasets.get(key)?.clone()),
-            Kind::Event => Obj::Event(self.events.iter().find(|e| e.involved_ns == key.0 && *e.name == *key.1)?.clone()),
+            Kind::Event => Obj::Event(self.events.iter().rev().find(|e| e.involved_ns == key.0 && *e.name == *key.1)?.clone()),
             _ => Obj::Generic(self.generic.get(&(kind, key.clone()))?.clone()),
         })
+    }
+
+    /// The event log without superseded versions of aggregated events, oldest first.
+    pub fn live_events(&self) -> Vec<&Rc<EventRecord>> {
+        // Versions of one Event share its uid; the newest is met first walking backwards.
+        let mut seen: std::collections::HashSet<Str> = std::collections::HashSet::new();
+        let mut out: Vec<&Rc<EventRecord>> = self
+            .events
+            .iter()
+            .rev()
+            .filter(|e| {
+                if seen.contains(&*e.uid) {
+                    return false;
+                }
+                if e.count > 1 {
+                    seen.insert(e.uid.clone());
+                }
+                true
+            })
+            .collect();
+        out.reverse();
+        out
     }
 
     pub fn uid_exists(&self, uid: &str) -> bool {
