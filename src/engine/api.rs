@@ -299,7 +299,7 @@ impl Engine {
             Kind::StorageClass => self.write_user_class(&v, meta)?,
             Kind::Deployment | Kind::ReplicaSet => self.write_user_workload(kind, &mut v, meta)?,
             Kind::Node => return Err(ApiError { reason: "Forbidden", code: 403, message: "nodes are part of the simulated cluster and cannot be created or replaced; use cordon or a node fault".into() }),
-            Kind::Endpoints | Kind::Event | Kind::ControllerRevision => {
+            Kind::Endpoints | Kind::EndpointSlice | Kind::Event | Kind::ControllerRevision => {
                 return Err(ApiError { reason: "Forbidden", code: 403, message: format!("{} are written by the simulated controllers only", kind.plural()) })
             }
             Kind::Namespace | Kind::ConfigMap | Kind::PodDisruptionBudget => self.write_generic(kind, &v, meta)?,

@@ -288,6 +288,9 @@ impl Engine {
     /// The object as the API server returns it.
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Result<Value, ApiError> {
         let ns = if kind.namespaced() { namespace } else { "" };
+        if kind == Kind::EndpointSlice {
+            return self.endpoint_slices(Some(ns)).into_iter().find(|v| v.pointer("/metadata/name").and_then(Value::as_str) == Some(name)).ok_or_else(|| ApiError::not_found(kind, name));
+        }
         self.store.object(kind, &key(ns, name)).map(|o| self.render(o)).ok_or_else(|| ApiError::not_found(kind, name))
     }
 
@@ -301,6 +304,9 @@ impl Engine {
 
     /// All objects of a kind, in one namespace or all (`None`), sorted by namespace then name.
     pub fn list(&self, kind: Kind, namespace: Option<&str>) -> Vec<Value> {
+        if kind == Kind::EndpointSlice {
+            return self.endpoint_slices(namespace);
+        }
         let mut out: Vec<(Key, Value)> = self
             .store
             .objects(kind)

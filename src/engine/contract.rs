@@ -45,10 +45,11 @@ pub enum Kind {
     Event,
     ConfigMap,
     PodDisruptionBudget,
+    EndpointSlice,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -64,6 +65,7 @@ impl Kind {
         Kind::Event,
         Kind::ConfigMap,
         Kind::PodDisruptionBudget,
+        Kind::EndpointSlice,
     ];
 
     /// `kind` as written in manifests.
@@ -84,6 +86,7 @@ impl Kind {
             Kind::Event => "Event",
             Kind::ConfigMap => "ConfigMap",
             Kind::PodDisruptionBudget => "PodDisruptionBudget",
+            Kind::EndpointSlice => "EndpointSlice",
         }
     }
 
@@ -97,6 +100,7 @@ impl Kind {
             Kind::StatefulSet | Kind::ControllerRevision | Kind::Deployment | Kind::ReplicaSet => "apps",
             Kind::StorageClass => "storage.k8s.io",
             Kind::PodDisruptionBudget => "policy",
+            Kind::EndpointSlice => "discovery.k8s.io",
             _ => "",
         }
     }
@@ -106,6 +110,7 @@ impl Kind {
             "" => "v1",
             "apps" => "apps/v1",
             "storage.k8s.io" => "storage.k8s.io/v1",
+            "discovery.k8s.io" => "discovery.k8s.io/v1",
             _ => "policy/v1",
         }
     }
@@ -128,6 +133,7 @@ impl Kind {
             Kind::Event => "events",
             Kind::ConfigMap => "configmaps",
             Kind::PodDisruptionBudget => "poddisruptionbudgets",
+            Kind::EndpointSlice => "endpointslices",
         }
     }
 

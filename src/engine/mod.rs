@@ -17,7 +17,7 @@
 //! # Layout
 //! `cluster` (facade, event loop), `api` (write path, informer reactions), `store`,
 //! `objects`/`meta`/`defaults` (typed objects and their JSON), `statefulset/*` (the controller),
-//! `kubelet`, `scheduler`, `volumes`, `endpoints`, `dns`, `gc`, `deployment`, `disruption`
+//! `kubelet`, `scheduler`, `volumes`, `endpoints`, `endpointslice`, `dns`, `gc`, `deployment`, `disruption`
 //! (PodDisruptionBudgets, eviction), `timeline`
 //! (time travel), `invariants` (checks run by the tests), `rng`, `applog`.
 
@@ -30,6 +30,7 @@ mod deployment;
 mod disruption;
 mod dns;
 mod endpoints;
+mod endpointslice;
 mod gc;
 pub mod invariants;
 mod kubelet;
