@@ -127,3 +127,22 @@ fn repeated_events_are_aggregated_into_one_with_a_count() {
     assert_eq!(e.list(Kind::Event, Some("default")).iter().filter(|v| v["reason"] == "BackOff").count(), 1);
     assert_eq!(e.events().filter(|r| &*r.reason == "BackOff").count(), 1);
 }
+
+#[test]
+fn a_kubelet_eviction_looks_like_1_34s() {
+    // Phase Failed, reason Evicted, the eviction manager's message and a DisruptionTarget
+    // condition; STATUS shows the killed container's reason (printPod; kubernetes#105467).
+    let mut e = ready(1);
+    let mut cur = e.watch();
+    e.inject(Fault::FailPod { namespace: "default".into(), name: "web-0".into() }).unwrap();
+    let evs = e.poll_watch(cur);
+    cur = evs.1;
+    let failed = evs.0.iter().map(|w| &w.object).find(|o| o["kind"] == "Pod" && o["status"]["phase"] == "Failed").cloned().unwrap_or_default();
+    assert_eq!(failed["status"]["reason"], "Evicted");
+    assert!(failed["status"]["message"].as_str().unwrap_or("").starts_with("The node was low on resource: memory."));
+    let c = &failed["status"]["conditions"][0];
+    assert_eq!((c["type"].as_str(), c["status"].as_str(), c["reason"].as_str()), (Some("DisruptionTarget"), Some("True"), Some("TerminationByKubelet")));
+    assert_eq!(pod_status(&failed), "Error");
+    assert_eq!(failed["status"]["containerStatuses"][0]["state"]["terminated"]["exitCode"], 137);
+    e.close_watch(cur);
+}

@@ -486,6 +486,11 @@ impl Engine {
                 p.status.ready_to_start = Some(Cond::set(&p.status.ready_to_start, false, now));
                 Self::set_conditions_from_containers(&mut p, now);
                 let msg = p.status.message.as_deref().unwrap_or("").to_string();
+                // The eviction manager marks the pod as a disruption target (1.26+). STATUS
+                // then shows the killed container's reason (printPod lets a terminated
+                // container's reason win over the pod's `Evicted`; kubernetes#105467), so a
+                // 1.34 `get pods` shows Error here, not Evicted.
+                p.status.disruption = Some(Cond { status: true, since: now, reason: Some(Str::from("TerminationByKubelet")), message: Some(Str::from(msg.as_str())) });
                 self.kubelet_event(&p, true, "Evicted", msg);
                 self.write_pod(p);
                 Ok(())

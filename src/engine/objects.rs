@@ -202,6 +202,8 @@ pub struct PodStatus {
     pub initialized: Option<Cond>,
     pub ready: Option<Cond>,
     pub containers_ready: Option<Cond>,
+    /// `DisruptionTarget`: the pod is being disrupted (kubelet eviction, preemption, ...).
+    pub disruption: Option<Cond>,
     pub pod_ip: Option<Str>,
     pub host_ip: Option<Str>,
     pub start_time: Option<Time>,
@@ -342,6 +344,7 @@ impl Pod {
                 conds.push(Value::Object(o));
             }
         };
+        cond("DisruptionTarget", &st.disruption);
         cond("PodReadyToStartContainers", &st.ready_to_start);
         cond("Initialized", &st.initialized);
         cond("Ready", &st.ready);
