@@ -40,6 +40,7 @@ pub fn get(it: &mut Interpreter, args: &[String], out: &mut Output) {
         flag("chunk-size", None, Int),
         flag("field-selector", None, Str),
         flag("allow-missing-template-keys", None, Bool),
+        flag("sort-by", None, Str),
     ];
     let Some(f) = parse_flags(args, &specs, "kubectl get", out) else { return };
     let format = match Format::parse(f.string("output"), f.string("template")) {
@@ -165,6 +166,12 @@ pub fn get(it: &mut Interpreter, args: &[String], out: &mut Output) {
         };
         if objs.is_empty() {
             continue;
+        }
+        let mut objs = objs;
+        if let Some(field) = f.string("sort-by").filter(|s| !s.is_empty()) {
+            if let Err(e) = output::sort_objects(&mut objs, field) {
+                return out.fail(&e);
+            }
         }
         if format.is_table() || matches!(format, Format::Name) {
             if format.is_table() && printed_any && !opts.no_headers {
