@@ -146,3 +146,21 @@ fn a_kubelet_eviction_looks_like_1_34s() {
     assert_eq!(failed["status"]["containerStatuses"][0]["state"]["terminated"]["exitCode"], 137);
     e.close_watch(cur);
 }
+
+#[test]
+fn a_finished_command_completes_a_never_restarting_pod() {
+    let mut e = Engine::new(Config::default());
+    e.create(bare("dns-test", json!({"run": "dns-test"}))).unwrap();
+    settle(&mut e, 60);
+    e.container_exited("default", "dns-test", 0).unwrap();
+    let p = e.get(Kind::Pod, "default", "dns-test").unwrap();
+    assert_eq!((p["status"]["phase"].as_str(), pod_status(&p).as_str()), (Some("Succeeded"), "Completed"));
+    // A finished pod is deleted at once, without a grace period.
+    e.delete(Kind::Pod, "default", "dns-test", DeleteOptions::default()).unwrap();
+    assert!(e.get(Kind::Pod, "default", "dns-test").is_err());
+    e.create(bare("fails", json!({}))).unwrap();
+    settle(&mut e, 60);
+    e.container_exited("default", "fails", 1).unwrap();
+    let p = e.get(Kind::Pod, "default", "fails").unwrap();
+    assert_eq!((p["status"]["phase"].as_str(), pod_status(&p).as_str()), (Some("Failed"), "Error"));
+}

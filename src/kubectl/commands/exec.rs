@@ -447,14 +447,16 @@ pub fn run(it: &mut Interpreter, args: &[String], out: &mut Output) {
     let r = ctx.exec_words(&cmd);
     let now = it.engine.now();
     it.engine.advance_to(Time(now.0 + 1000));
+    // The command has exited; with --restart=Never the pod is now finished.
+    let _ = it.engine.container_exited(&ns, &name, r.code);
     out.out(&r.out);
     for line in r.err.lines() {
         out.err(line);
     }
     if f.bool("rm") {
-        // The command has exited, so the pod is finished and goes at once (a finished pod has
-        // nothing to terminate gracefully).
-        let _ = it.engine.delete(Kind::Pod, &ns, &name, DeleteOptions { grace_period_seconds: Some(0), ..Default::default() });
+        // A finished pod goes at once; one that keeps restarting (--restart=Always) is
+        // deleted gracefully, as kubectl's delete would.
+        let _ = it.engine.delete(Kind::Pod, &ns, &name, DeleteOptions::default());
         out.line(&format!("pod \"{name}\" deleted{}", from_ns(Kind::Pod, &ns)));
     }
     if r.code != 0 {
