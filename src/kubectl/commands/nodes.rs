@@ -5,7 +5,7 @@
 use super::{parse_flags, SELECTOR, TIMEOUT, DRY_RUN};
 use crate::engine::{DeleteOptions, Kind, Time};
 use crate::kubectl::flags::{flag, FlagType::*};
-use crate::kubectl::printers::{arr, st};
+use crate::kubectl::printers::{arr, selector_matches, st};
 use crate::kubectl::session::{Interpreter, Output};
 
 pub fn cordon(it: &mut Interpreter, args: &[String], out: &mut Output, on: bool) {
@@ -58,7 +58,14 @@ pub fn drain(it: &mut Interpreter, args: &[String], out: &mut Output) {
     // message wins, and the first refusal stops a pod.
     let force = f.bool("force");
     let emptydir = f.bool("delete-emptydir-data") || f.bool("delete-local-data");
-    let pods: Vec<_> = it.engine.list(Kind::Pod, None).into_iter().filter(|p| st(p, "/spec/nodeName") == node).collect();
+    let pod_selector = f.string("pod-selector").map(str::to_string);
+    let pods: Vec<_> = it
+        .engine
+        .list(Kind::Pod, None)
+        .into_iter()
+        .filter(|p| st(p, "/spec/nodeName") == node)
+        .filter(|p| pod_selector.as_deref().is_none_or(|s| selector_matches(s, p.pointer("/metadata/labels"))))
+        .collect();
     let mut errors: Vec<(&str, Vec<String>)> = Vec::new();
     let mut warnings: Vec<(&str, Vec<String>)> = Vec::new();
     let mut victims = Vec::new();
@@ -117,6 +124,8 @@ pub fn drain(it: &mut Interpreter, args: &[String], out: &mut Output) {
     let mut failures: Vec<String> = Vec::new();
     // Every pod is evicted concurrently in kubectl; here one virtual second at a time: try the
     // pods that are due, report the ones that are gone, then let the cluster run a second.
+    // --disable-eviction deletes directly, bypassing PodDisruptionBudgets (drain.go deletePods).
+    let evicting = !f.bool("disable-eviction");
     let mut guard = 0u32;
     loop {
         let now = it.engine.now().0;
@@ -126,8 +135,11 @@ pub fn drain(it: &mut Interpreter, args: &[String], out: &mut Output) {
                 if *at > now {
                     continue;
                 }
-                out.line(&format!("evicting pod {ns}/{name}"));
-                *s = match it.engine.evict_with(ns, name, options) {
+                if evicting {
+                    out.line(&format!("evicting pod {ns}/{name}"));
+                }
+                let result = if evicting { it.engine.evict_with(ns, name, options) } else { it.engine.delete(Kind::Pod, ns, name, options) };
+                *s = match result {
                     Ok(_) => Eviction::Gone(st(p, "/metadata/uid").to_string()),
                     Err(e) if e.code == 404 => Eviction::Done,
                     Err(e) if e.code == 429 => {
@@ -142,7 +154,7 @@ pub fn drain(it: &mut Interpreter, args: &[String], out: &mut Output) {
             }
             if let Eviction::Gone(uid) = s {
                 if !it.engine.exists_uid(uid) {
-                    out.line(&format!("pod/{name} evicted"));
+                    out.line(&format!("pod/{name} {}", if evicting { "evicted" } else { "deleted" }));
                     *s = Eviction::Done;
                 }
             }
