@@ -27,9 +27,6 @@ const MAX_WORK_PER_INSTANT: usize = 1_000_000;
 /// Events live for one hour, as with the API server's default `--event-ttl`.
 pub const EVENT_TTL_MS: u64 = 3_600_000;
 
-/// How many recent events a new one is compared with for aggregation (client-go keeps an LRU
-/// of 4096 event keys; the recent ones are where repeats come from).
-const EVENT_CORRELATION_WINDOW: usize = 512;
 
 /// One simulated cluster. `Clone` is cheap enough to snapshot for time travel: objects are
 /// shared `Rc`s and append-only logs share sealed chunks.
@@ -456,7 +453,12 @@ impl Engine {
         self.store.rv += 1;
         let rv = self.store.rv;
         let same = |e: &EventRecord| e.involved_uid == meta.uid && e.warning == warning && *e.reason == *reason && e.message == message && e.component == component && e.host == host;
-        let prior = self.store.events.iter().rev().take(EVENT_CORRELATION_WINDOW).find(|e| same(e)).cloned();
+        // FNV-1a over the key's parts (the same on every platform, unlike std's Hasher).
+        let cache_key = [meta.uid.as_bytes(), if warning { b"W" } else { b"N" }, reason.as_bytes(), message.as_bytes(), component.as_bytes(), host.as_deref().unwrap_or("").as_bytes()]
+            .iter()
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, part| part.iter().chain(&[0xffu8]).fold(h, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)));
+        let now = self.now;
+        let prior = self.store.event_cache.get(cache_key).filter(|e| same(e) && e.time.0.saturating_add(EVENT_TTL_MS) >= now.0).cloned();
         let ev = Rc::new(match prior {
             Some(p) => EventRecord { time: self.now, count: p.count.saturating_add(1), resource_version: rv, ..(*p).clone() },
             None => EventRecord {
@@ -479,9 +481,9 @@ impl Engine {
         });
         let ty = if ev.count > 1 { WatchEventType::Modified } else { WatchEventType::Added };
         self.store.journal.record(self.now, ty, Obj::Event(ev.clone()));
+        self.store.event_cache.put(cache_key, ev.clone());
         self.store.events.push(ev);
         // kube-apiserver's --event-ttl (1 h): old events disappear, which also bounds memory.
-        let now = self.now;
         self.store.events.expire(|e| e.time.0.saturating_add(EVENT_TTL_MS) < now.0);
     }
 

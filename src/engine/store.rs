@@ -27,7 +27,38 @@ pub struct Store {
     pub replicasets: BTreeMap<Key, Rc<Workload>>,
     pub generic: BTreeMap<(Kind, Key), Rc<Generic>>,
     pub events: AppendLog<Rc<EventRecord>>,
+    /// The event correlator's cache: the latest Event for each recent event key.
+    pub event_cache: EventCache,
     pub journal: Journal,
+}
+
+/// client-go's event correlator keeps an LRU of 4096 event keys; this is a direct-mapped cache
+/// of the same size: O(1) per event, a fixed 64 KB per snapshot, and a key that loses its
+/// slot simply starts a new Event, as an LRU eviction would.
+#[derive(Debug, Clone)]
+pub struct EventCache {
+    slots: Vec<Option<(u64, Rc<EventRecord>)>>,
+}
+
+impl Default for EventCache {
+    fn default() -> Self {
+        EventCache { slots: vec![None; 4096] }
+    }
+}
+
+impl EventCache {
+    pub fn get(&self, key: u64) -> Option<&Rc<EventRecord>> {
+        match self.slots.get((key % 4096) as usize)? {
+            Some((k, e)) if *k == key => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn put(&mut self, key: u64, e: Rc<EventRecord>) {
+        if let Some(slot) = self.slots.get_mut((key % 4096) as usize) {
+            *slot = Some((key, e));
+        }
+    }
 }
 
 /// Typed access to one kind's map, so writes share one code path.
