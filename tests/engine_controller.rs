@@ -263,11 +263,18 @@ fn history_limit_is_honoured() {
         image(&mut e, &format!("registry.k8s.io/nginx-slim:0.{}", 30 + i));
         settle(&mut e, 120);
     }
-    let mut e2 = e.clone();
-    // revisionHistoryLimit is immutable in 1.34: changing it is Forbidden.
-    let err = e2.update(with(sts(&e2), "/spec/revisionHistoryLimit", json!(1))).unwrap_err();
-    assert!(err.message.contains("Forbidden"));
-    assert!(e.list(Kind::ControllerRevision, Some("default")).len() <= 12);
+    assert_eq!(e.list(Kind::ControllerRevision, Some("default")).len(), 7);
+    // revisionHistoryLimit is mutable (kubernetes#130263): lowering it prunes the history on
+    // the next sync, keeping the live revision plus one.
+    e.update(with(sts(&e), "/spec/revisionHistoryLimit", json!(1))).unwrap();
+    settle(&mut e, 30);
+    assert_eq!(e.list(Kind::ControllerRevision, Some("default")).len(), 2);
+    // The fields that stay immutable are still Forbidden, in the API server's words.
+    let err = e.update(with(sts(&e), "/spec/podManagementPolicy", json!("Parallel"))).unwrap_err();
+    assert_eq!(
+        err.message,
+        "StatefulSet.apps \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
+    );
 }
 
 #[test]

@@ -24,11 +24,7 @@ fn invalid(kind: Kind, name: &str, detail: String) -> ApiError {
 }
 
 fn forbidden_update(kind: Kind, name: &str) -> ApiError {
-    invalid(
-        kind,
-        name,
-        "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden".into(),
-    )
+    invalid(kind, name, format!("spec: Forbidden: {}", STS_UPDATE_FORBIDDEN))
 }
 
 fn conflict(kind: Kind, name: &str) -> ApiError {
@@ -303,7 +299,7 @@ impl Engine {
             Kind::StorageClass => self.write_user_class(&v, meta)?,
             Kind::Deployment | Kind::ReplicaSet => self.write_user_workload(kind, &mut v, meta)?,
             Kind::Node => return Err(ApiError { reason: "Forbidden", code: 403, message: "nodes are part of the simulated cluster and cannot be created or replaced; use cordon or a node fault".into() }),
-            Kind::Endpoints | Kind::Event | Kind::ControllerRevision => {
+            Kind::Endpoints | Kind::EndpointSlice | Kind::Event | Kind::ControllerRevision => {
                 return Err(ApiError { reason: "Forbidden", code: 403, message: format!("{} are written by the simulated controllers only", kind.plural()) })
             }
             Kind::Namespace | Kind::ConfigMap | Kind::PodDisruptionBudget => self.write_generic(kind, &v, meta)?,
@@ -369,7 +365,7 @@ impl Engine {
             }
             Some(old) => {
                 let immutable = |s: &Value| {
-                    json!([s.get("selector"), s.get("serviceName").filter(|v| !v.as_str().is_some_and(str::is_empty)), s.get("volumeClaimTemplates"), s.get("podManagementPolicy"), s.get("revisionHistoryLimit")])
+                    json!([s.get("selector"), s.get("serviceName").filter(|v| !v.as_str().is_some_and(str::is_empty)), s.get("volumeClaimTemplates"), s.get("podManagementPolicy")])
                 };
                 if immutable(&spec_json) != immutable(&old.spec_json) {
                     return Err(forbidden_update(Kind::StatefulSet, &meta.name));

@@ -27,6 +27,7 @@ const MAX_WORK_PER_INSTANT: usize = 1_000_000;
 /// Events live for one hour, as with the API server's default `--event-ttl`.
 pub const EVENT_TTL_MS: u64 = 3_600_000;
 
+
 /// One simulated cluster. `Clone` is cheap enough to snapshot for time travel: objects are
 /// shared `Rc`s and append-only logs share sealed chunks.
 #[derive(Debug, Clone)]
@@ -284,17 +285,31 @@ impl Engine {
     /// The object as the API server returns it.
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Result<Value, ApiError> {
         let ns = if kind.namespaced() { namespace } else { "" };
-        self.store.object(kind, &key(ns, name)).map(|o| o.to_json()).ok_or_else(|| ApiError::not_found(kind, name))
+        if kind == Kind::EndpointSlice {
+            return self.endpoint_slices(Some(ns)).into_iter().find(|v| v.pointer("/metadata/name").and_then(Value::as_str) == Some(name)).ok_or_else(|| ApiError::not_found(kind, name));
+        }
+        self.store.object(kind, &key(ns, name)).map(|o| self.render(o)).ok_or_else(|| ApiError::not_found(kind, name))
+    }
+
+    /// An object's JSON; budgets get the status the disruption controller computes.
+    fn render(&self, o: Obj) -> Value {
+        match o {
+            Obj::Generic(g) if g.kind == Kind::PodDisruptionBudget => self.budget_json(&g),
+            o => o.to_json(),
+        }
     }
 
     /// All objects of a kind, in one namespace or all (`None`), sorted by namespace then name.
     pub fn list(&self, kind: Kind, namespace: Option<&str>) -> Vec<Value> {
+        if kind == Kind::EndpointSlice {
+            return self.endpoint_slices(namespace);
+        }
         let mut out: Vec<(Key, Value)> = self
             .store
             .objects(kind)
             .into_iter()
             .filter(|(k, _)| !kind.namespaced() || namespace.is_none_or(|ns| &*k.0 == ns))
-            .map(|(k, o)| (k, o.to_json()))
+            .map(|(k, o)| (k, self.render(o)))
             .collect();
         if kind == Kind::Event {
             // Events are stored in time order; keep it (kubectl sorts them itself).
@@ -430,37 +445,58 @@ impl Engine {
         self.decide(owner, text);
     }
 
-    /// Records a Kubernetes Event (kubectl describe / get events).
+    /// Records a Kubernetes Event (kubectl describe / get events). As client-go's event
+    /// correlator does, an event identical to a recent one (same object, type, reason, message
+    /// and source) updates that Event: `count` + 1 and a new `lastTimestamp`, same name.
     pub(super) fn event(&mut self, kind: Kind, meta: &Meta, warning: bool, reason: &str, message: String, component: &'static str, host: Option<Str>) {
         self.event_seq += 1;
         self.store.rv += 1;
         let rv = self.store.rv;
-        let uid: Str = Rc::from(self.rng.uuid());
-        let ev = Rc::new(EventRecord {
-            name: format!("{}.{:016x}", meta.name, 0x1880_0000_0000_0000u64.wrapping_add(self.now.0.wrapping_mul(1_000_000)).wrapping_add(self.event_seq)),
-            uid,
-            time: self.now,
-            involved_kind: kind,
-            involved_ns: meta.namespace.clone(),
-            involved_name: meta.name.clone(),
-            involved_uid: meta.uid.clone(),
-            warning,
-            reason: Rc::from(reason),
-            message,
-            component,
-            host,
-            resource_version: rv,
+        let same = |e: &EventRecord| e.involved_uid == meta.uid && e.warning == warning && *e.reason == *reason && e.message == message && e.component == component && e.host == host;
+        // FNV-1a over the key's parts (the same on every platform, unlike std's Hasher).
+        let cache_key = [meta.uid.as_bytes(), if warning { b"W" } else { b"N" }, reason.as_bytes(), message.as_bytes(), component.as_bytes(), host.as_deref().unwrap_or("").as_bytes()]
+            .iter()
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, part| part.iter().chain(&[0xffu8]).fold(h, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)));
+        let now = self.now;
+        let prior = self.store.event_cache.get(cache_key).filter(|e| same(e) && e.time.0.saturating_add(EVENT_TTL_MS) >= now.0).cloned();
+        let ev = Rc::new(match prior {
+            Some(p) => EventRecord { time: self.now, count: p.count.saturating_add(1), resource_version: rv, ..(*p).clone() },
+            None => EventRecord {
+                name: format!("{}.{:016x}", meta.name, 0x1880_0000_0000_0000u64.wrapping_add(self.now.0.wrapping_mul(1_000_000)).wrapping_add(self.event_seq)),
+                uid: Rc::from(self.rng.uuid()),
+                time: self.now,
+                first: self.now,
+                count: 1,
+                involved_kind: kind,
+                involved_ns: meta.namespace.clone(),
+                involved_name: meta.name.clone(),
+                involved_uid: meta.uid.clone(),
+                warning,
+                reason: Rc::from(reason),
+                message,
+                component,
+                host,
+                resource_version: rv,
+            },
         });
-        self.store.journal.record(self.now, WatchEventType::Added, Obj::Event(ev.clone()));
+        let ty = if ev.count > 1 { WatchEventType::Modified } else { WatchEventType::Added };
+        self.store.journal.record(self.now, ty, Obj::Event(ev.clone()));
+        self.store.event_cache.put(cache_key, ev.clone());
         self.store.events.push(ev);
         // kube-apiserver's --event-ttl (1 h): old events disappear, which also bounds memory.
-        let now = self.now;
         self.store.events.expire(|e| e.time.0.saturating_add(EVENT_TTL_MS) < now.0);
     }
 
-    /// Events as typed records (cheaper than `list(Kind::Event)` for tests and the UI).
+    /// Events as typed records (cheaper than `list(Kind::Event)` for tests and the UI), oldest
+    /// first; a repeated event appears once, as its latest version.
     pub fn events(&self) -> impl Iterator<Item = &EventRecord> + '_ {
-        self.store.events.iter().map(|e| &**e)
+        self.store.live_events().into_iter().map(|e| &**e)
     }
+
+    /// The Events about one object (`involvedObject.uid`), as `kubectl describe` lists them.
+    pub fn events_for(&self, uid: &str) -> Vec<Value> {
+        self.store.live_events().into_iter().filter(|e| &*e.involved_uid == uid).map(|e| e.to_json()).collect()
+    }
+
 
 }

@@ -4,6 +4,16 @@
 use serde_json::Value;
 use std::fmt;
 
+/// The session's wall-clock epoch in Unix milliseconds: virtual time 0 is
+/// 2026-01-01T00:00:00Z. Every timestamp the engine writes, and every AGE kubectl prints,
+/// counts from here. Must be a whole number of days (the engine formats dates by day).
+pub const EPOCH_UNIX_MS: i64 = 1_767_225_600_000;
+
+/// The API server's `spec: Forbidden` detail when a StatefulSet update touches an immutable
+/// field (ValidateStatefulSetUpdate). `revisionHistoryLimit` became mutable in 2025
+/// (kubernetes/kubernetes#130263); older servers omit it from this list and reject the change.
+pub const STS_UPDATE_FORBIDDEN: &str = "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
+
 /// Virtual time: milliseconds since the session began.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Time(pub u64);
@@ -35,10 +45,11 @@ pub enum Kind {
     Event,
     ConfigMap,
     PodDisruptionBudget,
+    EndpointSlice,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -54,6 +65,7 @@ impl Kind {
         Kind::Event,
         Kind::ConfigMap,
         Kind::PodDisruptionBudget,
+        Kind::EndpointSlice,
     ];
 
     /// `kind` as written in manifests.
@@ -74,6 +86,7 @@ impl Kind {
             Kind::Event => "Event",
             Kind::ConfigMap => "ConfigMap",
             Kind::PodDisruptionBudget => "PodDisruptionBudget",
+            Kind::EndpointSlice => "EndpointSlice",
         }
     }
 
@@ -87,6 +100,7 @@ impl Kind {
             Kind::StatefulSet | Kind::ControllerRevision | Kind::Deployment | Kind::ReplicaSet => "apps",
             Kind::StorageClass => "storage.k8s.io",
             Kind::PodDisruptionBudget => "policy",
+            Kind::EndpointSlice => "discovery.k8s.io",
             _ => "",
         }
     }
@@ -96,6 +110,7 @@ impl Kind {
             "" => "v1",
             "apps" => "apps/v1",
             "storage.k8s.io" => "storage.k8s.io/v1",
+            "discovery.k8s.io" => "discovery.k8s.io/v1",
             _ => "policy/v1",
         }
     }
@@ -118,6 +133,7 @@ impl Kind {
             Kind::Event => "events",
             Kind::ConfigMap => "configmaps",
             Kind::PodDisruptionBudget => "poddisruptionbudgets",
+            Kind::EndpointSlice => "endpointslices",
         }
     }
 

@@ -154,6 +154,43 @@ impl Engine {
         }
     }
 
+    /// The ReplicaSets a Deployment controls, by name.
+    fn owned_replicasets(&self, d: &Workload) -> Vec<Rc<Workload>> {
+        let ns = d.meta.namespace.clone();
+        self
+            .store
+            .replicasets
+            .range((ns.clone(), Str::from(""))..)
+            .take_while(|(rk, _)| rk.0 == ns)
+            .filter(|(_, r)| r.meta.controller().is_some_and(|c| c.uid == d.meta.uid))
+            .map(|(_, r)| r.clone())
+            .collect()
+    }
+
+    /// A new ReplicaSet for the Deployment's current template (`NAME-HASH`, labels and selector
+    /// carrying `pod-template-hash`), with its ScalingReplicaSet event.
+    fn create_replicaset(&mut self, d: &Workload, rs_name: &str, hash: &str, tmpl_json: Value, initial: i64) -> Rc<Workload> {
+        let ns = d.meta.namespace.clone();
+        let mut meta = self.new_meta(&ns, rs_name);
+        meta.labels = d.tmpl.labels.clone();
+        meta.labels.insert("pod-template-hash".into(), hash.to_string());
+        meta.owners.push(OwnerRef::controller_of(Kind::Deployment, &d.meta.name, &d.meta.uid));
+        meta.generation = 1;
+        let mut t = (*d.tmpl).clone_template();
+        t.labels.insert("pod-template-hash".into(), hash.to_string());
+        let mut sel = d.selector.clone();
+        sel.match_labels.insert("pod-template-hash".into(), hash.to_string());
+        let mut spec = json!({"replicas": initial, "selector": {"matchLabels": sel.match_labels}, "template": tmpl_json});
+        if let Some(l) = spec.pointer_mut("/template/metadata/labels").and_then(Value::as_object_mut) {
+            l.insert("pod-template-hash".into(), json!(hash));
+        }
+        let w = Workload { kind: Kind::ReplicaSet, meta, spec_json: Rc::new(spec), replicas: initial, selector: sel, tmpl: Rc::new(t), status: WorkloadStatus::default() };
+        let rc = self.put(w);
+        self.event(Kind::Deployment, &d.meta, false, "ScalingReplicaSet", format!("Scaled up replica set {} from 0 to {}", rs_name, initial), "deployment-controller", None);
+        self.enqueue(Work::SyncWorkload(Kind::ReplicaSet, rc.meta.key()));
+        rc
+    }
+
     fn sync_deployment(&mut self, k: &Key) {
         let Some(d) = self.store.deployments.get(k).cloned() else { return };
         if d.meta.deletion.is_some() {
@@ -163,15 +200,7 @@ impl Engine {
         let tmpl_json = d.spec_json.get("template").cloned().unwrap_or_else(|| json!({}));
         let hash = utils::safe_encode(&utils::fnv1a_32(tmpl_json.to_string().as_bytes()).to_string());
         let rs_name = format!("{}-{}", d.meta.name, hash);
-        let ns = d.meta.namespace.clone();
-        let owned: Vec<Rc<Workload>> = self
-            .store
-            .replicasets
-            .range((ns.clone(), Str::from(""))..)
-            .take_while(|(rk, _)| rk.0 == ns)
-            .filter(|(_, r)| r.meta.controller().is_some_and(|c| c.uid == d.meta.uid))
-            .map(|(_, r)| r.clone())
-            .collect();
+        let owned = self.owned_replicasets(&d);
         let desired = d.replicas;
         let strategy = d.spec_json.get("strategy");
         let recreate = strategy.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("Recreate");
@@ -182,28 +211,8 @@ impl Engine {
         let new_rs = match new_rs {
             Some(r) => r,
             None => {
-                let mut meta = self.new_meta(&ns, &rs_name);
-                meta.labels = d.tmpl.labels.clone();
-                meta.labels.insert("pod-template-hash".into(), hash.clone());
-                meta.owners.push(OwnerRef::controller_of(Kind::Deployment, &d.meta.name, &d.meta.uid));
-                meta.generation = 1;
-                let mut t = (*d.tmpl).clone_template();
-                t.labels.insert("pod-template-hash".into(), hash.clone());
-                let mut sel = d.selector.clone();
-                sel.match_labels.insert("pod-template-hash".into(), hash.clone());
-                let mut spec = json!({"replicas": 0, "selector": {"matchLabels": sel.match_labels}, "template": tmpl_json});
-                if let Some(l) = spec.pointer_mut("/template/metadata/labels").and_then(Value::as_object_mut) {
-                    l.insert("pod-template-hash".into(), json!(hash));
-                }
                 let initial = if owned.is_empty() { desired } else { 0 };
-                if let Some(s) = spec.as_object_mut() {
-                    s.insert("replicas".into(), json!(initial));
-                }
-                let w = Workload { kind: Kind::ReplicaSet, meta, spec_json: Rc::new(spec), replicas: initial, selector: sel, tmpl: Rc::new(t), status: WorkloadStatus::default() };
-                let rc = self.put(w);
-                self.event(Kind::Deployment, &d.meta, false, "ScalingReplicaSet", format!("Scaled up replica set {} from 0 to {}", rs_name, initial), "deployment-controller", None);
-                self.enqueue(Work::SyncWorkload(Kind::ReplicaSet, rc.meta.key()));
-                rc
+                self.create_replicaset(&d, &rs_name, &hash, tmpl_json, initial)
             }
         };
         let olds: Vec<Rc<Workload>> = owned.iter().filter(|r| r.meta.uid != new_rs.meta.uid).cloned().collect();
@@ -238,14 +247,7 @@ impl Engine {
             can_remove -= cut;
             self.scale_rs(&d, &r, r.replicas - cut);
         }
-        let all: Vec<Rc<Workload>> = self
-            .store
-            .replicasets
-            .range((ns.clone(), Str::from(""))..)
-            .take_while(|(rk, _)| rk.0 == ns)
-            .filter(|(_, r)| r.meta.controller().is_some_and(|c| c.uid == d.meta.uid))
-            .map(|(_, r)| r.clone())
-            .collect();
+        let all = self.owned_replicasets(&d);
         let status = WorkloadStatus {
             observed_generation: d.meta.generation,
             replicas: all.iter().map(|r| r.status.replicas).sum(),

@@ -1,4 +1,5 @@
-//! Cluster DNS (spec §8), answered from Services and Endpoints as CoreDNS would: search
+//! Cluster DNS (spec §8), answered from Services and the ready endpoints of their
+//! EndpointSlices as CoreDNS would: search
 //! path `<ns>.svc.cluster.local svc.cluster.local cluster.local`, `ndots:5`.
 
 use super::cluster::Engine;
@@ -41,9 +42,7 @@ impl Engine {
                 match &s.cluster_ip {
                     Some(ip) => Some(vec![ip.to_string()]),
                     None => {
-                        let ep = self.store.endpoints.get(&key(ns, svc))?;
-                        let mut ips: Vec<String> = ep.addresses.values().filter(|a| a.ready).map(|a| a.ip.to_string()).collect();
-                        ips.sort_by_key(|ip| super::objects::ip_sort_key(ip));
+                        let ips: Vec<String> = self.ready_endpoints(ns, svc).into_iter().map(|(ip, _)| ip.to_string()).collect();
                         (!ips.is_empty()).then_some(ips)
                     }
                 }
@@ -53,8 +52,7 @@ impl Engine {
                 if s.cluster_ip.is_some() {
                     return None;
                 }
-                let ep = self.store.endpoints.get(&key(ns, svc))?;
-                let ips: Vec<String> = ep.addresses.values().filter(|a| a.ready && a.hostname.as_deref() == Some(*host)).map(|a| a.ip.to_string()).collect();
+                let ips: Vec<String> = self.ready_endpoints(ns, svc).into_iter().filter(|(_, h)| h.as_deref() == Some(*host)).map(|(ip, _)| ip.to_string()).collect();
                 (!ips.is_empty()).then_some(ips)
             }
             [ip, ns, "pod"] => {
@@ -87,13 +85,12 @@ impl Engine {
             if s.cluster_ip.is_some() {
                 return vec![SrvRecord { priority: 0, weight: 100, port: p.port, target: format!("{}.", svc_fqdn) }];
             }
-            let Some(ep) = self.store.endpoints.get(&key(ns, svc)) else { continue };
-            let ready: Vec<_> = ep.addresses.values().filter(|a| a.ready).collect();
+            let ready = self.ready_endpoints(ns, svc);
             let n = ready.len().max(1) as u32;
             let mut out: Vec<SrvRecord> = ready
                 .iter()
-                .map(|a| {
-                    let host = a.hostname.as_ref().map(|h| h.to_string()).unwrap_or_else(|| format!("{:x}", super::statefulset::utils::fnv1a_32(a.ip.as_bytes())));
+                .map(|(ip, hostname)| {
+                    let host = hostname.as_ref().map(|h| h.to_string()).unwrap_or_else(|| format!("{:x}", super::statefulset::utils::fnv1a_32(ip.as_bytes())));
                     let port = p.target.as_i64().unwrap_or(p.port);
                     SrvRecord { priority: 0, weight: 100 / n, port, target: format!("{}.{}.", host, svc_fqdn) }
                 })

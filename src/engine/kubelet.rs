@@ -450,6 +450,37 @@ impl Engine {
         }
     }
 
+    /// The pod's command finished (`kubectl run ... -- CMD` once CMD has exited): with
+    /// restartPolicy Never, or OnFailure and exit code 0, every container ends Terminated
+    /// (Completed or Error) and the pod Succeeded or Failed. Pods that restart are left alone.
+    pub fn container_exited(&mut self, namespace: &str, name: &str, exit_code: i32) -> Result<(), ApiError> {
+        let k = key(namespace, name);
+        let pod = self.store.pods.get(&k).cloned().ok_or_else(|| ApiError::not_found(Kind::Pod, name))?;
+        let policy = pod.tmpl.spec.get("restartPolicy").and_then(serde_json::Value::as_str).unwrap_or("Always");
+        let stays_down = policy == "Never" || (policy == "OnFailure" && exit_code == 0);
+        if !stays_down || pod.status.phase.terminal() || pod.status.phase != Phase::Running {
+            return Ok(());
+        }
+        let now = self.now;
+        let mut p = (*pod).clone();
+        let reason = if exit_code == 0 { "Completed" } else { "Error" };
+        for c in p.status.containers.iter_mut() {
+            let started = match &c.state {
+                CState::Running { since } => *since,
+                _ => now,
+            };
+            c.state = CState::Terminated { exit_code, reason: intern(reason), started, finished: now };
+            c.ready = false;
+            c.started = false;
+        }
+        p.status.phase = if exit_code == 0 { Phase::Succeeded } else { Phase::Failed };
+        p.status.ready_to_start = Some(Cond::set(&p.status.ready_to_start, false, now));
+        Self::set_conditions_from_containers(&mut p, now);
+        self.write_pod(p);
+        self.drain();
+        Ok(())
+    }
+
     pub(super) fn inject_fault(&mut self, fault: Fault) -> Result<(), ApiError> {
         match fault {
             Fault::CrashPod { namespace, name } => {
@@ -486,6 +517,11 @@ impl Engine {
                 p.status.ready_to_start = Some(Cond::set(&p.status.ready_to_start, false, now));
                 Self::set_conditions_from_containers(&mut p, now);
                 let msg = p.status.message.as_deref().unwrap_or("").to_string();
+                // The eviction manager marks the pod as a disruption target (1.26+). STATUS
+                // then shows the killed container's reason (printPod lets a terminated
+                // container's reason win over the pod's `Evicted`; kubernetes#105467), so a
+                // 1.34 `get pods` shows Error here, not Evicted.
+                p.status.disruption = Some(Cond { status: true, since: now, reason: Some(Str::from("TerminationByKubelet")), message: Some(Str::from(msg.as_str())) });
                 self.kubelet_event(&p, true, "Evicted", msg);
                 self.write_pod(p);
                 Ok(())

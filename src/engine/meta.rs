@@ -15,8 +15,8 @@ pub fn key(ns: &str, name: &str) -> Key {
     (Rc::from(ns), Rc::from(name))
 }
 
-/// The session's wall-clock epoch: virtual time 0 is 2026-01-01T00:00:00Z.
-const EPOCH_DAYS: i64 = 20454; // days from 1970-01-01 to 2026-01-01
+/// The days from 1970-01-01 to the session's epoch (see [`super::EPOCH_UNIX_MS`]).
+const EPOCH_DAYS: i64 = super::EPOCH_UNIX_MS / 86_400_000;
 
 /// RFC 3339 timestamp (seconds resolution, like the API server) of a virtual instant.
 pub fn rfc3339(t: Time) -> String {

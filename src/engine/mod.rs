@@ -17,7 +17,8 @@
 //! # Layout
 //! `cluster` (facade, event loop), `api` (write path, informer reactions), `store`,
 //! `objects`/`meta`/`defaults` (typed objects and their JSON), `statefulset/*` (the controller),
-//! `kubelet`, `scheduler`, `volumes`, `endpoints`, `dns`, `gc`, `deployment`, `timeline`
+//! `kubelet`, `scheduler`, `volumes`, `endpoints`, `endpointslice`, `dns`, `gc`, `deployment`, `disruption`
+//! (PodDisruptionBudgets, eviction), `timeline`
 //! (time travel), `invariants` (checks run by the tests), `rng`, `applog`.
 
 mod api;
@@ -26,8 +27,10 @@ mod cluster;
 mod contract;
 mod defaults;
 mod deployment;
+mod disruption;
 mod dns;
 mod endpoints;
+mod endpointslice;
 mod gc;
 pub mod invariants;
 mod kubelet;
@@ -42,5 +45,6 @@ mod volumes;
 
 pub use cluster::{Engine, MAX_SIMULATED_REPLICAS};
 pub use contract::*;
+pub use disruption::EVICTION_REFUSED;
 pub use objects::EventRecord;
 pub use timeline::{Input, InputResult, Timeline};

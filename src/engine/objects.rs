@@ -202,6 +202,8 @@ pub struct PodStatus {
     pub initialized: Option<Cond>,
     pub ready: Option<Cond>,
     pub containers_ready: Option<Cond>,
+    /// `DisruptionTarget`: the pod is being disrupted (kubelet eviction, preemption, ...).
+    pub disruption: Option<Cond>,
     pub pod_ip: Option<Str>,
     pub host_ip: Option<Str>,
     pub start_time: Option<Time>,
@@ -342,6 +344,7 @@ impl Pod {
                 conds.push(Value::Object(o));
             }
         };
+        cond("DisruptionTarget", &st.disruption);
         cond("PodReadyToStartContainers", &st.ready_to_start);
         cond("Initialized", &st.initialized);
         cond("Ready", &st.ready);
@@ -967,7 +970,11 @@ impl Generic {
 pub struct EventRecord {
     pub name: String,
     pub uid: Str,
+    /// When it last happened (`lastTimestamp`).
     pub time: Time,
+    /// When it first happened (`firstTimestamp`); repeats update one Event (`count`).
+    pub first: Time,
+    pub count: u32,
     pub involved_kind: Kind,
     pub involved_ns: Str,
     pub involved_name: Str,
@@ -990,9 +997,9 @@ impl EventRecord {
         json!({
             "apiVersion": "v1",
             "kind": "Event",
-            "count": 1,
+            "count": self.count,
             "eventTime": Value::Null,
-            "firstTimestamp": rfc3339(self.time),
+            "firstTimestamp": rfc3339(self.first),
             "involvedObject": {
                 "apiVersion": self.involved_kind.api_version(),
                 "kind": self.involved_kind.name(),
@@ -1003,7 +1010,7 @@ impl EventRecord {
             "lastTimestamp": rfc3339(self.time),
             "message": self.message,
             "metadata": {
-                "creationTimestamp": rfc3339(self.time),
+                "creationTimestamp": rfc3339(self.first),
                 "name": self.name,
                 "namespace": &*self.involved_ns,
                 "resourceVersion": self.resource_version.to_string(),

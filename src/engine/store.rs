@@ -27,7 +27,38 @@ pub struct Store {
     pub replicasets: BTreeMap<Key, Rc<Workload>>,
     pub generic: BTreeMap<(Kind, Key), Rc<Generic>>,
     pub events: AppendLog<Rc<EventRecord>>,
+    /// The event correlator's cache: the latest Event for each recent event key.
+    pub event_cache: EventCache,
     pub journal: Journal,
+}
+
+/// client-go's event correlator keeps an LRU of 4096 event keys; this is a direct-mapped cache
+/// of the same size: O(1) per event, a fixed 64 KB per snapshot, and a key that loses its
+/// slot simply starts a new Event, as an LRU eviction would.
+#[derive(Debug, Clone)]
+pub struct EventCache {
+    slots: Vec<Option<(u64, Rc<EventRecord>)>>,
+}
+
+impl Default for EventCache {
+    fn default() -> Self {
+        EventCache { slots: vec![None; 4096] }
+    }
+}
+
+impl EventCache {
+    pub fn get(&self, key: u64) -> Option<&Rc<EventRecord>> {
+        match self.slots.get((key % 4096) as usize)? {
+            Some((k, e)) if *k == key => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn put(&mut self, key: u64, e: Rc<EventRecord>) {
+        if let Some(slot) = self.slots.get_mut((key % 4096) as usize) {
+            *slot = Some((key, e));
+        }
+    }
 }
 
 /// Typed access to one kind's map, so writes share one code path.
@@ -112,8 +143,8 @@ impl Store {
             Kind::Deployment => all(&self.deployments, Obj::Workload),
             Kind::ReplicaSet => all(&self.replicasets, Obj::Workload),
             Kind::Event => self
-                .events
-                .iter()
+                .live_events()
+                .into_iter()
                 .map(|e| ((e.involved_ns.clone(), Rc::from(e.name.as_str())), Obj::Event(e.clone())))
                 .collect(),
             _ => self
@@ -138,9 +169,31 @@ impl Store {
             Kind::StorageClass => Obj::StorageClass(self.classes.get(key)?.clone()),
             Kind::Deployment => Obj::Workload(self.deployments.get(key)?.clone()),
             Kind::ReplicaSet => Obj::Workload(self.replicasets.get(key)?.clone()),
-            Kind::Event => Obj::Event(self.events.iter().find(|e| e.involved_ns == key.0 && *e.name == *key.1)?.clone()),
+            Kind::Event => Obj::Event(self.events.iter().rev().find(|e| e.involved_ns == key.0 && *e.name == *key.1)?.clone()),
             _ => Obj::Generic(self.generic.get(&(kind, key.clone()))?.clone()),
         })
+    }
+
+    /// The event log without superseded versions of aggregated events, oldest first.
+    pub fn live_events(&self) -> Vec<&Rc<EventRecord>> {
+        // Versions of one Event share its uid; the newest is met first walking backwards.
+        let mut seen: std::collections::HashSet<Str> = std::collections::HashSet::new();
+        let mut out: Vec<&Rc<EventRecord>> = self
+            .events
+            .iter()
+            .rev()
+            .filter(|e| {
+                if seen.contains(&*e.uid) {
+                    return false;
+                }
+                if e.count > 1 {
+                    seen.insert(e.uid.clone());
+                }
+                true
+            })
+            .collect();
+        out.reverse();
+        out
     }
 
     pub fn uid_exists(&self, uid: &str) -> bool {

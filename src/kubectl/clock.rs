@@ -1,10 +1,8 @@
-//! Virtual time as wall-clock time. The engine's instant 0 is 2026-01-01T00:00:00Z (engine
-//! `meta.rs`); AGE columns subtract the API timestamps from "now" on the same scale.
+//! Virtual time as wall-clock time. The engine's instant 0 is [`EPOCH_UNIX_MS`]; AGE columns
+//! subtract the API timestamps from "now" on the same scale.
 
 use super::printers::age;
-
-/// Unix milliseconds of the engine's time 0.
-pub const EPOCH_UNIX_MS: i64 = 1_767_225_600_000;
+pub use crate::engine::EPOCH_UNIX_MS;
 
 /// Unix milliseconds of an engine instant (engine `Time.0`).
 pub fn unix_ms(engine_ms: u64) -> i64 {

@@ -17,6 +17,8 @@ pub enum Format {
     Json,
     JsonPath(JsonPath),
     GoTemplate(GoTemplate),
+    /// `-o custom-columns=HEADER:PATH,...`: (header, path) pairs.
+    CustomColumns(Vec<(String, JsonPath)>),
 }
 
 const ALLOWED: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
@@ -50,12 +52,108 @@ impl Format {
                 Some(t) => GoTemplate::parse(t).map(Format::GoTemplate),
                 None => Err("error: template format specified but no template given".into()),
             },
+            ("custom-columns", Some(spec)) if !spec.is_empty() => custom_columns(spec).map(Format::CustomColumns),
+            ("custom-columns", _) => Err("error: custom-columns format specified but no custom columns given".into()),
             _ => Err(format!("error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: {ALLOWED}")),
         }
     }
 
     pub fn is_table(&self) -> bool {
         matches!(self, Format::Table | Format::Wide)
+    }
+}
+
+/// `NewCustomColumnsPrinterFromSpec`: `HEADER:PATH` pairs split on commas.
+fn custom_columns(spec: &str) -> Result<Vec<(String, JsonPath)>, String> {
+    spec.split(',')
+        .map(|part| {
+            let (header, path) = part.split_once(':').ok_or_else(|| format!("error: unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>"))?;
+            Ok((header.to_string(), JsonPath::parse(&super::printers::jsonpath::relaxed(path))?))
+        })
+        .collect()
+}
+
+/// One custom-columns cell: every selected value as Go's `%v` prints it, joined by commas;
+/// `<none>` when nothing is selected.
+fn custom_cell(path: &JsonPath, obj: &Value) -> String {
+    let vals = path.find(obj);
+    if vals.is_empty() {
+        return "<none>".into();
+    }
+    vals.iter().map(go_value).collect::<Vec<_>>().join(",")
+}
+
+/// Go's `%v` of an unstructured value: `map[k:v]`, `[a b]`, `<nil>`.
+fn go_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "<nil>".into(),
+        Value::Array(a) => format!("[{}]", a.iter().map(go_value).collect::<Vec<_>>().join(" ")),
+        Value::Object(m) => format!("map[{}]", m.iter().map(|(k, v)| format!("{k}:{}", go_value(v))).collect::<Vec<_>>().join(" ")),
+        other => other.to_string(),
+    }
+}
+
+/// `kubectl get --sort-by=FIELD` (sorter.go `SortObjects`): the field must exist in at least
+/// one object; objects without it come first; numbers compare as numbers, strings in natural
+/// order (`web-2` before `web-10`).
+pub fn sort_objects(objs: &mut [Value], field: &str) -> Result<(), String> {
+    let field = super::printers::jsonpath::relaxed(field);
+    let path = JsonPath::parse(&field)?;
+    let mut keyed: Vec<(Option<Value>, Value)> = objs.iter().map(|o| (path.find(o).into_iter().next(), o.clone())).collect();
+    if !keyed.iter().any(|(k, _)| k.is_some()) {
+        return Err(format!("error: couldn't find any field with path {} in the list of objects", super::flags::go_quote(&field)));
+    }
+    keyed.sort_by(|(a, _), (b, _)| match (a, b) {
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, Some(_)) => std::cmp::Ordering::Less,
+        (Some(_), None) => std::cmp::Ordering::Greater,
+        (Some(a), Some(b)) => compare_values(a, b),
+    });
+    for (slot, (_, o)) in objs.iter_mut().zip(keyed) {
+        *slot = o;
+    }
+    Ok(())
+}
+
+fn compare_values(a: &Value, b: &Value) -> std::cmp::Ordering {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64().unwrap_or(0.0).partial_cmp(&y.as_f64().unwrap_or(0.0)).unwrap_or(std::cmp::Ordering::Equal),
+        (Value::String(x), Value::String(y)) => natural_cmp(x, y),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        _ => std::cmp::Ordering::Equal,
+    }
+}
+
+/// `sortorder.NaturalLess`: runs of digits compare by value, everything else bytewise.
+fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let nx = x.iter().take_while(|c| c.is_ascii_digit()).count();
+                let ny = y.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (dx, dy) = (&x[..nx], &y[..ny]);
+                let tx = dx.iter().skip_while(|c| **c == b'0').count();
+                let ty = dy.iter().skip_while(|c| **c == b'0').count();
+                let ord = tx.cmp(&ty).then_with(|| dx[nx - tx..].cmp(&dy[ny - ty..])).then_with(|| nx.cmp(&ny));
+                if ord != std::cmp::Ordering::Equal {
+                    return ord;
+                }
+                x = &x[nx..];
+                y = &y[ny..];
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(d);
+                }
+                x = &x[1..];
+                y = &y[1..];
+            }
+        }
     }
 }
 
@@ -133,5 +231,38 @@ pub fn render(kind: Kind, objs: &[Value], format: &Format, opts: &TableOpts, sin
             (true, [one]) => t.execute(one),
             _ => t.execute(&list_of(objs)),
         },
+        Format::CustomColumns(cols) => {
+            let mut rows = Vec::new();
+            if !opts.no_headers {
+                rows.push(cols.iter().map(|(h, _)| h.clone()).collect());
+            }
+            rows.extend(objs.iter().map(|obj| cols.iter().map(|(_, p)| custom_cell(p, obj)).collect()));
+            tab.rows(&rows)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_by_is_natural_and_puts_missing_fields_first() {
+        let mut objs = vec![json!({"n": "web-10"}), json!({"n": "web-2"}), json!({}), json!({"n": "web-1"})];
+        sort_objects(&mut objs, ".n").unwrap();
+        assert_eq!(objs, vec![json!({}), json!({"n": "web-1"}), json!({"n": "web-2"}), json!({"n": "web-10"})]);
+        let mut nums = vec![json!({"r": 10}), json!({"r": 9})];
+        sort_objects(&mut nums, "{.r}").unwrap();
+        assert_eq!(nums[0]["r"], 9);
+        assert_eq!(sort_objects(&mut nums, "x").unwrap_err(), "error: couldn't find any field with path \"{.x}\" in the list of objects");
+    }
+
+    #[test]
+    fn custom_columns_cells() {
+        let Ok(Format::CustomColumns(cols)) = Format::parse(Some("custom-columns=A:.a,B:b[*]"), None) else { panic!("parse") };
+        let obj = json!({"a": {"x": 1}, "b": [1, "two"]});
+        assert_eq!(custom_cell(&cols[0].1, &obj), "map[x:1]");
+        assert_eq!(custom_cell(&cols[1].1, &obj), "1,two");
+        assert_eq!(custom_cell(&cols[0].1, &json!({})), "<none>");
     }
 }

@@ -21,6 +21,7 @@ fn short_names(kind: Kind) -> &'static [&'static str] {
         Kind::Event => &["ev"],
         Kind::ConfigMap => &["cm"],
         Kind::PodDisruptionBudget => &["pdb"],
+        Kind::EndpointSlice => &[],
     }
 }
 

@@ -405,7 +405,8 @@ const STS_MUTABLE: [&str; 7] = [
     "minReadySeconds",
 ];
 
-pub const STS_FORBIDDEN: &str = "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
+/// The same words the engine's API server uses (one source, so both agree).
+pub const STS_FORBIDDEN: &str = crate::engine::STS_UPDATE_FORBIDDEN;
 
 pub fn statefulset_update(new: &Value, old: &Value) -> Vec<FieldError> {
     let mut errs = statefulset(new, false);

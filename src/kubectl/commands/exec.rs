@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::{from_ns, ns_of, parse_flags};
-use crate::engine::{DnsAnswer, Engine, Kind, Time};
+use crate::engine::{DeleteOptions, DnsAnswer, Engine, Kind, Time};
 use crate::kubectl::flags::{flag, FlagType::*};
 use crate::kubectl::printers::{arr, st};
 use crate::kubectl::session::{Interpreter, Output};
@@ -414,31 +414,97 @@ pub fn run(it: &mut Interpreter, args: &[String], out: &mut Output) {
     if f.bool("rm") && !attach {
         return out.fail("error: rm should only be used for attached containers");
     }
-    if !attach {
-        out.fail(&format!(
-            "error: a detached `kubectl run` pod is not simulated here (only StatefulSet workloads are); use kubectl run -i --rm --restart=Never --image {image} {name} -- COMMAND"
-        ));
-        return;
-    }
-    if cmd.is_empty() {
+    if attach && cmd.is_empty() {
         out.fail("stslab: interactive sessions are not simulated; give the command after --, e.g. kubectl run -i --tty --rm --restart=Never --image busybox:1.28 dns-test -- nslookup web-0.nginx");
         return;
     }
-    // The pod is scheduled, pulls its image and runs: a couple of virtual seconds.
-    let t0 = it.engine.now();
-    it.engine.advance_to(Time(t0.0 + 2000));
+    let pod = match run_pod(&name, &ns, &image, &cmd, &f) {
+        Ok(p) => p,
+        Err(e) => return out.fail(&e),
+    };
+    let admitted = match crate::manifest::admit(&pod, None) {
+        Ok(a) => a,
+        Err(r) => return out.fail(&r.message),
+    };
+    if let Err(e) = it.engine.create(admitted.object) {
+        return out.fail(&e.to_string());
+    }
+    if !attach {
+        out.line(&format!("pod/{name} created"));
+        return;
+    }
+    // kubectl waits for the pod to run (--pod-running-timeout, 1m) before attaching.
+    let limit = Time(it.engine.now().0.saturating_add(f.duration_ms("pod-running-timeout").unwrap_or(60_000)));
+    while !it.engine.get(Kind::Pod, &ns, &name).is_ok_and(|p| st(&p, "/status/phase") == "Running") {
+        match it.engine.next_wakeup() {
+            Some(t) if t <= limit => {
+                it.engine.step();
+            }
+            _ => break,
+        }
+    }
     let mut ctx = PodCtx { engine: &mut it.engine, ns: ns.clone(), pod: name.clone(), hostname: name.clone(), busybox: image.contains("busybox"), vars: BTreeMap::new() };
     let r = ctx.exec_words(&cmd);
     let now = it.engine.now();
     it.engine.advance_to(Time(now.0 + 1000));
+    // The command has exited; with --restart=Never the pod is now finished.
+    let _ = it.engine.container_exited(&ns, &name, r.code);
     out.out(&r.out);
     for line in r.err.lines() {
         out.err(line);
     }
     if f.bool("rm") {
+        // A finished pod goes at once; one that keeps restarting (--restart=Always) is
+        // deleted gracefully, as kubectl's delete would.
+        let _ = it.engine.delete(Kind::Pod, &ns, &name, DeleteOptions::default());
         out.line(&format!("pod \"{name}\" deleted{}", from_ns(Kind::Pod, &ns)));
     }
     if r.code != 0 {
         out.fail(&format!("pod {ns}/{name} terminated (Error)"));
     }
+}
+
+/// The Pod `kubectl run` sends: label `run=NAME`, one container named after the pod, the
+/// words after `--` as its args (or command with `--command`), then `--overrides` merged in
+/// as a JSON merge patch.
+fn run_pod(name: &str, ns: &str, image: &str, cmd: &[String], f: &crate::kubectl::flags::Flags) -> Result<Value, String> {
+    let mut labels = serde_json::Map::new();
+    match f.string("labels") {
+        Some(l) => {
+            for pair in l.split(',') {
+                let (k, v) = pair.split_once('=').ok_or_else(|| format!("error: invalid label spec: {pair}"))?;
+                labels.insert(k.to_string(), Value::from(v));
+            }
+        }
+        None => {
+            labels.insert("run".into(), Value::from(name));
+        }
+    }
+    let mut container = serde_json::json!({"name": name, "image": image, "resources": {}});
+    if !cmd.is_empty() {
+        container[if f.bool("command") { "command" } else { "args" }] = Value::from(cmd.to_vec());
+    }
+    let attach = f.bool("stdin") || f.bool("attach");
+    if f.bool("stdin") {
+        container["stdin"] = Value::Bool(true);
+        container["stdinOnce"] = Value::Bool(true);
+    }
+    if f.bool("tty") && attach {
+        container["tty"] = Value::Bool(true);
+    }
+    let restart = f.string("restart").unwrap_or("Always");
+    if !matches!(restart, "Always" | "OnFailure" | "Never") {
+        return Err(format!("error: invalid restart policy: {restart}"));
+    }
+    let mut pod = serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": ns, "labels": labels},
+        "spec": {"containers": [container], "dnsPolicy": "ClusterFirst", "restartPolicy": restart},
+    });
+    if let Some(o) = f.string("overrides") {
+        let patch: Value = serde_json::from_str(o).map_err(|e| format!("error: Invalid JSON Patch: {e}"))?;
+        pod = crate::kubectl::patch::merge_patch(&pod, &patch);
+    }
+    Ok(pod)
 }

@@ -40,6 +40,7 @@ pub fn get(it: &mut Interpreter, args: &[String], out: &mut Output) {
         flag("chunk-size", None, Int),
         flag("field-selector", None, Str),
         flag("allow-missing-template-keys", None, Bool),
+        flag("sort-by", None, Str),
     ];
     let Some(f) = parse_flags(args, &specs, "kubectl get", out) else { return };
     let format = match Format::parse(f.string("output"), f.string("template")) {
@@ -108,6 +109,11 @@ pub fn get(it: &mut Interpreter, args: &[String], out: &mut Output) {
     if !groups.iter().all(|g| g.1.is_empty()) && selector.is_some() {
         return out.fail("error: when using a label selector, resource names cannot be specified");
     }
+    // Since 1.33 the API server answers every v1 Endpoints request with this warning header,
+    // which kubectl prints (once per command) before the output.
+    if groups.iter().any(|g| g.0 == Kind::Endpoints) {
+        out.err("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice");
+    }
     let opts = TableOpts { wide: false, show_labels: f.bool("show-labels"), all_namespaces: all_ns, show_kind, no_headers: f.bool("no-headers") };
     let watching = f.bool("watch") || f.bool("watch-only");
     if watching {
@@ -161,6 +167,12 @@ pub fn get(it: &mut Interpreter, args: &[String], out: &mut Output) {
         if objs.is_empty() {
             continue;
         }
+        let mut objs = objs;
+        if let Some(field) = f.string("sort-by").filter(|s| !s.is_empty()) {
+            if let Err(e) = output::sort_objects(&mut objs, field) {
+                return out.fail(&e);
+            }
+        }
         if format.is_table() || matches!(format, Format::Name) {
             if format.is_table() && printed_any && !opts.no_headers {
                 text_out.push('\n');
@@ -198,22 +210,9 @@ pub fn get(it: &mut Interpreter, args: &[String], out: &mut Output) {
     }
 }
 
-/// Events about one object, as `describe` shows them.
-fn events_for(it: &Interpreter, obj: &Value, kind: Kind) -> Vec<Value> {
-    let uid = st(obj, "/metadata/uid");
-    let ns = st(obj, "/metadata/namespace");
-    it.engine
-        .list(Kind::Event, if ns.is_empty() { None } else { Some(ns) })
-        .into_iter()
-        .filter(|e| {
-            let io_uid = st(e, "/involvedObject/uid");
-            if !io_uid.is_empty() && !uid.is_empty() {
-                io_uid == uid
-            } else {
-                st(e, "/involvedObject/kind") == kind.name() && st(e, "/involvedObject/name") == name_of(obj)
-            }
-        })
-        .collect()
+/// Events about one object, as `describe` shows them (by `involvedObject.uid`).
+fn events_for(it: &Interpreter, obj: &Value) -> Vec<Value> {
+    it.engine.events_for(st(obj, "/metadata/uid"))
 }
 
 pub fn describe(it: &mut Interpreter, args: &[String], out: &mut Output) {
@@ -262,7 +261,7 @@ pub fn describe(it: &mut Interpreter, args: &[String], out: &mut Output) {
     let mut first = true;
     let mut text = String::new();
     for (kind, obj) in objs {
-        let mut rel = describe::Related { events: if f.bool_or("show-events", true) { events_for(it, &obj, kind) } else { vec![] }, ..Default::default() };
+        let mut rel = describe::Related { events: if f.bool_or("show-events", true) { events_for(it, &obj) } else { vec![] }, ..Default::default() };
         let obj_ns = st(&obj, "/metadata/namespace").to_string();
         let body = match kind {
             Kind::Pod => describe::pod(&obj, &rel, now),

@@ -5,6 +5,7 @@ mod apply;
 mod delete;
 mod exec;
 mod get;
+mod logs;
 mod modify;
 mod nodes;
 mod rollout;
@@ -86,6 +87,7 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
     ("patch", "Update fields of a resource"),
     ("set", "Set specific features on objects (set image)"),
     ("rollout", "Manage the rollout of a resource (status, history, undo, restart)"),
+    ("logs", "Print the logs for a container in a pod"),
     ("exec", "Execute a command in a container"),
     ("run", "Run a particular image on the cluster"),
     ("wait", "Experimental: Wait for a specific condition on one or many resources"),
@@ -131,6 +133,7 @@ pub fn kubectl(it: &mut Interpreter, args: &[String], stdin: Option<String>, out
         "set" => modify::set(it, &rest, out),
         "rollout" => rollout::rollout(it, &rest, out),
         "exec" => exec::exec(it, &rest, out),
+        "logs" => logs::logs(it, &rest, out),
         "run" => exec::run(it, &rest, out),
         "wait" => wait::wait(it, &rest, out),
         "cordon" => nodes::cordon(it, &rest, out, true),

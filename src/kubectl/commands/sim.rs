@@ -26,7 +26,7 @@ Simulation controls (not kubectl):
   sleep DURATION          let virtual time pass (10s, 1m30s, or plain seconds; at most 24h)
   settle                  run until the cluster is quiet (no controller has work left)
   crash pod/NAME          the container exits with an error (CrashLoopBackOff follows)
-  fail pod/NAME           the pod ends in phase Failed (as if evicted)
+  fail pod/NAME           the kubelet evicts the pod (phase Failed, reason Evicted)
   node down NODE          the node stops reporting (NotReady; its pods become Unknown)
   node up NODE            the node reports again
   clear                   clear the console

@@ -33,6 +33,7 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         Kind::Namespace => (&["NAME", "STATUS", "AGE"], &[]),
         Kind::ConfigMap => (&["NAME", "DATA", "AGE"], &[]),
         Kind::PodDisruptionBudget => (&["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], &[]),
+        Kind::EndpointSlice => (&["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], &[]),
     };
     if kind == Kind::Event && wide {
         return vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"];
@@ -112,6 +113,38 @@ pub fn service_ports(svc: &Value) -> String {
     }
 }
 
+/// At most three items, then ` + N more...`; `<unset>` when there are none
+/// (listWithMoreString in printers.go).
+fn list_with_more(list: &[String]) -> String {
+    if list.is_empty() {
+        return "<unset>".into();
+    }
+    let shown = list.iter().take(3).cloned().collect::<Vec<_>>().join(",");
+    match list.len().saturating_sub(3) {
+        0 => shown,
+        more => format!("{shown} + {more} more..."),
+    }
+}
+
+/// An EndpointSlice's PORTS cell: port numbers (`*` when unset, or the name).
+pub fn slice_ports_cell(slice: &Value) -> String {
+    let ports: Vec<String> = arr(slice, "/ports")
+        .iter()
+        .map(|p| match int(p, "/port") {
+            Some(n) => n.to_string(),
+            None if !st(p, "/name").is_empty() => st(p, "/name").to_string(),
+            None => "*".into(),
+        })
+        .collect();
+    list_with_more(&ports)
+}
+
+/// An EndpointSlice's ENDPOINTS cell: its addresses, ready or not.
+pub fn slice_endpoints_cell(slice: &Value) -> String {
+    let addrs: Vec<String> = arr(slice, "/endpoints").iter().flat_map(|e| arr(e, "/addresses").iter().filter_map(|a| a.as_str().map(str::to_string)).collect::<Vec<_>>()).collect();
+    list_with_more(&addrs)
+}
+
 /// `10.244.1.6:80,10.244.2.6:80` (at most three, then ` + N more...`), from an Endpoints object.
 pub fn endpoints_cell(ep: &Value) -> String {
     let mut list = Vec::new();
@@ -127,7 +160,9 @@ pub fn endpoints_cell(ep: &Value) -> String {
             }
         }
     }
-    if list.is_empty() {
+    // No subsets at all is `<none>`; subsets with only not-ready addresses leave the cell
+    // empty (formatEndpoints in printers.go).
+    if arr(ep, "/subsets").is_empty() {
         return "<none>".into();
     }
     let more = list.len().saturating_sub(3);
@@ -415,6 +450,7 @@ pub fn row(kind: Kind, obj: &Value, wide: bool, now_ms: i64) -> Vec<String> {
                 + obj.pointer("/binaryData").and_then(Value::as_object).map(|m| m.len()).unwrap_or(0);
             vec![name, n.to_string(), created]
         }
+        Kind::EndpointSlice => vec![name, st(obj, "/addressType").to_string(), slice_ports_cell(obj), slice_endpoints_cell(obj), created],
         Kind::PodDisruptionBudget => {
             let show = |p: &str| match obj.pointer(p) {
                 Some(Value::Number(n)) => n.to_string(),

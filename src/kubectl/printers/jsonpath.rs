@@ -90,6 +90,30 @@ impl JsonPath {
         run(&self.nodes, data, data, &mut out);
         out
     }
+
+    /// The values the template's paths select, in order (custom-columns cells, --sort-by keys).
+    pub fn find(&self, data: &Value) -> Vec<Value> {
+        let mut out = Vec::new();
+        for n in &self.nodes {
+            if let Node::Path { steps, .. } = n {
+                out.extend(eval(steps, vec![data]).into_iter().cloned());
+            }
+        }
+        out
+    }
+}
+
+/// `RelaxedJSONPathExpression`: `.a.b`, `a.b` and `{.a.b}` all mean `{.a.b}`.
+pub fn relaxed(expr: &str) -> String {
+    let e = expr.trim();
+    if e.starts_with('{') && e.ends_with('}') {
+        return e.to_string();
+    }
+    if e.starts_with('.') {
+        format!("{{{e}}}")
+    } else {
+        format!("{{.{e}}}")
+    }
 }
 
 fn push(stack: &mut [(Vec<Node>, Option<(bool, Vec<Step>)>)], node: Node) {
