@@ -68,3 +68,36 @@ fn the_default_retention_policy_keeps_claims() {
     let failing = failing_checks(&lab, &session);
     assert!(failing.contains(&"Scaling down deleted www-web-2 with its pod".to_string()), "{failing:?}");
 }
+
+/// The browser's session rewinds a lab by going back to an engine snapshot: the tracker then
+/// forgets what came after, and replaying the same inputs gives the same checks as before.
+#[test]
+fn a_rewound_tracker_replays_to_the_same_checks() {
+    use statefulset_lab::engine::Time;
+    use statefulset_lab::kubectl::Interpreter;
+    use statefulset_lab::labs::Tracker;
+
+    let lab = lab("ordered-deployment");
+    let mut it = Interpreter::with_seed(1);
+    it.streaming = true;
+    let mut tracker = Tracker::start(&mut it.engine);
+    it.run_line("kubectl apply -f web.yaml");
+    // A snapshot just after web-0 was created, before anything else happened.
+    it.engine.advance_to(Time(1));
+    let mark = tracker.mark(&mut it.engine);
+    let snapshot = it.engine.clone();
+    let early = tracker.results(&lab, &it.engine);
+
+    it.engine.settle(Time(600_000));
+    tracker.observe(&mut it.engine);
+    let late = tracker.results(&lab, &it.engine);
+    assert_eq!(late, vec![true; lab.checks.len()], "the straight run completes the lab");
+
+    it.engine = snapshot;
+    tracker.rewind(&mut it.engine, mark);
+    assert_eq!(tracker.results(&lab, &it.engine), early, "rewound, the sequence checks are red again");
+    assert!(early.iter().any(|ok| !ok));
+    it.engine.settle(Time(600_000));
+    tracker.observe(&mut it.engine);
+    assert_eq!(tracker.results(&lab, &it.engine), late, "replayed, every check holds again");
+}
