@@ -7,8 +7,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::rc::Rc;
+
 use crate::engine::{Config, Engine, Time};
 use crate::kubectl::Interpreter;
+use crate::labs::{Lab, LabFiles, Tracker, TrackerMark};
 
 use super::model::{self, ClusterView, Memory, Mirror};
 use super::runner::{self, Output};
@@ -39,6 +42,8 @@ struct Checkpoint {
     engine: Engine,
     /// Where the screen's watch stood in this engine.
     cursor: Option<u64>,
+    /// Where the lab's tracker stood, once the lab had begun.
+    lab: Option<TrackerMark>,
 }
 
 /// A checkpoint every this many virtual milliseconds of playback.
@@ -61,6 +66,15 @@ pub struct Sim {
     head: Time,
     memory: Memory,
     mirror: Mirror,
+    lab: Option<LabRun>,
+}
+
+/// A guided lab in this session: its checks read the pod history recorded from the moment
+/// command `from` had run (the lab's setup is the commands before it).
+struct LabRun {
+    lab: Rc<Lab>,
+    from: usize,
+    tracker: Option<Tracker>,
 }
 
 pub fn config(seed: u64) -> Config {
@@ -75,7 +89,7 @@ impl Sim {
         it.streaming = true;
         Sim {
             seed,
-            checkpoints: vec![Checkpoint { time: Time(0), applied: 0, engine, cursor: None }],
+            checkpoints: vec![Checkpoint { time: Time(0), applied: 0, engine, cursor: None, lab: None }],
             it,
             commands: Vec::new(),
             applied: 0,
@@ -83,12 +97,78 @@ impl Sim {
             head: Time(0),
             memory: Memory::default(),
             mirror: Mirror::default(),
+            lab: None,
+        }
+    }
+
+    /// A fresh session for a lab: its files on hand, its setup run as the first commands (the
+    /// console shows them), and its history recorded from there.
+    pub fn with_lab(seed: u64, lab: Rc<Lab>) -> Sim {
+        let mut sim = Sim::new(seed);
+        sim.it.set_files(Box::new(LabFiles(lab.files.clone())));
+        for line in lab.setup.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            sim.run(line, None);
+        }
+        let from = sim.applied;
+        sim.lab = Some(LabRun { lab, from, tracker: None });
+        sim.lab_catch_up();
+        sim.force_checkpoint();
+        sim
+    }
+
+    /// Rebuilds a saved session that was in a lab begun after command `from`.
+    pub fn restore_lab(seed: u64, commands: Vec<Command>, head: u64, lab: Rc<Lab>, from: usize) -> Sim {
+        let mut sim = Sim::new(seed);
+        sim.it.set_files(Box::new(LabFiles(lab.files.clone())));
+        sim.lab = Some(LabRun { lab, from, tracker: None });
+        sim.lab_catch_up();
+        sim.replay(commands, head);
+        sim
+    }
+
+    /// The lab in progress, and the command its history begins after.
+    pub fn lab(&self) -> Option<(&Rc<Lab>, usize)> {
+        self.lab.as_ref().map(|l| (&l.lab, l.from))
+    }
+
+    /// Which of the lab's checks hold at the moment shown (all red before the lab began).
+    pub fn lab_results(&self) -> Vec<bool> {
+        match &self.lab {
+            Some(LabRun { lab, tracker: Some(tracker), .. }) => tracker.results(lab, &self.it.engine),
+            Some(LabRun { lab, .. }) => vec![false; lab.checks.len()],
+            None => Vec::new(),
+        }
+    }
+
+    /// Leaves the lab; the cluster and its commands stay.
+    pub fn end_lab(&mut self) {
+        if let Some(tracker) = self.lab.take().and_then(|l| l.tracker) {
+            tracker.stop(&mut self.it.engine);
+        }
+    }
+
+    /// Starts the lab's tracker once its setup has run.
+    fn lab_catch_up(&mut self) {
+        let applied = self.applied;
+        if let Some(run) = self.lab.as_mut().filter(|l| l.tracker.is_none() && l.from == applied) {
+            run.tracker = Some(Tracker::start(&mut self.it.engine));
+        }
+    }
+
+    fn lab_observe(&mut self) {
+        if let Some(tracker) = self.lab.as_mut().and_then(|l| l.tracker.as_mut()) {
+            tracker.observe(&mut self.it.engine);
         }
     }
 
     /// Rebuilds a saved or shared session: runs its commands and plays on to `head`.
-    pub fn restore(seed: u64, mut commands: Vec<Command>, head: u64) -> Sim {
+    pub fn restore(seed: u64, commands: Vec<Command>, head: u64) -> Sim {
         let mut sim = Sim::new(seed);
+        sim.replay(commands, head);
+        sim
+    }
+
+    fn replay(&mut self, mut commands: Vec<Command>, head: u64) {
         commands.truncate(MAX_COMMANDS);
         // Times must not go backwards; a tampered list is put in order rather than refused.
         let mut last = 0;
@@ -97,9 +177,8 @@ impl Sim {
             last = c.at;
         }
         let end = head.max(last);
-        sim.commands = commands;
-        sim.advance_to(Time(end));
-        sim
+        self.commands = commands;
+        self.advance_to(Time(end));
     }
 
     pub fn seed(&self) -> u64 {
@@ -169,6 +248,7 @@ impl Sim {
         self.it.engine.advance_to(target);
         self.head = self.head.max(self.it.engine.now());
         self.stream_watch();
+        self.lab_observe();
         self.maybe_checkpoint();
         changed
     }
@@ -195,6 +275,20 @@ impl Sim {
         self.it.engine = cp.engine;
         self.mirror.reset(&mut self.it.engine, cp.cursor);
         self.applied = cp.applied;
+        match (self.lab.as_mut().and_then(|l| l.tracker.as_mut()), cp.lab) {
+            (Some(tracker), Some(mark)) => tracker.rewind(&mut self.it.engine, mark),
+            (_, mark) => {
+                // The snapshot's copy of a watch nobody reads any more must not hold the journal.
+                if let Some(mark) = mark {
+                    mark.release(&mut self.it.engine);
+                }
+                // Back before the lab began: its history starts again when replay gets there.
+                if let Some(run) = self.lab.as_mut() {
+                    run.tracker = None;
+                }
+            }
+        }
+        self.lab_catch_up();
         self.transcript.truncate(cp.applied);
         let head = self.head;
         self.advance_to(t);
@@ -209,6 +303,11 @@ impl Sim {
             let applied = self.applied;
             self.checkpoints.retain(|c| c.time <= now && c.applied <= applied);
             self.head = now;
+            // Acting before the lab began replaces its setup's future: its history starts here.
+            if let Some(run) = self.lab.as_mut().filter(|l| l.from > applied) {
+                run.from = applied;
+            }
+            self.lab_catch_up();
         }
         if self.commands.len() >= MAX_COMMANDS {
             return Output { text: format!("error: this session holds at most {MAX_COMMANDS} commands\n"), ok: false };
@@ -226,6 +325,8 @@ impl Sim {
         let output = runner::run(&mut self.it, &command.line, command.stdin.as_deref());
         self.transcript.push(Entry { at: command.at, line: command.line, output: output.clone() });
         self.applied += 1;
+        self.lab_observe();
+        self.lab_catch_up();
         output
     }
 
@@ -265,7 +366,8 @@ impl Sim {
         // The snapshot carries the watch position so a rewind to it can go on from there.
         self.mirror.sync(&mut self.it.engine);
         let cursor = self.mirror.cursor();
-        self.checkpoints.push(Checkpoint { time: now, applied: self.applied, engine: self.it.engine.clone(), cursor });
+        let lab = self.lab.as_mut().and_then(|l| l.tracker.as_mut()).map(|t| t.mark(&mut self.it.engine));
+        self.checkpoints.push(Checkpoint { time: now, applied: self.applied, engine: self.it.engine.clone(), cursor, lab });
         if self.checkpoints.len() > MAX_CHECKPOINTS {
             let mut i = 0;
             self.checkpoints.retain(|_| {
