@@ -162,7 +162,7 @@ impl State {
     }
 
     fn start_lab(&mut self, lab: Rc<Lab>, source: Option<Rc<str>>) {
-        let seed = self.seed();
+        let (seed, revision) = (self.seed(), self.revision);
         let mut labs = std::mem::take(&mut self.labs);
         let (editor_hidden, speed, tab) = (self.editor_hidden, self.speed, self.tab);
         *self = State::new(self.lang, self.editor.to_string(), Sim::with_lab(seed, lab.clone()));
@@ -177,7 +177,8 @@ impl State {
         labs.results = Rc::new(Vec::new());
         labs.seen = (0, 0);
         self.labs = labs;
-        self.revision = 1;
+        // Always a new revision, so the new session is saved even right after another.
+        self.revision = revision + 1;
     }
 
     /// Plays time for "show me": the next line runs once the cluster is quiet (or has had long
@@ -336,7 +337,8 @@ pub fn on_open(state: &mut State, resumed: Option<(Rc<Lab>, Option<Rc<str>>)>, f
         }
         Some(Err(e)) => {
             state.labs.open = true;
-            state.labs.browsing = state.labs.active.is_none() || state.labs.browsing;
+            // The list, where another lab or file can be picked instead.
+            state.labs.browsing = true;
             state.labs.error = Some(Rc::from(e));
         }
         None => {}
