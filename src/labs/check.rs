@@ -95,6 +95,15 @@ impl History {
         self.state.insert(name, now);
     }
 
+    /// How many pod changes it has recorded.
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
     /// Where the history stands now.
     pub fn mark(&self) -> Mark {
         Mark { events: self.events.len(), names: self.first_uid.len() }

@@ -66,6 +66,11 @@ impl Tracker {
         engine.close_watch(self.cursor);
     }
 
+    /// How many pod changes it has seen ("show me" waits for them to stop).
+    pub fn changes(&self) -> usize {
+        self.history.len()
+    }
+
     /// Which of the lab's checks hold now, in the lab's order.
     pub fn results(&self, lab: &Lab, engine: &Engine) -> Vec<bool> {
         lab.checks.iter().map(|c| evaluate(c, engine, &self.history)).collect()

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::labs::{built_in, parse_lab, Lab, BUILT_IN};
+use crate::labs::{self, built_in, parse_lab, Lab, BUILT_IN};
 
 use super::runner::commands;
 use super::share::{self, Session};
@@ -23,10 +23,8 @@ pub const MAX_LAB_BYTES: usize = 64 * 1024;
 pub const FRAGMENT_PREFIX: &str = "lab=";
 const LAB_KEY: &str = "stslab.lab.v1";
 const DONE_KEY: &str = "stslab.labs.done.v1";
-/// "Show me" leaves this much real time between its commands, so each can be read.
+/// "Show me" leaves at least this much real time between its commands, so each can be read.
 const SHOW_ME_PAUSE_MS: f64 = 1_200.0;
-/// A command "show me" runs waits for a quiet cluster, but no longer than this (virtual ms).
-const SHOW_ME_MAX_WAIT_MS: u64 = 180_000;
 
 /// The labs panel's state.
 #[derive(Clone, PartialEq, Default)]
@@ -58,20 +56,23 @@ pub enum Announce {
     Complete,
 }
 
-/// The solution being played: the lines left, and the pace.
+/// The solution being played: the pacing of `crate::labs::ShowMe` (virtual time), plus a pause
+/// in real time so that each command can be read, whatever the speed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShowMe {
-    pub lines: Rc<Vec<String>>,
-    pub next: usize,
+    player: labs::ShowMe,
     /// Real ms since the last line ran.
     waited_ms: f64,
-    /// When the last line ran (virtual ms).
-    issued_at: u64,
 }
 
 impl ShowMe {
     pub fn remaining(&self) -> usize {
-        self.lines.len().saturating_sub(self.next)
+        self.player.remaining()
+    }
+
+    /// Whether the last line has run (the rest is waiting for it to settle).
+    pub fn finishing(&self) -> bool {
+        self.player.finishing()
     }
 }
 
@@ -150,9 +151,7 @@ impl State {
             }
             LabAction::ShowMe => {
                 let Some(lab) = self.labs.active.clone() else { return };
-                let lines: Vec<String> =
-                    lab.solution.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from).collect();
-                self.labs.show_me = Some(ShowMe { lines: Rc::new(lines), next: 0, waited_ms: SHOW_ME_PAUSE_MS, issued_at: self.now.0 });
+                self.labs.show_me = Some(ShowMe { player: labs::ShowMe::new(&lab.solution), waited_ms: SHOW_ME_PAUSE_MS });
                 self.playing = true;
                 self.show_me_next();
             }
@@ -191,7 +190,8 @@ impl State {
             return;
         }
         show.waited_ms += real_ms;
-        let settled = self.quiet || self.now.0 >= show.issued_at + SHOW_ME_MAX_WAIT_MS;
+        let changes = self.sim.borrow().lab_changes();
+        let settled = show.player.settled(self.now.0, self.quiet, changes);
         if settled && show.waited_ms >= SHOW_ME_PAUSE_MS {
             self.show_me_next();
         }
@@ -202,11 +202,9 @@ impl State {
         if self.watching {
             self.run(commands::INTERRUPT, None);
         }
-        let Some(line) = show.lines.get(show.next).cloned() else { return };
+        let Some(line) = show.player.take_next(self.now.0) else { return };
         self.run(&line, None);
-        show.next += 1;
         show.waited_ms = 0.0;
-        show.issued_at = self.now.0;
         // After the last line, stay until it settles, so a final watch is stopped too.
         self.labs.show_me = Some(show);
     }
@@ -248,12 +246,6 @@ impl LabsUi {
     }
 }
 
-impl ShowMe {
-    /// Whether the last line has run (the rest is waiting for it to settle).
-    pub fn finishing(&self) -> bool {
-        self.next >= self.lines.len()
-    }
-}
 
 // ---- kept in this browser ----------------------------------------------------------------------
 

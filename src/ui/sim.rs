@@ -140,6 +140,11 @@ impl Sim {
         }
     }
 
+    /// How many pod changes the lab has seen ("show me" waits for them to stop).
+    pub fn lab_changes(&self) -> usize {
+        self.lab.as_ref().and_then(|l| l.tracker.as_ref()).map_or(0, Tracker::changes)
+    }
+
     /// Leaves the lab; the cluster and its commands stay.
     pub fn end_lab(&mut self) {
         if let Some(tracker) = self.lab.take().and_then(|l| l.tracker) {
