@@ -35,10 +35,18 @@ impl PodEvent {
 #[derive(Debug, Clone, Default)]
 pub struct History {
     events: Vec<(String, PodEvent)>,
-    /// The UID each pod name had when the lab first saw it.
-    first_uid: BTreeMap<String, String>,
+    /// The UID each pod name had when the lab first saw it, and when (how many names were
+    /// known before it), so a rewind can forget names first seen later.
+    first_uid: BTreeMap<String, (String, usize)>,
     /// Last known (running, ready, terminating) per pod, to turn updates into steps.
     state: BTreeMap<String, (bool, bool, bool)>,
+}
+
+/// How far a [`History`] had got: a rewind to this point forgets what came after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    events: usize,
+    names: usize,
 }
 
 impl History {
@@ -47,18 +55,21 @@ impl History {
         let mut history = History::default();
         for pod in engine.list(Kind::Pod, Some(NAMESPACE)) {
             let name = str_at(&pod, "/metadata/name").to_string();
-            history.first_uid.insert(name.clone(), str_at(&pod, "/metadata/uid").to_string());
+            let seen = history.first_uid.len();
+            history.first_uid.insert(name.clone(), (str_at(&pod, "/metadata/uid").to_string(), seen));
             history.state.insert(name, pod_state(&pod));
         }
         history
     }
 
     pub fn record(&mut self, event: &WatchEvent) {
-        if event.kind != Kind::Pod {
+        // The vocabulary names pods in `default`; a namesake elsewhere must not count.
+        if event.kind != Kind::Pod || str_at(&event.object, "/metadata/namespace") != NAMESPACE {
             return;
         }
         let name = str_at(&event.object, "/metadata/name").to_string();
-        self.first_uid.entry(name.clone()).or_insert_with(|| str_at(&event.object, "/metadata/uid").to_string());
+        let seen = self.first_uid.len();
+        self.first_uid.entry(name.clone()).or_insert_with(|| (str_at(&event.object, "/metadata/uid").to_string(), seen));
         if event.event_type == WatchEventType::Deleted {
             self.events.push((name.clone(), PodEvent::Deleted));
             self.state.remove(&name);
@@ -82,6 +93,32 @@ impl History {
             }
         }
         self.state.insert(name, now);
+    }
+
+    /// How many pod changes it has recorded.
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// Where the history stands now.
+    pub fn mark(&self) -> Mark {
+        Mark { events: self.events.len(), names: self.first_uid.len() }
+    }
+
+    /// Goes back to `mark`, with `engine` the cluster as it was then (a rewound session): what
+    /// came later is forgotten, and each pod's last known state is read from that cluster.
+    pub fn rewind(&mut self, mark: Mark, engine: &Engine) {
+        self.events.truncate(mark.events);
+        self.first_uid.retain(|_, (_, seen)| *seen < mark.names);
+        self.state = engine
+            .list(Kind::Pod, Some(NAMESPACE))
+            .iter()
+            .map(|pod| (str_at(pod, "/metadata/name").to_string(), pod_state(pod)))
+            .collect();
     }
 
     fn position(&self, pod: &str, event: PodEvent, after: usize) -> Option<usize> {
@@ -148,7 +185,7 @@ fn pod_holds(c: &PodCondition, engine: &Engine, history: &History) -> bool {
             .collect::<Vec<_>>()
     };
     let recreated = || {
-        history.first_uid.get(&c.name).is_some_and(|uid| uid != str_at(&pod, "/metadata/uid"))
+        history.first_uid.get(&c.name).is_some_and(|(uid, _)| uid != str_at(&pod, "/metadata/uid"))
     };
     c.exists != Some(false)
         && c.phase.as_deref().is_none_or(|p| str_at(&pod, "/status/phase") == p)

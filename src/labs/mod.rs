@@ -7,10 +7,12 @@
 mod check;
 mod format;
 mod session;
+mod show_me;
 
-pub use check::{evaluate, History, PodEvent};
+pub use check::{evaluate, History, Mark, PodEvent};
 pub use format::{parse_lab, Check, Lab, Text, BUILT_IN};
-pub use session::LabSession;
+pub use session::{LabFiles, LabSession, Tracker, TrackerMark};
+pub use show_me::ShowMe;
 
 /// The built-in labs, in lecture order. A malformed built-in lab is a bug caught by the tests,
 /// so it is skipped here rather than taking the page down.

@@ -140,6 +140,7 @@ pub fn save(state: &State) {
         // A full or forbidden storage must not break the page; the work stays on screen.
         let _ = storage.set_item(share::STORAGE_KEY, &share::to_json(&session_of(state)));
     }
+    super::lab::save(state);
 }
 
 fn saved() -> Option<Session> {
@@ -168,14 +169,23 @@ pub fn initial_state() -> State {
             (s, notice)
         }
     };
+    let mut resumed = None;
     let mut state = match session {
         Some(s) => {
             let lang = s.lang.as_deref().and_then(Lang::from_code).unwrap_or_else(browser_lang);
-            State::new(lang, s.editor, Sim::restore(s.seed, s.commands, s.head))
+            let sim = match super::lab::resume(&s) {
+                Some((lab, source, from)) => {
+                    resumed = Some((lab.clone(), source));
+                    Sim::restore_lab(s.seed, s.commands, s.head, lab, from)
+                }
+                None => Sim::restore(s.seed, s.commands, s.head),
+            };
+            State::new(lang, s.editor, sim)
         }
         None => State::new(browser_lang(), crate::manifest::LECTURE_EXAMPLE.to_string(), Sim::new(1)),
     };
     state.notice = notice;
+    super::lab::on_open(&mut state, resumed, &fragment);
     perf::mark("stslab-state-ready");
     state
 }

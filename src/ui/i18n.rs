@@ -262,6 +262,42 @@ texts! {
     ToneLeaving => "going away", "종료 중";
     ToneBad => "problem", "문제";
     ToneIdle => "idle", "대기";
+
+    // ---- guided labs (src/ui/components/labs.rs) ----
+    Labs => "Labs", "실습";
+    LabsTitle => "Open the guided labs: the lecture step by step, with checks", "가이드 실습 열기: 강의를 단계별로, 자동 확인과 함께";
+    LabsHeading => "Guided labs", "가이드 실습";
+    LabsIntro => "One lab per point of the lecture. Opening a lab starts a fresh cluster; the editor text stays.",
+                 "강의의 요점마다 실습이 하나씩 있습니다. 실습을 열면 새 클러스터로 시작하며, 편집기 내용은 유지됩니다.";
+    LabsClose => "Back to the editor", "편집기로 돌아가기";
+    LabDone => "completed", "완료";
+    LabInProgress => "in progress", "진행 중";
+    LabOpenFile => "Open a lab file…", "실습 파일 열기…";
+    LabFileBroken => "This lab could not be opened: {error}", "이 실습을 열 수 없습니다: {error}";
+    LabLinkLoaded => "Opened the lab from the link, on a fresh cluster.", "링크의 실습을 새 클러스터에서 열었습니다.";
+    LabAllLabs => "All labs", "모든 실습";
+    LabGoal => "Goal", "목표";
+    LabSteps => "Steps", "단계";
+    LabChecks => "Checks", "확인 항목";
+    LabChecksSummary => "{n} of {total} checks hold", "확인 항목 {total}개 중 {n}개 통과";
+    LabCheckHolds => "holds", "통과";
+    LabCheckPending => "not yet", "아직";
+    LabHints => "Hints", "힌트";
+    LabHint => "Hint {n}", "힌트 {n}";
+    LabShowMe => "Show me", "보여 주기";
+    LabShowMeTitle => "Play the solution in this cluster, command by command", "이 클러스터에서 풀이를 명령 하나씩 재생합니다";
+    LabShowMeStop => "Stop", "멈추기";
+    LabShowMePlaying => "Playing the solution: {n} command(s) to go.", "풀이 재생 중: 명령 {n}개 남음.";
+    LabShowMeSettling => "Playing the solution: waiting for the cluster to settle.", "풀이 재생 중: 클러스터가 안정되기를 기다리는 중.";
+    LabRestart => "Start again", "처음부터";
+    LabLeave => "Leave the lab", "실습 나가기";
+    LabPrint => "Print handout", "유인물 인쇄";
+    LabComplete => "Lab complete: every check holds.", "실습 완료: 모든 확인 항목을 통과했습니다.";
+    LabAnnounceHolds => "Check holds: {check}", "확인 통과: {check}";
+    LabAnnounceLost => "Check no longer holds: {check}", "확인 항목이 더 이상 성립하지 않음: {check}";
+    LabTranscript => "Console transcript", "콘솔 기록";
+    LabNotStarted => "The lab's history begins after its setup; rewound before that, its checks wait.",
+                     "실습 기록은 준비 단계 이후에 시작됩니다. 그 이전으로 되감으면 확인 항목은 기다립니다.";
 }
 
 /// Fills `{name}` placeholders.

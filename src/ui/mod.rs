@@ -7,6 +7,7 @@ pub mod components;
 pub mod examples;
 pub mod hooks;
 pub mod i18n;
+pub mod lab;
 pub mod model;
 mod panic;
 pub mod runner;

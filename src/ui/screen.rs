@@ -14,6 +14,7 @@ use super::components::compare::Compare;
 use super::components::console::{Completer, Console};
 use super::components::editor::Editor;
 use super::components::events::Events;
+use super::components::labs::Labs;
 use super::components::status::Status;
 use super::components::time::TimeControls;
 use super::components::why::Why;
@@ -21,6 +22,7 @@ use super::hooks::{self, perf, use_playback, Store};
 use super::i18n::{tf, T};
 use super::model::ClusterView;
 use crate::session::share;
+use super::lab::LabAction;
 use super::state::{Action, Notice, Tab};
 
 /// Opens on a shared link's session, else the work saved in this browser, else the lecture's
@@ -42,7 +44,7 @@ pub fn screen() -> Html {
     {
         // Save whenever the inputs change, and every few seconds of playback.
         let store = store.clone();
-        use_effect_with((state.revision, state.head.0 / 5000), move |_| hooks::save(&store.0));
+        use_effect_with((state.revision, state.head.0 / 5000, state.labs.done.len()), move |_| hooks::save(&store.0));
     }
     use_effect_with(lang, |lang| {
         if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
@@ -79,6 +81,10 @@ pub fn screen() -> Html {
                     <p class="tagline">{ T::Tagline.get(lang) }</p>
                 </div>
                 <nav class="top-tools" aria-label={T::Actions.get(lang)}>
+                    <button type="button" class={classes!("toggle", state.labs.open.then_some("on"))} aria-pressed={state.labs.open.to_string()}
+                        title={T::LabsTitle.get(lang)} onclick={act.reform(|_| Action::Lab(LabAction::Toggle))} data-testid="labs-toggle">
+                        { T::Labs.get(lang) }
+                    </button>
                     <button type="button" class={classes!("toggle", state.compare.then_some("on"))} aria-pressed={state.compare.to_string()}
                         onclick={act.reform(|_| Action::ToggleCompare)} data-testid="compare-toggle">
                         { if state.compare { T::CompareModeOff.get(lang) } else { T::CompareMode.get(lang) } }
@@ -95,8 +101,10 @@ pub fn screen() -> Html {
             if let Some(notice) = &state.notice {
                 <NoticeBar {lang} notice={notice.clone()} act={act.clone()} />
             }
-            <main class={classes!("workspace", state.editor_hidden.then_some("editor-hidden"))}>
-                if state.editor_hidden {
+            <main class={classes!("workspace", (state.editor_hidden && !state.labs.open).then_some("editor-hidden"), state.labs.open.then_some("labs-open"))}>
+                if state.labs.open {
+                    <Labs {lang} labs={state.labs.clone()} transcript={state.transcript.clone()} act={act.clone()} />
+                } else if state.editor_hidden {
                     <div class="editor-rail">
                         <button type="button" onclick={act.reform(|_| Action::ToggleEditor)} data-testid="show-editor">
                             { T::ShowEditor.get(lang) }

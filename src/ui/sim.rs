@@ -5,11 +5,14 @@
 //! it was issued at); everything else, the console transcript included, is recomputed by replay.
 //! Acting while rewound discards the commands after that moment, like editing history.
 
+use std::rc::Rc;
+
 use crate::engine::{Config, Engine, Time};
 use crate::kubectl::watch::Watch;
 use crate::kubectl::Interpreter;
 pub use crate::session::{Command, MAX_COMMANDS};
 use crate::session::MAX_HEAD_MS;
+use crate::labs::{Lab, LabFiles, Tracker, TrackerMark};
 
 use super::model::{self, ClusterView, Memory, Mirror};
 use super::runner::{self, Output};
@@ -38,6 +41,8 @@ struct Checkpoint {
     watch: Option<Watch>,
     /// The transcript's length and its last entry's output length at this moment.
     transcript: (usize, usize),
+    /// Where the lab's tracker stood, once the lab had begun.
+    lab: Option<TrackerMark>,
 }
 
 /// A checkpoint every this many virtual milliseconds of playback.
@@ -60,6 +65,15 @@ pub struct Sim {
     mirror: Mirror,
     /// While restoring, replay stops once the clock passes this (see `restore`).
     replay_limit: Option<Time>,
+    lab: Option<LabRun>,
+}
+
+/// A guided lab in this session: its checks read the pod history recorded from the moment
+/// command `from` had run (the lab's setup is the commands before it).
+struct LabRun {
+    lab: Rc<Lab>,
+    from: usize,
+    tracker: Option<Tracker>,
 }
 
 pub fn config(seed: u64) -> Config {
@@ -74,7 +88,7 @@ impl Sim {
         it.streaming = true;
         Sim {
             seed,
-            checkpoints: vec![Checkpoint { time: Time(0), applied: 0, engine, cursor: None, watch: None, transcript: (0, 0) }],
+            checkpoints: vec![Checkpoint { time: Time(0), applied: 0, engine, cursor: None, watch: None, transcript: (0, 0), lab: None }],
             it,
             commands: Vec::new(),
             applied: 0,
@@ -83,12 +97,83 @@ impl Sim {
             memory: Memory::default(),
             mirror: Mirror::default(),
             replay_limit: None,
+            lab: None,
+        }
+    }
+
+    /// A fresh session for a lab: its files on hand, its setup run as the first commands (the
+    /// console shows them), and its history recorded from there.
+    pub fn with_lab(seed: u64, lab: Rc<Lab>) -> Sim {
+        let mut sim = Sim::new(seed);
+        sim.it.set_files(Box::new(LabFiles(lab.files.clone())));
+        for line in lab.setup.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            sim.run(line, None);
+        }
+        let from = sim.applied;
+        sim.lab = Some(LabRun { lab, from, tracker: None });
+        sim.lab_catch_up();
+        sim.force_checkpoint();
+        sim
+    }
+
+    /// Rebuilds a saved session that was in a lab begun after command `from`.
+    pub fn restore_lab(seed: u64, commands: Vec<Command>, head: u64, lab: Rc<Lab>, from: usize) -> Sim {
+        let mut sim = Sim::new(seed);
+        sim.it.set_files(Box::new(LabFiles(lab.files.clone())));
+        sim.lab = Some(LabRun { lab, from, tracker: None });
+        sim.lab_catch_up();
+        sim.replay(commands, head);
+        sim
+    }
+
+    /// The lab in progress, and the command its history begins after.
+    pub fn lab(&self) -> Option<(&Rc<Lab>, usize)> {
+        self.lab.as_ref().map(|l| (&l.lab, l.from))
+    }
+
+    /// Which of the lab's checks hold at the moment shown (all red before the lab began).
+    pub fn lab_results(&self) -> Vec<bool> {
+        match &self.lab {
+            Some(LabRun { lab, tracker: Some(tracker), .. }) => tracker.results(lab, &self.it.engine),
+            Some(LabRun { lab, .. }) => vec![false; lab.checks.len()],
+            None => Vec::new(),
+        }
+    }
+
+    /// How many pod changes the lab has seen ("show me" waits for them to stop).
+    pub fn lab_changes(&self) -> usize {
+        self.lab.as_ref().and_then(|l| l.tracker.as_ref()).map_or(0, Tracker::changes)
+    }
+
+    /// Leaves the lab; the cluster and its commands stay.
+    pub fn end_lab(&mut self) {
+        if let Some(tracker) = self.lab.take().and_then(|l| l.tracker) {
+            tracker.stop(&mut self.it.engine);
+        }
+    }
+
+    /// Starts the lab's tracker once its setup has run.
+    fn lab_catch_up(&mut self) {
+        let applied = self.applied;
+        if let Some(run) = self.lab.as_mut().filter(|l| l.tracker.is_none() && l.from == applied) {
+            run.tracker = Some(Tracker::start(&mut self.it.engine));
+        }
+    }
+
+    fn lab_observe(&mut self) {
+        if let Some(tracker) = self.lab.as_mut().and_then(|l| l.tracker.as_mut()) {
+            tracker.observe(&mut self.it.engine);
         }
     }
 
     /// Rebuilds a saved or shared session: runs its commands and plays on to `head`.
-    pub fn restore(seed: u64, mut commands: Vec<Command>, head: u64) -> Sim {
+    pub fn restore(seed: u64, commands: Vec<Command>, head: u64) -> Sim {
         let mut sim = Sim::new(seed);
+        sim.replay(commands, head);
+        sim
+    }
+
+    fn replay(&mut self, mut commands: Vec<Command>, head: u64) {
         commands.truncate(MAX_COMMANDS);
         // Times must not go backwards; a tampered list is put in order rather than refused.
         let mut last = 0;
@@ -97,14 +182,13 @@ impl Sim {
             last = c.at;
         }
         let end = head.max(last);
-        sim.commands = commands;
+        self.commands = commands;
         // Recorded commands never start before the previous one has finished, so a replay never
         // runs past the session's own end. A crafted one can (2,000 `sleep 24h` stamped at 0 ms
         // would replay for minutes): its replay stops at a day of virtual time instead.
-        sim.replay_limit = Some(Time(MAX_HEAD_MS));
-        sim.advance_to(Time(end));
-        sim.replay_limit = None;
-        sim
+        self.replay_limit = Some(Time(MAX_HEAD_MS));
+        self.advance_to(Time(end));
+        self.replay_limit = None;
     }
 
     pub fn seed(&self) -> u64 {
@@ -178,6 +262,7 @@ impl Sim {
         self.it.engine.advance_to(target);
         self.head = self.head.max(self.it.engine.now());
         self.stream_watch();
+        self.lab_observe();
         self.maybe_checkpoint();
         changed
     }
@@ -205,6 +290,20 @@ impl Sim {
         self.it.watch = cp.watch;
         self.mirror.reset(&mut self.it.engine, cp.cursor);
         self.applied = cp.applied;
+        match (self.lab.as_mut().and_then(|l| l.tracker.as_mut()), cp.lab) {
+            (Some(tracker), Some(mark)) => tracker.rewind(&mut self.it.engine, mark),
+            (_, mark) => {
+                // The snapshot's copy of a watch nobody reads any more must not hold the journal.
+                if let Some(mark) = mark {
+                    mark.release(&mut self.it.engine);
+                }
+                // Back before the lab began: its history starts again when replay gets there.
+                if let Some(run) = self.lab.as_mut() {
+                    run.tracker = None;
+                }
+            }
+        }
+        self.lab_catch_up();
         let (len, last_len) = cp.transcript;
         self.transcript.truncate(len);
         if let Some(last) = self.transcript.last_mut() {
@@ -235,6 +334,11 @@ impl Sim {
             let applied = self.applied;
             self.checkpoints.retain(|c| c.time <= now && c.applied <= applied);
             self.head = now;
+            // Acting before the lab began replaces its setup's future: its history starts here.
+            if let Some(run) = self.lab.as_mut().filter(|l| l.from > applied) {
+                run.from = applied;
+            }
+            self.lab_catch_up();
         }
         if self.commands.len() >= MAX_COMMANDS {
             return Output { text: format!("error: this session holds at most {MAX_COMMANDS} commands\n"), ok: false };
@@ -270,6 +374,8 @@ impl Sim {
         self.applied += 1;
         // A deletion or a scale shows in the watch at once, even while paused.
         self.stream_watch();
+        self.lab_observe();
+        self.lab_catch_up();
         output
     }
 
@@ -324,7 +430,8 @@ impl Sim {
         let cursor = self.mirror.cursor();
         let transcript = (self.transcript.len(), self.transcript.last().map_or(0, |e| e.output.text.len()));
         let watch = self.it.watch.clone();
-        self.checkpoints.push(Checkpoint { time: now, applied: self.applied, engine: self.it.engine.clone(), cursor, watch, transcript });
+        let lab = self.lab.as_mut().and_then(|l| l.tracker.as_mut()).map(|t| t.mark(&mut self.it.engine));
+        self.checkpoints.push(Checkpoint { time: now, applied: self.applied, engine: self.it.engine.clone(), cursor, watch, transcript, lab });
         if self.checkpoints.len() > MAX_CHECKPOINTS {
             let mut i = 0;
             self.checkpoints.retain(|_| {

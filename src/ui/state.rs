@@ -14,6 +14,7 @@ use crate::manifest::{self, Parsed};
 
 use super::examples::EXAMPLES;
 use super::i18n::{Lang, T};
+use super::lab::{LabAction, LabsUi};
 use super::model::ClusterView;
 use super::runner::commands;
 use super::sim::{Command, Entry, Sim};
@@ -71,6 +72,8 @@ pub struct State {
     pub delete_when_empty: Option<String>,
     /// Bumped when the session's inputs change, so they get saved.
     pub revision: u64,
+    /// The guided labs panel (src/ui/lab.rs).
+    pub labs: LabsUi,
 }
 
 impl PartialEq for State {
@@ -114,6 +117,7 @@ pub enum Action {
     SwitchPolicy { set: String, policy: String },
     NewSession,
     Notify(Option<Notice>),
+    Lab(LabAction),
 }
 
 impl State {
@@ -145,6 +149,7 @@ impl State {
             notice: None,
             delete_when_empty: None,
             revision: 0,
+            labs: LabsUi::default(),
         }
     }
 
@@ -162,7 +167,7 @@ impl State {
     }
 
     /// Re-reads the cluster after the engine changed.
-    fn refresh(&mut self) {
+    pub(super) fn refresh(&mut self) {
         let mut sim = self.sim.borrow_mut();
         let view = sim.view();
         if *self.view != view {
@@ -178,13 +183,18 @@ impl State {
         self.watching = sim.watching();
     }
 
-    fn run(&mut self, line: &str, stdin: Option<String>) {
+    pub(super) fn run(&mut self, line: &str, stdin: Option<String>) {
         self.sim.borrow_mut().run(line, stdin);
         self.revision += 1;
         self.refresh();
     }
 
     pub fn reduce(&mut self, action: Action) {
+        self.reduce_screen(action);
+        self.lab_update();
+    }
+
+    fn reduce_screen(&mut self, action: Action) {
         match action {
             Action::SetLang(lang) => {
                 self.lang = lang;
@@ -269,6 +279,7 @@ impl State {
                     self.head = sim.head();
                 }
                 self.finish_pending_delete();
+                self.lab_tick(real_ms);
             }
             Action::TogglePlay => self.playing = !self.playing,
             Action::Pause => self.playing = false,
@@ -319,10 +330,13 @@ impl State {
             }
             Action::NewSession => {
                 let seed = self.seed();
+                let labs = self.labs.after_new_session();
                 *self = State::new(self.lang, self.editor.to_string(), Sim::new(seed));
+                self.labs = labs;
                 self.revision = 1;
             }
             Action::Notify(notice) => self.notice = notice,
+            Action::Lab(action) => self.reduce_lab(action),
         }
     }
 

@@ -7,6 +7,7 @@ pub mod console;
 pub mod editor;
 pub mod events;
 pub mod highlight;
+pub mod labs;
 pub mod status;
 pub mod time;
 pub mod why;

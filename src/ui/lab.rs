@@ -1,0 +1,339 @@
+//! Guided labs on the student's screen, the state side: which lab is in progress and what its
+//! checks say, "show me" playing the solution into the session, and the labs kept in this
+//! browser (completion, the lab in progress) or brought in by a link or a file.
+//!
+//! The checks themselves are `crate::labs`; the session (`sim.rs`) records the lab's pod history
+//! alongside its time travel, so a check reads the same cluster the student is looking at.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::labs::{self, built_in, parse_lab, Lab, BUILT_IN};
+
+use super::runner::commands;
+use crate::session::{share, Session};
+use super::sim::Sim;
+use super::state::{Notice, State};
+
+/// The largest lab file read from a link or a disk (a handout's lab is a few KB).
+pub const MAX_LAB_BYTES: usize = 64 * 1024;
+/// `#lab=<base64url of the lab's YAML>` opens that lab.
+pub const FRAGMENT_PREFIX: &str = "lab=";
+const LAB_KEY: &str = "stslab.lab.v1";
+const DONE_KEY: &str = "stslab.labs.done.v1";
+/// "Show me" leaves at least this much real time between its commands, so each can be read.
+const SHOW_ME_PAUSE_MS: f64 = 1_200.0;
+
+/// The labs panel's state.
+#[derive(Clone, PartialEq, Default)]
+pub struct LabsUi {
+    pub open: bool,
+    /// The list of labs is shown, even while one is in progress.
+    pub browsing: bool,
+    /// The lab in progress (the session holds the same one).
+    pub active: Option<Rc<Lab>>,
+    /// The YAML of a lab that came from a link or a file, kept to restore it after a reload.
+    pub source: Option<Rc<str>>,
+    /// Which of its checks hold at the moment shown.
+    pub results: Rc<Vec<bool>>,
+    /// Ids of the labs completed in this browser.
+    pub done: Rc<BTreeSet<String>>,
+    /// Why the last lab file or link could not be opened.
+    pub error: Option<Rc<str>>,
+    pub show_me: Option<ShowMe>,
+    /// The last change for screen readers: a check that now holds (or no longer does), or the
+    /// whole lab completed (`None`).
+    pub announce: Option<Announce>,
+    /// (view, revision) when `results` were read; unchanged means nothing to re-check.
+    seen: (usize, u64),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Announce {
+    Check { index: usize, holds: bool },
+    Complete,
+}
+
+/// The solution being played: the pacing of `crate::labs::ShowMe` (virtual time), plus a pause
+/// in real time so that each command can be read, whatever the speed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShowMe {
+    player: labs::ShowMe,
+    /// Real ms since the last line ran.
+    waited_ms: f64,
+}
+
+impl ShowMe {
+    pub fn remaining(&self) -> usize {
+        self.player.remaining()
+    }
+
+    /// Whether the last line has run (the rest is waiting for it to settle).
+    pub fn finishing(&self) -> bool {
+        self.player.finishing()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LabAction {
+    /// Opens or closes the panel.
+    Toggle,
+    /// Shows the list of labs (`true`) or the lab in progress.
+    Browse(bool),
+    /// Starts a lab on a fresh cluster; `source` is the YAML of one not built in.
+    Start { lab: Rc<Lab>, source: Option<Rc<str>> },
+    /// A lab file the student picked (its text, or why it could not be read).
+    Load(Result<String, String>),
+    /// Leaves the lab; the cluster stays.
+    End,
+    ShowMe,
+    StopShowMe,
+    DismissError,
+}
+
+/// Reads a lab brought from outside, with its size checked first; errors name line and column.
+pub fn read_lab(text: &str) -> Result<Lab, String> {
+    if text.len() > MAX_LAB_BYTES {
+        return Err(format!("the file is {} KB; a lab may be at most {} KB", text.len().div_ceil(1024), MAX_LAB_BYTES / 1024));
+    }
+    let lab = parse_lab(text)?;
+    if lab.id.trim().is_empty() {
+        return Err("the lab has an empty `id`".into());
+    }
+    if lab.checks.is_empty() {
+        return Err("the lab has no `checks`".into());
+    }
+    Ok(lab)
+}
+
+/// The lab a `#lab=` fragment carries: None when the fragment is something else.
+pub fn from_fragment(fragment: &str) -> Option<Result<(Lab, String), String>> {
+    let data = fragment.strip_prefix('#').unwrap_or(fragment).strip_prefix(FRAGMENT_PREFIX)?;
+    if data.len() > MAX_LAB_BYTES.div_ceil(3) * 4 {
+        return Some(Err(format!("the link's lab is larger than {} KB", MAX_LAB_BYTES / 1024)));
+    }
+    let text = match share::base64url_decode(data).map(String::from_utf8) {
+        Some(Ok(text)) => text,
+        _ => return Some(Err("the link's lab is not base64url-encoded UTF-8 text".into())),
+    };
+    Some(read_lab(&text).map(|lab| (lab, text)))
+}
+
+/// The `#lab=` fragment that opens this lab file (for a course page to link to).
+pub fn to_fragment(yaml: &str) -> String {
+    format!("#{FRAGMENT_PREFIX}{}", share::base64url_encode(yaml.as_bytes()))
+}
+
+impl State {
+    pub fn reduce_lab(&mut self, action: LabAction) {
+        match action {
+            LabAction::Toggle => self.labs.open = !self.labs.open,
+            LabAction::Browse(list) => self.labs.browsing = list,
+            LabAction::Start { lab, source } => self.start_lab(lab, source),
+            LabAction::Load(Ok(text)) => match read_lab(&text) {
+                Ok(lab) => {
+                    // A built-in lab opened from its own file is the built-in one.
+                    let source = (!BUILT_IN.contains(&text.as_str())).then(|| Rc::from(text));
+                    self.start_lab(Rc::new(lab), source);
+                }
+                Err(e) => self.labs.error = Some(Rc::from(e)),
+            },
+            LabAction::Load(Err(e)) => self.labs.error = Some(Rc::from(e)),
+            LabAction::End => {
+                self.sim.borrow_mut().end_lab();
+                self.labs.active = None;
+                self.labs.source = None;
+                self.labs.show_me = None;
+                self.labs.browsing = true;
+                self.revision += 1;
+            }
+            LabAction::ShowMe => {
+                let Some(lab) = self.labs.active.clone() else { return };
+                self.labs.show_me = Some(ShowMe { player: labs::ShowMe::new(&lab.solution), waited_ms: SHOW_ME_PAUSE_MS });
+                self.playing = true;
+                self.show_me_next();
+            }
+            LabAction::StopShowMe => self.labs.show_me = None,
+            LabAction::DismissError => self.labs.error = None,
+        }
+    }
+
+    fn start_lab(&mut self, lab: Rc<Lab>, source: Option<Rc<str>>) {
+        let (seed, revision) = (self.seed(), self.revision);
+        let mut labs = std::mem::take(&mut self.labs);
+        let (editor_hidden, speed, tab) = (self.editor_hidden, self.speed, self.tab);
+        *self = State::new(self.lang, self.editor.to_string(), Sim::with_lab(seed, lab.clone()));
+        (self.editor_hidden, self.speed, self.tab) = (editor_hidden, speed, tab);
+        labs.open = true;
+        labs.browsing = false;
+        labs.active = Some(lab);
+        labs.source = source;
+        labs.error = None;
+        labs.show_me = None;
+        labs.announce = None;
+        labs.results = Rc::new(Vec::new());
+        labs.seen = (0, 0);
+        self.labs = labs;
+        // Always a new revision, so the new session is saved even right after another.
+        self.revision = revision + 1;
+    }
+
+    /// Plays time for "show me": the next line runs once the cluster is quiet (or has had long
+    /// enough) and the student has had a moment to read; a streaming watch is stopped first.
+    pub(super) fn lab_tick(&mut self, real_ms: f64) {
+        let Some(show) = self.labs.show_me.as_mut() else { return };
+        if self.now < self.head {
+            // Rewound: running the rest would discard what comes after; stop instead.
+            self.labs.show_me = None;
+            return;
+        }
+        show.waited_ms += real_ms;
+        let changes = self.sim.borrow().lab_changes();
+        let settled = show.player.settled(self.now.0, self.quiet, changes);
+        if settled && show.waited_ms >= SHOW_ME_PAUSE_MS {
+            self.show_me_next();
+        }
+    }
+
+    fn show_me_next(&mut self) {
+        let Some(mut show) = self.labs.show_me.take() else { return };
+        if self.watching {
+            self.run(commands::INTERRUPT, None);
+        }
+        let Some(line) = show.player.take_next(self.now.0) else { return };
+        self.run(&line, None);
+        show.waited_ms = 0.0;
+        // After the last line, stay until it settles, so a final watch is stopped too.
+        self.labs.show_me = Some(show);
+    }
+
+    /// Re-reads the checks when the cluster or the session changed, and notes what to announce.
+    pub(super) fn lab_update(&mut self) {
+        let Some(lab) = self.labs.active.clone() else { return };
+        let seen = (Rc::as_ptr(&self.view) as usize, self.revision);
+        if self.labs.seen == seen {
+            return;
+        }
+        self.labs.seen = seen;
+        let results = self.sim.borrow().lab_results();
+        if *results == **self.labs.results {
+            return;
+        }
+        let before = std::mem::replace(&mut self.labs.results, Rc::new(results));
+        let now = &self.labs.results;
+        if before.len() == now.len() {
+            if let Some(index) = (0..now.len()).find(|&i| before[i] != now[i]) {
+                self.labs.announce = Some(Announce::Check { index, holds: now[index] });
+            }
+        }
+        if !now.is_empty() && now.iter().all(|ok| *ok) {
+            self.labs.announce = Some(Announce::Complete);
+            if !self.labs.done.contains(&lab.id) {
+                let mut done = (*self.labs.done).clone();
+                done.insert(lab.id.clone());
+                self.labs.done = Rc::new(done);
+            }
+        }
+    }
+}
+
+impl LabsUi {
+    /// What a new session keeps: the completed labs and the panel, not the lab in progress.
+    pub fn after_new_session(&self) -> LabsUi {
+        LabsUi { open: self.open, browsing: true, done: self.done.clone(), ..LabsUi::default() }
+    }
+}
+
+
+// ---- kept in this browser ----------------------------------------------------------------------
+
+/// The lab in progress, as saved: enough to rebuild it over the saved session, and to notice
+/// that the session is no longer the one the lab began in.
+#[derive(Serialize, Deserialize)]
+struct SavedLab {
+    id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    yaml: Option<String>,
+    from: usize,
+    /// The session's commands before the lab began (its setup): (at, line).
+    before: Vec<(u64, String)>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn prefix(session_commands: &[super::sim::Command], from: usize) -> Option<Vec<(u64, String)>> {
+    Some(session_commands.get(..from)?.iter().map(|c| (c.at, c.line.clone())).collect())
+}
+
+/// Saves the lab in progress (or forgets it) and the completed labs; beside the session itself.
+pub fn save(state: &State) {
+    let Some(storage) = storage() else { return };
+    let sim = state.sim.borrow();
+    let saved = sim.lab().zip(state.labs.active.as_ref()).and_then(|((_, from), lab)| {
+        let before = prefix(sim.commands(), from)?;
+        let yaml = state.labs.source.as_ref().map(|s| s.to_string());
+        serde_json::to_string(&SavedLab { id: lab.id.clone(), yaml, from, before }).ok()
+    });
+    // A full or forbidden storage must not break the page.
+    let _ = match saved {
+        Some(json) => storage.set_item(LAB_KEY, &json),
+        None => storage.remove_item(LAB_KEY),
+    };
+    if let Ok(json) = serde_json::to_string(&*state.labs.done) {
+        let _ = storage.set_item(DONE_KEY, &json);
+    }
+}
+
+/// The lab the saved session was in, if it is still that session: (lab, source, from).
+pub fn resume(session: &Session) -> Option<(Rc<Lab>, Option<Rc<str>>, usize)> {
+    let text = storage()?.get_item(LAB_KEY).ok()??;
+    if text.len() > 2 * MAX_LAB_BYTES {
+        return None;
+    }
+    let saved: SavedLab = serde_json::from_str(&text).ok()?;
+    if prefix(&session.commands, saved.from)? != saved.before {
+        return None;
+    }
+    let lab = match &saved.yaml {
+        Some(yaml) => read_lab(yaml).ok()?,
+        None => built_in().into_iter().find(|l| l.id == saved.id)?,
+    };
+    Some((Rc::new(lab), saved.yaml.map(Rc::from), saved.from))
+}
+
+fn saved_done() -> BTreeSet<String> {
+    let text = storage().and_then(|s| s.get_item(DONE_KEY).ok().flatten()).unwrap_or_default();
+    let done: BTreeSet<String> = serde_json::from_str(&text).unwrap_or_default();
+    // Ids only: a tampered entry cannot grow without bound.
+    done.into_iter().filter(|id| id.len() <= 200).take(1000).collect()
+}
+
+/// Sets up the labs on the opening state: completion from this browser, the lab the session
+/// was in, or the lab a `#lab=` link carries (which then starts on a fresh cluster).
+pub fn on_open(state: &mut State, resumed: Option<(Rc<Lab>, Option<Rc<str>>)>, fragment: &str) {
+    state.labs.done = Rc::new(saved_done());
+    if let Some((lab, source)) = resumed {
+        state.labs.active = Some(lab);
+        state.labs.source = source;
+        state.labs.open = true;
+    }
+    match from_fragment(fragment) {
+        Some(Ok((lab, text))) => {
+            let source = (!BUILT_IN.contains(&text.as_str())).then(|| Rc::from(text));
+            state.reduce_lab(LabAction::Start { lab: Rc::new(lab), source });
+            state.notice = Some(Notice::Text(super::i18n::T::LabLinkLoaded));
+        }
+        Some(Err(e)) => {
+            state.labs.open = true;
+            // The list, where another lab or file can be picked instead.
+            state.labs.browsing = true;
+            state.labs.error = Some(Rc::from(e));
+        }
+        None => {}
+    }
+    state.lab_update();
+}
