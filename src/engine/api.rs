@@ -62,6 +62,21 @@ impl Engine {
         rc
     }
 
+    /// Stores a new version of an object the caller took out of its map to change it in
+    /// place: recorded as MODIFIED, like `put` on an object that is still stored.
+    pub(super) fn put_modified<T: Stored>(&mut self, mut obj: T) -> Rc<T> {
+        self.store.rv += 1;
+        obj.meta_mut().resource_version = self.store.rv;
+        let kind = obj.kind();
+        let k = obj.meta().key();
+        let rc = Rc::new(obj);
+        if let Some(m) = T::map(&mut self.store, kind) {
+            m.insert(k, rc.clone());
+        }
+        self.store.journal.record(self.now, WatchEventType::Modified, T::wrap(rc.clone()));
+        rc
+    }
+
     /// Removes an object (DELETED).
     pub(super) fn take<T: Stored>(&mut self, kind: Kind, k: &Key) -> Option<Rc<T>> {
         let old = T::map(&mut self.store, kind)?.remove(k)?;
@@ -198,8 +213,8 @@ impl Engine {
             }
         } else if let (Some(o), Some(n)) = (old, new) {
             if !o.status.phase.terminal() && n.status.phase.terminal() {
-                for (_, claim) in n.all_claims() {
-                    self.enqueue(Work::ClaimProtection(key(&n.meta.namespace, &claim)));
+                for claim in n.claim_names() {
+                    self.enqueue(Work::ClaimProtection(key(&n.meta.namespace, claim)));
                 }
             }
         }
@@ -207,8 +222,8 @@ impl Engine {
 
     /// A pod object is gone: GC its claims with pod refs, release its volumes.
     fn pod_gone(&mut self, pod: &Pod) {
-        for (_, claim) in pod.all_claims() {
-            let k = key(&pod.meta.namespace, &claim);
+        for claim in pod.claim_names() {
+            let k = key(&pod.meta.namespace, claim);
             if let Some(c) = self.store.pvcs.get(&k) {
                 if c.meta.owners.iter().any(|o| o.uid == pod.meta.uid) {
                     self.enqueue(Work::Gc(Kind::PersistentVolumeClaim, k.clone()));

@@ -252,6 +252,14 @@ impl Pod {
             None => self.tmpl.containers.get(i).map(|c| c.image.clone()).unwrap_or_else(|| Rc::from("")),
         }
     }
+    /// The claim names the pod mounts, in `all_claims` order, without allocating (the pod
+    /// informers run this on every pod write).
+    pub fn claim_names(&self) -> impl Iterator<Item = &str> + '_ {
+        let own = self.claims.iter().map(|(_, c)| &**c);
+        let tmpl = self.tmpl.pvc_volumes.iter().filter(|(v, _)| !self.claims.iter().any(|(cv, _)| **cv == **v)).map(|(_, c)| c.as_str());
+        own.chain(tmpl)
+    }
+
     /// All `(volume, claim)` pairs the pod mounts, StatefulSet claims first.
     pub fn all_claims(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = self.claims.iter().map(|(v, c)| (v.to_string(), c.to_string())).collect();

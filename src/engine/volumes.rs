@@ -67,8 +67,8 @@ fn under(path: &str, mount: &str) -> Option<String> {
 impl Engine {
     pub(super) fn track_claim_users(&mut self, old: Option<&Pod>, new: Option<&Pod>) {
         if let Some(o) = old.filter(|p| !p.status.phase.terminal()) {
-            for (_, c) in o.all_claims() {
-                let k = key(&o.meta.namespace, &c);
+            for c in o.claim_names() {
+                let k = key(&o.meta.namespace, c);
                 if let Some(n) = self.files.users.get_mut(&k) {
                     *n = n.saturating_sub(1);
                     if *n == 0 {
@@ -78,8 +78,8 @@ impl Engine {
             }
         }
         if let Some(n) = new.filter(|p| !p.status.phase.terminal()) {
-            for (_, c) in n.all_claims() {
-                *self.files.users.entry(key(&n.meta.namespace, &c)).or_insert(0) += 1;
+            for c in n.claim_names() {
+                *self.files.users.entry(key(&n.meta.namespace, c)).or_insert(0) += 1;
             }
         }
     }
@@ -234,8 +234,8 @@ impl Engine {
     /// Attaches a pod's ReadWriteOnce volumes to its node (kubelet volume manager).
     pub(super) fn attach_volumes(&mut self, pod: &Pod, node: &Str) -> Result<(), Option<(&'static str, String)>> {
         let mut to_attach = Vec::new();
-        for (_, claim) in pod.all_claims() {
-            let Some(c) = self.store.pvcs.get(&key(&pod.meta.namespace, &claim)) else { return Err(None) };
+        for claim in pod.claim_names() {
+            let Some(c) = self.store.pvcs.get(&key(&pod.meta.namespace, claim)) else { return Err(None) };
             let Some(vol) = c.volume.clone().filter(|_| c.phase == ClaimPhase::Bound) else { return Err(None) };
             let Some(pv) = self.store.pvs.get(&key("", &vol)) else { return Err(None) };
             let rwo = pv.modes.iter().any(|m| m == "ReadWriteOnce" || m == "ReadWriteOncePod");
