@@ -178,10 +178,8 @@ impl Engine {
         for p in [old, new].into_iter().flatten() {
             if let Some((kind, name, uid)) = owner_of(p) {
                 match &*kind {
-                    "StatefulSet" => {
-                        if self.store.sets.get(&(ns.clone(), name.clone())).is_some_and(|s| s.meta.uid == uid) {
-                            keys.push(Work::SyncSet((ns.clone(), name)));
-                        }
+                    "StatefulSet" if self.store.sets.get(&(ns.clone(), name.clone())).is_some_and(|s| s.meta.uid == uid) => {
+                        keys.push(Work::SyncSet((ns.clone(), name)));
                     }
                     "ReplicaSet" => keys.push(Work::SyncWorkload(Kind::ReplicaSet, (ns.clone(), name))),
                     _ => {}
@@ -525,7 +523,7 @@ impl Engine {
         if node.is_some() {
             status.scheduled = Some(Cond::new(true, self.now));
         }
-        let pod = Pod { meta: m, tmpl: Rc::new(tmpl), node, hostname, subdomain, claims: Vec::new(), images: Vec::new(), status, crashing: false };
+        let pod = Pod { meta: m, tmpl: Rc::new(tmpl), node, hostname, subdomain, claims: Vec::new(), images: Vec::new(), status };
         self.create_pod_object(pod);
         Ok(true)
     }
@@ -593,7 +591,6 @@ impl Engine {
             phase: VolumePhase::Available,
             phase_since: self.now,
             host_path,
-            attached: None,
         };
         let rc = self.put(pv);
         self.files.available.insert(rc.meta.name.clone());

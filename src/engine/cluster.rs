@@ -437,7 +437,9 @@ impl Engine {
         self.decide(owner, text);
     }
 
-    /// Records a Kubernetes Event (kubectl describe / get events).
+    /// Records a Kubernetes Event (kubectl describe / get events). The arguments are the
+    /// Event's own fields, so a struct would only rename them.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn event(&mut self, kind: Kind, meta: &Meta, warning: bool, reason: &str, message: String, component: &'static str, host: Option<Str>) {
         self.event_seq += 1;
         self.store.rv += 1;

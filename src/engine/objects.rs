@@ -12,13 +12,6 @@ use std::rc::Rc;
 
 // ---------------------------------------------------------------- pod templates
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContainerPort {
-    pub name: Option<String>,
-    pub port: i64,
-    pub protocol: String,
-}
-
 #[derive(Debug, Clone)]
 pub struct ContainerInfo {
     pub name: Str,
@@ -26,8 +19,6 @@ pub struct ContainerInfo {
     pub pull_always: bool,
     /// `readinessProbe.initialDelaySeconds` if the container has a readiness probe.
     pub readiness_delay: Option<u64>,
-    #[allow(dead_code)] // read by views through JSON; kept typed for future probes
-    pub ports: Vec<ContainerPort>,
     /// `(volume name, mount path)`.
     pub mounts: Vec<(String, String)>,
 }
@@ -94,19 +85,6 @@ fn container_info(c: &Value) -> ContainerInfo {
         image: Rc::from(s("image")),
         pull_always: s("imagePullPolicy") == "Always",
         readiness_delay: c.get("readinessProbe").map(|p| int_field(p.get("initialDelaySeconds")).unwrap_or(0).clamp(0, 86_400 * 365) as u64),
-        ports: c
-            .get("ports")
-            .and_then(Value::as_array)
-            .map(|ps| {
-                ps.iter()
-                    .map(|p| ContainerPort {
-                        name: p.get("name").and_then(Value::as_str).map(str::to_string),
-                        port: int_field(p.get("containerPort")).unwrap_or(0),
-                        protocol: p.get("protocol").and_then(Value::as_str).unwrap_or("TCP").to_string(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
         mounts: c
             .get("volumeMounts")
             .and_then(Value::as_array)
@@ -128,8 +106,6 @@ pub enum Phase {
     Running,
     Succeeded,
     Failed,
-    #[allow(dead_code)] // shown by nodes of older releases; not produced in 1.34
-    Unknown,
 }
 
 impl Phase {
@@ -139,7 +115,6 @@ impl Phase {
             Phase::Running => "Running",
             Phase::Succeeded => "Succeeded",
             Phase::Failed => "Failed",
-            Phase::Unknown => "Unknown",
         }
     }
     pub fn terminal(self) -> bool {
@@ -220,10 +195,6 @@ pub struct Pod {
     /// Per-container image overrides (`kubectl set image pod/...`), by container index.
     pub images: Vec<Option<Str>>,
     pub status: PodStatus,
-    /// Unused: crash faults are tracked by pod uid in the engine (kept for the struct literal
-    /// shape used by the controllers).
-    #[allow(dead_code)]
-    pub crashing: bool,
 }
 
 impl Pod {
@@ -437,8 +408,6 @@ fn cstatus_json(c: &CStatus) -> Value {
 pub enum ClaimPhase {
     Pending,
     Bound,
-    #[allow(dead_code)] // a claim whose volume vanished; not produced yet
-    Lost,
 }
 
 #[derive(Debug, Clone)]
@@ -491,7 +460,6 @@ impl Pvc {
             json!(match self.phase {
                 ClaimPhase::Pending => "Pending",
                 ClaimPhase::Bound => "Bound",
-                ClaimPhase::Lost => "Lost",
             }),
         );
         json!({
@@ -523,9 +491,6 @@ pub struct Pv {
     pub phase: VolumePhase,
     pub phase_since: Time,
     pub host_path: String,
-    /// Unused: attachments live in `volumes::Files::attached` so they do not bump the PV.
-    #[allow(dead_code)]
-    pub attached: Option<Str>,
 }
 
 impl Pv {

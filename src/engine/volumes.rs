@@ -120,7 +120,7 @@ impl Engine {
             return Err(("ProvisioningFailed", format!("storageclass.storage.k8s.io \"{}\" not found", wanted_class)));
         };
         if class.provisioner == "kubernetes.io/no-provisioner" || class.provisioner.is_empty() {
-            return Err(("FailedBinding", format!("no persistent volumes available for this claim and no storage class is set")));
+            return Err(("FailedBinding", "no persistent volumes available for this claim and no storage class is set".to_string()));
         }
         let name = format!("pvc-{}", c.meta.uid);
         let mut meta = self.new_meta("", &name);
@@ -138,7 +138,6 @@ impl Engine {
             phase: VolumePhase::Available,
             phase_since: self.now,
             host_path: format!("/tmp/hostpath-provisioner/{}/{}", c.meta.namespace, c.meta.name),
-            attached: None,
         };
         self.claim_event(c, false, "Provisioning", format!("External provisioner is provisioning volume for claim \"{}/{}\"", c.meta.namespace, c.meta.name), "k8s.io/minikube-hostpath");
         let pv = self.put(pv);

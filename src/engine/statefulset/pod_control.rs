@@ -55,7 +55,6 @@ impl Engine {
             claims,
             images: Vec::new(),
             status: PodStatus::default(),
-            crashing: false,
         }
     }
 

@@ -197,10 +197,7 @@ pub fn parse_spec(set: &str, spec: &Value) -> Result<StsSpec, ApiError> {
                 .collect()
         })
         .unwrap_or_default();
-    let history_limit = match spec.get("revisionHistoryLimit").and_then(|v| int_field(Some(v))) {
-        Some(n) => n,
-        None => 10,
-    };
+    let history_limit = spec.get("revisionHistoryLimit").and_then(|v| int_field(Some(v))).unwrap_or(10);
     Ok(StsSpec {
         replicas,
         service_name: spec.get("serviceName").and_then(Value::as_str).unwrap_or("").to_string(),
