@@ -58,6 +58,21 @@ impl Engine {
         rc
     }
 
+    /// Stores a new version of an object the caller took out of its map to change it in
+    /// place: recorded as MODIFIED, like `put` on an object that is still stored.
+    pub(super) fn put_modified<T: Stored>(&mut self, mut obj: T) -> Rc<T> {
+        self.store.rv += 1;
+        obj.meta_mut().resource_version = self.store.rv;
+        let kind = obj.kind();
+        let k = obj.meta().key();
+        let rc = Rc::new(obj);
+        if let Some(m) = T::map(&mut self.store, kind) {
+            m.insert(k, rc.clone());
+        }
+        self.store.journal.record(self.now, WatchEventType::Modified, T::wrap(rc.clone()));
+        rc
+    }
+
     /// Removes an object (DELETED).
     pub(super) fn take<T: Stored>(&mut self, kind: Kind, k: &Key) -> Option<Rc<T>> {
         let old = T::map(&mut self.store, kind)?.remove(k)?;
@@ -159,10 +174,8 @@ impl Engine {
         for p in [old, new].into_iter().flatten() {
             if let Some((kind, name, uid)) = owner_of(p) {
                 match &*kind {
-                    "StatefulSet" => {
-                        if self.store.sets.get(&(ns.clone(), name.clone())).is_some_and(|s| s.meta.uid == uid) {
-                            keys.push(Work::SyncSet((ns.clone(), name)));
-                        }
+                    "StatefulSet" if self.store.sets.get(&(ns.clone(), name.clone())).is_some_and(|s| s.meta.uid == uid) => {
+                        keys.push(Work::SyncSet((ns.clone(), name)));
                     }
                     "ReplicaSet" => keys.push(Work::SyncWorkload(Kind::ReplicaSet, (ns.clone(), name))),
                     _ => {}
@@ -194,8 +207,8 @@ impl Engine {
             }
         } else if let (Some(o), Some(n)) = (old, new) {
             if !o.status.phase.terminal() && n.status.phase.terminal() {
-                for (_, claim) in n.all_claims() {
-                    self.enqueue(Work::ClaimProtection(key(&n.meta.namespace, &claim)));
+                for claim in n.claim_names() {
+                    self.enqueue(Work::ClaimProtection(key(&n.meta.namespace, claim)));
                 }
             }
         }
@@ -203,8 +216,8 @@ impl Engine {
 
     /// A pod object is gone: GC its claims with pod refs, release its volumes.
     fn pod_gone(&mut self, pod: &Pod) {
-        for (_, claim) in pod.all_claims() {
-            let k = key(&pod.meta.namespace, &claim);
+        for claim in pod.claim_names() {
+            let k = key(&pod.meta.namespace, claim);
             if let Some(c) = self.store.pvcs.get(&k) {
                 if c.meta.owners.iter().any(|o| o.uid == pod.meta.uid) {
                     self.enqueue(Work::Gc(Kind::PersistentVolumeClaim, k.clone()));
@@ -506,7 +519,7 @@ impl Engine {
         if node.is_some() {
             status.scheduled = Some(Cond::new(true, self.now));
         }
-        let pod = Pod { meta: m, tmpl: Rc::new(tmpl), node, hostname, subdomain, claims: Vec::new(), images: Vec::new(), status, crashing: false };
+        let pod = Pod { meta: m, tmpl: Rc::new(tmpl), node, hostname, subdomain, claims: Vec::new(), images: Vec::new(), status };
         self.create_pod_object(pod);
         Ok(true)
     }
@@ -574,7 +587,6 @@ impl Engine {
             phase: VolumePhase::Available,
             phase_since: self.now,
             host_path,
-            attached: None,
         };
         let rc = self.put(pv);
         self.files.available.insert(rc.meta.name.clone());

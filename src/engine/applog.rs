@@ -11,26 +11,23 @@ const CHUNK: usize = 512;
 pub struct AppendLog<T> {
     sealed: Vec<Rc<[T]>>,
     tail: Vec<T>,
-    len: usize,
 }
 
 impl<T: Clone> Clone for AppendLog<T> {
     fn clone(&self) -> Self {
-        AppendLog { sealed: self.sealed.clone(), tail: self.tail.clone(), len: self.len }
+        AppendLog { sealed: self.sealed.clone(), tail: self.tail.clone() }
     }
 }
 
 impl<T> Default for AppendLog<T> {
     fn default() -> Self {
-        AppendLog { sealed: Vec::new(), tail: Vec::new(), len: 0 }
+        AppendLog { sealed: Vec::new(), tail: Vec::new() }
     }
 }
 
-#[allow(dead_code)] // part of the log's small API; not every method has a caller yet
 impl<T> AppendLog<T> {
     pub fn push(&mut self, item: T) {
         self.tail.push(item);
-        self.len += 1;
         if self.tail.len() >= CHUNK {
             let full: Vec<T> = std::mem::take(&mut self.tail);
             self.sealed.push(Rc::from(full));
@@ -49,31 +46,10 @@ impl<T> AppendLog<T> {
         }
         if drop > 0 {
             self.sealed.drain(..drop);
-            self.len -= drop * CHUNK;
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    pub fn get(&self, i: usize) -> Option<&T> {
-        let chunk = i / CHUNK;
-        match self.sealed.get(chunk) {
-            Some(c) => c.get(i % CHUNK),
-            None => self.tail.get(i.checked_sub(self.sealed.len() * CHUNK)?),
         }
     }
 
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
         self.sealed.iter().flat_map(|c| c.iter()).chain(self.tail.iter())
-    }
-
-    pub fn last(&self) -> Option<&T> {
-        self.tail.last().or_else(|| self.sealed.last().and_then(|c| c.last()))
     }
 }

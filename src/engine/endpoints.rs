@@ -92,6 +92,8 @@ impl Engine {
             if want == have {
                 continue;
             }
+            // Taken out of the store so that, unless a snapshot or a watch shares them, the
+            // object and its address map are updated in place rather than copied.
             let Some(old_rc) = self.store.endpoints.remove(&k) else { continue };
             let mut ep = Rc::unwrap_or_clone(old_rc);
             let map = Rc::make_mut(&mut ep.addresses);
@@ -103,8 +105,7 @@ impl Engine {
                     map.remove(&name);
                 }
             }
-            self.store.endpoints.insert(k, Rc::new(ep.clone()));
-            self.put(ep);
+            self.put_modified(ep);
         }
     }
 }

@@ -112,15 +112,11 @@ impl Engine {
     fn gc_delete(&mut self, kind: Kind, k: &Key) {
         let opts = DeleteOptions { grace_period_seconds: None, propagation: Propagation::Background };
         match kind {
-            Kind::Pod => {
-                if self.store.pods.get(k).is_some_and(|p| !p.terminating()) {
-                    let _ = self.delete_pod_quiet(k, opts);
-                }
+            Kind::Pod if self.store.pods.get(k).is_some_and(|p| !p.terminating()) => {
+                let _ = self.delete_pod_quiet(k, opts);
             }
-            Kind::PersistentVolumeClaim => {
-                if self.store.pvcs.get(k).is_some_and(|c| c.meta.deletion.is_none()) {
-                    let _ = self.delete_object(kind, k, opts);
-                }
+            Kind::PersistentVolumeClaim if self.store.pvcs.get(k).is_some_and(|c| c.meta.deletion.is_none()) => {
+                let _ = self.delete_object(kind, k, opts);
             }
             Kind::ControllerRevision => {
                 self.take::<Revision>(kind, k);

@@ -60,7 +60,7 @@ impl Engine {
                     }
                     // Created at this very instant: its predecessor must be Running and Ready
                     // (and available) right now.
-                    if p.meta.created == now && *ord - 1 >= start {
+                    if p.meta.created == now && *ord > start {
                         let ok = by_ord.get(&(ord - 1)).is_some_and(|q| q.running_and_ready() && !q.terminating());
                         if !ok {
                             errs.push(format!("t={}ms {}: {} was created while {} is not Running and Ready (OrderedReady)", now.0, name, p.meta.name, utils::pod_name(name, ord - 1)));

@@ -614,7 +614,7 @@ impl Engine {
 
 fn human_backoff(s: u64) -> String {
     if s >= 60 {
-        if s % 60 == 0 {
+        if s.is_multiple_of(60) {
             format!("{}m0s", s / 60)
         } else {
             format!("{}m{}s", s / 60, s % 60)

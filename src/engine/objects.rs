@@ -12,13 +12,6 @@ use std::rc::Rc;
 
 // ---------------------------------------------------------------- pod templates
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContainerPort {
-    pub name: Option<String>,
-    pub port: i64,
-    pub protocol: String,
-}
-
 #[derive(Debug, Clone)]
 pub struct ContainerInfo {
     pub name: Str,
@@ -26,8 +19,6 @@ pub struct ContainerInfo {
     pub pull_always: bool,
     /// `readinessProbe.initialDelaySeconds` if the container has a readiness probe.
     pub readiness_delay: Option<u64>,
-    #[allow(dead_code)] // read by views through JSON; kept typed for future probes
-    pub ports: Vec<ContainerPort>,
     /// `(volume name, mount path)`.
     pub mounts: Vec<(String, String)>,
 }
@@ -94,19 +85,6 @@ fn container_info(c: &Value) -> ContainerInfo {
         image: Rc::from(s("image")),
         pull_always: s("imagePullPolicy") == "Always",
         readiness_delay: c.get("readinessProbe").map(|p| int_field(p.get("initialDelaySeconds")).unwrap_or(0).clamp(0, 86_400 * 365) as u64),
-        ports: c
-            .get("ports")
-            .and_then(Value::as_array)
-            .map(|ps| {
-                ps.iter()
-                    .map(|p| ContainerPort {
-                        name: p.get("name").and_then(Value::as_str).map(str::to_string),
-                        port: int_field(p.get("containerPort")).unwrap_or(0),
-                        protocol: p.get("protocol").and_then(Value::as_str).unwrap_or("TCP").to_string(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
         mounts: c
             .get("volumeMounts")
             .and_then(Value::as_array)
@@ -128,8 +106,6 @@ pub enum Phase {
     Running,
     Succeeded,
     Failed,
-    #[allow(dead_code)] // shown by nodes of older releases; not produced in 1.34
-    Unknown,
 }
 
 impl Phase {
@@ -139,7 +115,6 @@ impl Phase {
             Phase::Running => "Running",
             Phase::Succeeded => "Succeeded",
             Phase::Failed => "Failed",
-            Phase::Unknown => "Unknown",
         }
     }
     pub fn terminal(self) -> bool {
@@ -222,10 +197,6 @@ pub struct Pod {
     /// Per-container image overrides (`kubectl set image pod/...`), by container index.
     pub images: Vec<Option<Str>>,
     pub status: PodStatus,
-    /// Unused: crash faults are tracked by pod uid in the engine (kept for the struct literal
-    /// shape used by the controllers).
-    #[allow(dead_code)]
-    pub crashing: bool,
 }
 
 impl Pod {
@@ -254,6 +225,14 @@ impl Pod {
             None => self.tmpl.containers.get(i).map(|c| c.image.clone()).unwrap_or_else(|| Rc::from("")),
         }
     }
+    /// The claim names the pod mounts, in `all_claims` order, without allocating (the pod
+    /// informers run this on every pod write).
+    pub fn claim_names(&self) -> impl Iterator<Item = &str> + '_ {
+        let own = self.claims.iter().map(|(_, c)| &**c);
+        let tmpl = self.tmpl.pvc_volumes.iter().filter(|(v, _)| !self.claims.iter().any(|(cv, _)| **cv == **v)).map(|(_, c)| c.as_str());
+        own.chain(tmpl)
+    }
+
     /// All `(volume, claim)` pairs the pod mounts, StatefulSet claims first.
     pub fn all_claims(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = self.claims.iter().map(|(v, c)| (v.to_string(), c.to_string())).collect();
@@ -432,8 +411,6 @@ fn cstatus_json(c: &CStatus) -> Value {
 pub enum ClaimPhase {
     Pending,
     Bound,
-    #[allow(dead_code)] // a claim whose volume vanished; not produced yet
-    Lost,
 }
 
 #[derive(Debug, Clone)]
@@ -486,7 +463,6 @@ impl Pvc {
             json!(match self.phase {
                 ClaimPhase::Pending => "Pending",
                 ClaimPhase::Bound => "Bound",
-                ClaimPhase::Lost => "Lost",
             }),
         );
         json!({
@@ -518,9 +494,6 @@ pub struct Pv {
     pub phase: VolumePhase,
     pub phase_since: Time,
     pub host_path: String,
-    /// Unused: attachments live in `volumes::Files::attached` so they do not bump the PV.
-    #[allow(dead_code)]
-    pub attached: Option<Str>,
 }
 
 impl Pv {
@@ -1043,6 +1016,24 @@ pub enum Obj {
 }
 
 impl Obj {
+    /// The object's kind, known without rendering it.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Obj::Pod(_) => Kind::Pod,
+            Obj::Pvc(_) => Kind::PersistentVolumeClaim,
+            Obj::Pv(_) => Kind::PersistentVolume,
+            Obj::Node(_) => Kind::Node,
+            Obj::Service(_) => Kind::Service,
+            Obj::Endpoints(_) => Kind::Endpoints,
+            Obj::StatefulSet(_) => Kind::StatefulSet,
+            Obj::Revision(_) => Kind::ControllerRevision,
+            Obj::StorageClass(_) => Kind::StorageClass,
+            Obj::Workload(o) => o.kind,
+            Obj::Generic(o) => o.kind,
+            Obj::Event(_) => Kind::Event,
+        }
+    }
+
     pub fn to_json(&self) -> Value {
         match self {
             Obj::Pod(o) => o.to_json(),

@@ -67,8 +67,8 @@ fn under(path: &str, mount: &str) -> Option<String> {
 impl Engine {
     pub(super) fn track_claim_users(&mut self, old: Option<&Pod>, new: Option<&Pod>) {
         if let Some(o) = old.filter(|p| !p.status.phase.terminal()) {
-            for (_, c) in o.all_claims() {
-                let k = key(&o.meta.namespace, &c);
+            for c in o.claim_names() {
+                let k = key(&o.meta.namespace, c);
                 if let Some(n) = self.files.users.get_mut(&k) {
                     *n = n.saturating_sub(1);
                     if *n == 0 {
@@ -78,8 +78,8 @@ impl Engine {
             }
         }
         if let Some(n) = new.filter(|p| !p.status.phase.terminal()) {
-            for (_, c) in n.all_claims() {
-                *self.files.users.entry(key(&n.meta.namespace, &c)).or_insert(0) += 1;
+            for c in n.claim_names() {
+                *self.files.users.entry(key(&n.meta.namespace, c)).or_insert(0) += 1;
             }
         }
     }
@@ -120,7 +120,7 @@ impl Engine {
             return Err(("ProvisioningFailed", format!("storageclass.storage.k8s.io \"{}\" not found", wanted_class)));
         };
         if class.provisioner == "kubernetes.io/no-provisioner" || class.provisioner.is_empty() {
-            return Err(("FailedBinding", format!("no persistent volumes available for this claim and no storage class is set")));
+            return Err(("FailedBinding", "no persistent volumes available for this claim and no storage class is set".to_string()));
         }
         let name = format!("pvc-{}", c.meta.uid);
         let mut meta = self.new_meta("", &name);
@@ -138,7 +138,6 @@ impl Engine {
             phase: VolumePhase::Available,
             phase_since: self.now,
             host_path: format!("/tmp/hostpath-provisioner/{}/{}", c.meta.namespace, c.meta.name),
-            attached: None,
         };
         self.claim_event(c, false, "Provisioning", format!("External provisioner is provisioning volume for claim \"{}/{}\"", c.meta.namespace, c.meta.name), "k8s.io/minikube-hostpath");
         let pv = self.put(pv);
@@ -234,8 +233,8 @@ impl Engine {
     /// Attaches a pod's ReadWriteOnce volumes to its node (kubelet volume manager).
     pub(super) fn attach_volumes(&mut self, pod: &Pod, node: &Str) -> Result<(), Option<(&'static str, String)>> {
         let mut to_attach = Vec::new();
-        for (_, claim) in pod.all_claims() {
-            let Some(c) = self.store.pvcs.get(&key(&pod.meta.namespace, &claim)) else { return Err(None) };
+        for claim in pod.claim_names() {
+            let Some(c) = self.store.pvcs.get(&key(&pod.meta.namespace, claim)) else { return Err(None) };
             let Some(vol) = c.volume.clone().filter(|_| c.phase == ClaimPhase::Bound) else { return Err(None) };
             let Some(pv) = self.store.pvs.get(&key("", &vol)) else { return Err(None) };
             let rwo = pv.modes.iter().any(|m| m == "ReadWriteOnce" || m == "ReadWriteOncePod");

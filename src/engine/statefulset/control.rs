@@ -229,9 +229,9 @@ impl Engine {
                 let retention = if spec.claim_templates.is_empty() {
                     String::new()
                 } else if spec.when_scaled_delete {
-                    format!("; its claims will be deleted with it (whenScaled is Delete)")
+                    "; its claims will be deleted with it (whenScaled is Delete)".to_string()
                 } else {
-                    format!("; its claims are kept (whenScaled is Retain)")
+                    "; its claims are kept (whenScaled is Retain)".to_string()
                 };
                 self.decide(ctx.owner.clone(), format!("{} deleted: ordinal {} is outside the desired range {} (scale down removes the highest ordinal first){}", pod_name, ord, range_text(ctx), retention));
                 return Ok(());
@@ -322,9 +322,7 @@ impl Engine {
             // A claim deleted while the pod could not start is recreated (spec §5.5).
             let missing = set.spec.claim_templates.iter().any(|t| !self.store.pvcs.contains_key(&key(&set.meta.namespace, &utils::claim_name(&t.name, &set.meta.name, ord))));
             if missing {
-                if let Err(e) = self.create_missing_claims(set, ord) {
-                    return Err(e);
-                }
+                self.create_missing_claims(set, ord)?;
                 self.update_claim_refs(set, ord, false)?;
                 self.decide(ctx.owner.clone(), format!("{} is Pending and a claim was missing: the claim was recreated", pod.meta.name));
             }

@@ -12,11 +12,8 @@ use super::utils;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone)]
-#[allow(dead_code)] // terminating/ready_since kept for debugging views of the index
 pub struct Member {
     pub name: Str,
-    pub terminating: bool,
-    pub ready_since: Option<Time>,
     pub revision: Str,
 }
 
@@ -101,7 +98,7 @@ impl SetIndex {
                 self.absent.remove(&ord);
             }
         }
-        self.members.insert(ord, Member { name: pod.meta.name.clone(), terminating, ready_since, revision });
+        self.members.insert(ord, Member { name: pod.meta.name.clone(), revision });
     }
 
     pub fn remove(&mut self, pod_name: &str) {

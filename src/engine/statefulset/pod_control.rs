@@ -44,16 +44,17 @@ impl Engine {
             .map(|t| (Str::from(t.name.as_str()), Str::from(utils::claim_name(&t.name, &set.meta.name, ordinal).as_str())))
             .collect();
         let subdomain = (!set.spec.service_name.is_empty()).then(|| Str::from(set.spec.service_name.as_str()));
+        // The hostname is the pod's name: share it rather than store it twice.
+        let hostname = Some(meta.name.clone());
         Pod {
             meta,
             tmpl: rev.tmpl.clone(),
             node: None,
-            hostname: Some(Str::from(name.as_str())),
+            hostname,
             subdomain,
             claims,
             images: Vec::new(),
             status: PodStatus::default(),
-            crashing: false,
         }
     }
 

@@ -34,9 +34,9 @@ pub fn is_member_name(set: &str, pod: &str) -> bool {
 /// `identityMatches` (spec §4.5).
 pub fn identity_matches(set_name: &str, set_ns: &str, pod: &Pod) -> bool {
     match parent_and_ordinal(&pod.meta.name) {
-        Some((parent, ord)) => {
+        Some((parent, _)) => {
             parent == set_name
-                && *pod.meta.name == *pod_name(set_name, ord)
+                && canonical_ordinal(&pod.meta.name[parent.len() + 1..])
                 && *pod.meta.namespace == *set_ns
                 && pod.meta.labels.get("statefulset.kubernetes.io/pod-name").map(String::as_str) == Some(&*pod.meta.name)
         }
@@ -47,11 +47,22 @@ pub fn identity_matches(set_name: &str, set_ns: &str, pod: &Pod) -> bool {
 /// `storageMatches` (spec §4.5).
 pub fn storage_matches(set_name: &str, spec: &StsSpec, pod: &Pod) -> bool {
     let Some((_, ord)) = parent_and_ordinal(&pod.meta.name) else { return false };
-    let claims = pod.all_claims();
-    spec.claim_templates.iter().all(|t| {
-        let want = claim_name(&t.name, set_name, ord);
-        claims.iter().any(|(v, c)| *v == t.name && *c == want)
-    })
+    let volumes = pod.claims.iter().map(|(v, c)| (&**v, &**c));
+    let tmpl = pod.tmpl.pvc_volumes.iter().filter(|(v, _)| !pod.claims.iter().any(|(cv, _)| **cv == **v)).map(|(v, c)| (v.as_str(), c.as_str()));
+    let claims: Vec<(&str, &str)> = volumes.chain(tmpl).collect();
+    spec.claim_templates.iter().all(|t| claims.iter().any(|(v, c)| *v == t.name && is_claim_name(c, &t.name, set_name, ord)))
+}
+
+/// Whether `digits` (ASCII digits that parsed as an ordinal) is how that ordinal prints, so
+/// `parent-digits` equals `pod_name(parent, ordinal)` without formatting it.
+fn canonical_ordinal(digits: &str) -> bool {
+    digits == "0" || !digits.starts_with('0')
+}
+
+/// `claim == claim_name(template, set, ordinal)`, without formatting it.
+fn is_claim_name(claim: &str, template: &str, set: &str, ordinal: i64) -> bool {
+    let rest = claim.strip_prefix(template).and_then(|r| r.strip_prefix('-')).and_then(|r| r.strip_prefix(set)).and_then(|r| r.strip_prefix('-'));
+    rest.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()) && canonical_ordinal(d) && d.parse::<i64>().ok() == Some(ordinal))
 }
 
 /// 32-bit FNV-1 (not 1a), as `hash/fnv.New32`.
@@ -186,10 +197,7 @@ pub fn parse_spec(set: &str, spec: &Value) -> Result<StsSpec, ApiError> {
                 .collect()
         })
         .unwrap_or_default();
-    let history_limit = match spec.get("revisionHistoryLimit").and_then(|v| int_field(Some(v))) {
-        Some(n) => n,
-        None => 10,
-    };
+    let history_limit = spec.get("revisionHistoryLimit").and_then(|v| int_field(Some(v))).unwrap_or(10);
     Ok(StsSpec {
         replicas,
         service_name: spec.get("serviceName").and_then(Value::as_str).unwrap_or("").to_string(),
