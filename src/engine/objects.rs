@@ -1036,6 +1036,24 @@ pub enum Obj {
 }
 
 impl Obj {
+    /// The object's kind, known without rendering it.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Obj::Pod(_) => Kind::Pod,
+            Obj::Pvc(_) => Kind::PersistentVolumeClaim,
+            Obj::Pv(_) => Kind::PersistentVolume,
+            Obj::Node(_) => Kind::Node,
+            Obj::Service(_) => Kind::Service,
+            Obj::Endpoints(_) => Kind::Endpoints,
+            Obj::StatefulSet(_) => Kind::StatefulSet,
+            Obj::Revision(_) => Kind::ControllerRevision,
+            Obj::StorageClass(_) => Kind::StorageClass,
+            Obj::Workload(o) => o.kind,
+            Obj::Generic(o) => o.kind,
+            Obj::Event(_) => Kind::Event,
+        }
+    }
+
     pub fn to_json(&self) -> Value {
         match self {
             Obj::Pod(o) => o.to_json(),

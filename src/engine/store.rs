@@ -213,17 +213,20 @@ impl Journal {
     }
 
     pub fn poll(&mut self, cursor: u64) -> (Vec<WatchEvent>, u64) {
+        self.poll_where(cursor, |_| true)
+    }
+
+    /// Like `poll`, but renders only entries of the wanted kinds (JSON rendering is the cost);
+    /// the cursor still moves past the others.
+    pub fn poll_where(&mut self, cursor: u64, wanted: impl Fn(Kind) -> bool) -> (Vec<WatchEvent>, u64) {
         let was_open = self.release(cursor);
         let from = cursor.max(self.base);
         let out: Vec<WatchEvent> = self
             .entries
             .iter()
             .skip((from - self.base) as usize)
-            .map(|(time, ty, obj)| {
-                let object = obj.to_json();
-                let kind = super::Kind::from_name(object.get("kind").and_then(|k| k.as_str()).unwrap_or("")).unwrap_or(Kind::Pod);
-                WatchEvent { time: *time, event_type: *ty, kind, object }
-            })
+            .filter(|(_, _, obj)| wanted(obj.kind()))
+            .map(|(time, ty, obj)| WatchEvent { time: *time, event_type: *ty, kind: obj.kind(), object: obj.to_json() })
             .collect();
         let end = self.end();
         if was_open {
