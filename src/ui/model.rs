@@ -371,9 +371,10 @@ impl Mirror {
     pub fn sync(&mut self, engine: &mut Engine) {
         match self.cursor {
             Some(cursor) => {
-                // Only the shown kinds: rendering every Event and ControllerRevision to JSON
-                // just to drop it was most of a frame's work at 100 replicas.
-                let (events, next) = engine.poll_watch_kinds(cursor, &SHOWN);
+                // Only the shown kinds, each changed object once: rendering every Event and
+                // every intermediate state of a pod to JSON was most of a frame's work at 100
+                // replicas, and the copy keeps only the latest state anyway.
+                let (events, next) = engine.poll_watch_latest(cursor, &SHOWN);
                 self.cursor = Some(next);
                 for e in events {
                     if let Some(objects) = self.objects.get_mut(&e.kind) {
