@@ -84,8 +84,10 @@ impl Drop for Screen {
 /// Yew renders from the microtask queue; a zero-delay timer resumes only after that queue has
 /// drained, so the DOM is up to date. This waits for an event, not for a guessed duration.
 async fn settle() {
-    // The screen re-renders in more than one pass (state, then effects), so let a few drain.
-    for _ in 0..4 {
+    // The screen re-renders in more than one pass (state, then effects, then the editor's
+    // diagnostics, read after the first screen), and Yew yields to the browser between passes
+    // longer than 16 ms (slow in a debug build), so let several drain.
+    for _ in 0..12 {
         yew::platform::time::sleep(Duration::ZERO).await;
     }
 }

@@ -70,7 +70,11 @@ impl<C: BaseComponent> Drop for Mounted<C> {
 }
 
 async fn settle() {
-    yew::platform::time::sleep(Duration::ZERO).await;
+    // Yew renders in passes and yields to the browser between passes longer than 16 ms (slow
+    // in a debug build on a busy machine), so one yield is not always enough.
+    for _ in 0..8 {
+        yew::platform::time::sleep(Duration::ZERO).await;
+    }
 }
 
 fn lab(id: &str) -> Lab {

@@ -548,3 +548,45 @@ mod tests {
         assert!(!next.is_empty() && next.iter().all(|ev| ev.kind == Kind::StatefulSet));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn service() -> Value {
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "nginx", "namespace": "default"},
+               "spec": {"ports": [{"port": 80, "name": "web"}], "clusterIP": "None", "selector": {"app": "nginx"}}})
+    }
+
+    fn web(replicas: i64) -> Value {
+        json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web", "namespace": "default"},
+          "spec": {"serviceName": "nginx", "replicas": replicas, "selector": {"matchLabels": {"app": "nginx"}},
+            "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [{"name": "nginx", "image": "registry.k8s.io/nginx-slim:0.24"}]}}}})
+    }
+
+    #[test]
+    fn poll_watch_kinds_renders_only_the_wanted_kinds_and_moves_past_the_rest() {
+        let mut all = Engine::new(Config::default());
+        let mut some = Engine::new(Config::default());
+        let (ca, cs) = (all.watch(), some.watch());
+        for e in [&mut all, &mut some] {
+            e.apply(service()).unwrap();
+            e.apply(web(2)).unwrap();
+            e.settle(Time(600_000));
+        }
+        let (every, end_all) = all.poll_watch(ca);
+        let (pods, end_some) = some.poll_watch_kinds(cs, &[Kind::Pod, Kind::StatefulSet]);
+        let expected: Vec<&WatchEvent> = every.iter().filter(|ev| matches!(ev.kind, Kind::Pod | Kind::StatefulSet)).collect();
+        assert!(every.iter().any(|ev| ev.kind == Kind::Event), "the session records events, which the filter must skip");
+        assert!(expected.iter().any(|ev| ev.kind == Kind::Pod));
+        assert_eq!(pods.iter().collect::<Vec<_>>(), expected);
+        assert_eq!(end_some, end_all, "the cursor moves past skipped kinds too");
+        // Nothing is replayed: the next poll starts after the skipped entries.
+        let (again, cursor) = some.poll_watch_kinds(end_some, &[Kind::Event]);
+        assert!(again.is_empty());
+        some.scale(Kind::StatefulSet, "default", "web", 3).unwrap();
+        let (next, _) = some.poll_watch_kinds(cursor, &[Kind::StatefulSet]);
+        assert!(!next.is_empty() && next.iter().all(|ev| ev.kind == Kind::StatefulSet));
+    }
+}

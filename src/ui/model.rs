@@ -5,6 +5,7 @@
 //! Components receive these plain values and compare them, so a slot whose pod did not change is
 //! not re-rendered. Nothing here decides anything: it reads what the engine holds.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -170,7 +171,8 @@ pub struct NodeView {
     pub pods: u32,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+// Eq lets `Rc<Vec<..>>` compare by pointer first: an unchanged list costs nothing to compare.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRow {
     pub time_ms: u64,
     pub warning: bool,
@@ -179,7 +181,7 @@ pub struct EventRow {
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecisionRow {
     pub time_ms: u64,
     pub owner: String,
@@ -285,6 +287,27 @@ fn pod_view(pod: &Value, set: Option<&Value>) -> PodView {
     }
 }
 
+/// Pod rows of the previous frame (`old`) and of this one (`new`, which replaces it): a row is
+/// rebuilt only when its pod or the set's update revision changed.
+struct PodCache {
+    old: BTreeMap<(String, String), (String, String, PodView)>,
+    new: BTreeMap<(String, String), (String, String, PodView)>,
+}
+
+impl PodCache {
+    fn pod(&mut self, pod: &Value, set: Option<&Value>) -> PodView {
+        let key = (ns_of(pod).to_string(), name_of(pod).to_string());
+        let rv = s(pod, &["metadata", "resourceVersion"]);
+        let owner = set.map(|set| format!("{}/{}", name_of(set), s(set, &["status", "updateRevision"]))).unwrap_or_default();
+        let view = match self.old.remove(&key) {
+            Some((old_rv, old_owner, view)) if !rv.is_empty() && old_rv == rv && old_owner == owner => view,
+            _ => pod_view(pod, set),
+        };
+        self.new.insert(key, (rv.to_string(), owner, view.clone()));
+        view
+    }
+}
+
 fn claim_view(pvc: &Value, pod: Option<&PodView>) -> ClaimView {
     let created = s(pvc, &["metadata", "creationTimestamp"]);
     let state = match pod {
@@ -324,6 +347,23 @@ const SHOWN: [Kind; 8] = [
 pub struct Mirror {
     objects: BTreeMap<Kind, BTreeMap<(String, String), Value>>,
     cursor: Option<u64>,
+    /// Rows built in earlier frames, reused while their inputs are unchanged.
+    derived: RefCell<Derived>,
+}
+
+/// What a frame can reuse from the previous one: at 100 replicas a frame changes a few pods, and
+/// rebuilding every pod's row (its kubectl STATUS included) and every event row was most of the
+/// model's work. Cleared whenever the engine is swapped for a snapshot, since resource versions
+/// and log lengths only identify content within one timeline.
+#[derive(Debug, Default)]
+struct Derived {
+    /// (namespace, pod name) → (pod resourceVersion, owning set's name and updateRevision, row).
+    pods: BTreeMap<(String, String), (String, String, PodView)>,
+    /// The event log's length and newest record (by address) when `events` was built.
+    events_key: Option<(usize, usize)>,
+    events: Rc<Vec<EventRow>>,
+    decisions_len: Option<usize>,
+    decisions: Rc<Vec<DecisionRow>>,
 }
 
 impl Mirror {
@@ -331,7 +371,10 @@ impl Mirror {
     pub fn sync(&mut self, engine: &mut Engine) {
         match self.cursor {
             Some(cursor) => {
-                let (events, next) = engine.poll_watch(cursor);
+                // Only the shown kinds, each changed object once: rendering every Event and
+                // every intermediate state of a pod to JSON was most of a frame's work at 100
+                // replicas, and the copy keeps only the latest state anyway.
+                let (events, next) = engine.poll_watch_latest(cursor, &SHOWN);
                 self.cursor = Some(next);
                 for e in events {
                     if let Some(objects) = self.objects.get_mut(&e.kind) {
@@ -358,9 +401,10 @@ impl Mirror {
     /// (None: before it opened): read everything again and go on from there.
     pub fn reset(&mut self, engine: &mut Engine, cursor: Option<u64>) {
         self.cursor = match cursor {
-            Some(c) => Some(engine.poll_watch(c).1),
+            Some(c) => Some(engine.poll_watch_kinds(c, &[]).1),
             None => Some(engine.watch()),
         };
+        *self.derived.borrow_mut() = Derived::default();
         self.relist(engine);
     }
 
@@ -401,6 +445,8 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterVie
     let claims = mirror.list(Kind::PersistentVolumeClaim);
     let mut used_pods = BTreeSet::new();
     let mut used_claims = BTreeSet::new();
+    let mut derived = mirror.derived.borrow_mut();
+    let mut cache = PodCache { old: std::mem::take(&mut derived.pods), new: BTreeMap::new() };
 
     for set in &sets {
         let templates = arr(set, &["spec", "volumeClaimTemplates"]).iter().map(|t| name_of(t).to_string()).collect();
@@ -410,7 +456,7 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterVie
     let mut set_views = Vec::new();
     for ((ns, name), templates) in &memory.sets {
         let live = sets.iter().copied().find(|s| ns_of(s) == ns && name_of(s) == name);
-        let view = set_view(ns, name, templates, live, &pods, &claims, &mut used_pods, &mut used_claims);
+        let view = set_view(ns, name, templates, live, &pods, &claims, &mut used_pods, &mut used_claims, &mut cache);
         if view.exists || view.slots.iter().any(|s| s.pod.is_some() || !s.claims.is_empty()) {
             set_views.push(view);
         }
@@ -432,7 +478,7 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterVie
                 .filter(|p| matches!(controller_of(p), Some(("ReplicaSet", rs)) if rs_names.contains(&rs)))
                 .map(|p| {
                     used_pods.insert(name_of(p).to_string());
-                    pod_view(p, None)
+                    cache.pod(p, None)
                 })
                 .collect();
             dpods.sort_by(|a, b| a.created.cmp(&b.created).then(a.name.cmp(&b.name)));
@@ -471,22 +517,32 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterVie
         .map(|c| claim_view(c, None))
         .collect();
 
+    derived.pods = cache.new;
     // Only the newest events: the log only grows, and the panel shows a screenful.
     const KEEP_EVENTS: usize = 200;
     let total = engine.events().count();
-    let events: Vec<EventRow> = engine
-        .events()
-        .skip(total.saturating_sub(KEEP_EVENTS))
-        .map(|e| EventRow {
-            time_ms: e.time.0,
-            warning: e.warning,
-            reason: e.reason.to_string(),
-            object: format!("{}/{}", e.involved_kind.name().to_ascii_lowercase(), e.involved_name),
-            message: e.message.clone(),
-        })
-        .collect();
-
-    let decisions = read_decisions(engine);
+    let newest = engine.events().last().map_or(0, |e| e as *const _ as usize);
+    if derived.events_key != Some((total, newest)) {
+        derived.events_key = Some((total, newest));
+        derived.events = Rc::new(
+            engine
+                .events()
+                .skip(total.saturating_sub(KEEP_EVENTS))
+                .map(|e| EventRow {
+                    time_ms: e.time.0,
+                    warning: e.warning,
+                    reason: e.reason.to_string(),
+                    object: format!("{}/{}", e.involved_kind.name().to_ascii_lowercase(), e.involved_name),
+                    message: e.message.clone(),
+                })
+                .collect(),
+        );
+    }
+    // The decision log only grows (a rewind clears `derived`), so its length says what changed.
+    if derived.decisions_len != Some(engine.decisions().len()) {
+        derived.decisions_len = Some(engine.decisions().len());
+        derived.decisions = Rc::new(read_decisions(engine));
+    }
     let anything = !set_views.is_empty() || !pods.is_empty() || !claims.is_empty() || !sets.is_empty();
 
     ClusterView {
@@ -495,8 +551,8 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterVie
         services,
         nodes,
         stray_claims,
-        events: Rc::new(events),
-        decisions: Rc::new(decisions),
+        events: derived.events.clone(),
+        decisions: derived.decisions.clone(),
         current: Rc::new(
             engine
                 .current_decisions()
@@ -529,6 +585,7 @@ fn set_view(
     claims: &[&Value],
     used_pods: &mut BTreeSet<String>,
     used_claims: &mut BTreeSet<(String, String)>,
+    cache: &mut PodCache,
 ) -> SetView {
     let replicas = live.map(|s| u(s, &["spec", "replicas"])).unwrap_or(0);
     let mut by_ordinal: BTreeMap<u32, &Value> = BTreeMap::new();
@@ -556,7 +613,7 @@ fn set_view(
         .map(|k| {
             let pod = by_ordinal.get(&k).map(|p| {
                 used_pods.insert(name_of(p).to_string());
-                pod_view(p, live)
+                cache.pod(p, live)
             });
             let claims = claims_by_ordinal
                 .get(&k)

@@ -40,11 +40,20 @@ pub fn screen() -> Html {
     };
 
     use_playback(state.playing, act.clone());
-    use_effect_with((), |_| hooks::forget_fragment());
     {
-        // Save whenever the inputs change, and every few seconds of playback.
+        let act = act.clone();
+        use_effect_with((), move |_| {
+            hooks::forget_fragment();
+            act.emit(Action::ParseEditor);
+        });
+    }
+    {
+        // Save whenever the inputs change, on pause, and every 5 real seconds of playback (5
+        // virtual seconds at 1×, 100 at 20×): saving every 5 virtual seconds put a serialisation
+        // and a storage write into every few frames at 20×.
         let store = store.clone();
-        use_effect_with((state.revision, state.head.0 / 5000, state.labs.done.len()), move |_| hooks::save(&store.0));
+        let every = (5000.0 * state.speed.max(1.0)) as u64;
+        use_effect_with((state.revision, state.playing, state.head.0 / every, state.labs.done.len()), move |_| hooks::save(&store.0));
     }
     use_effect_with(lang, |lang| {
         if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {

@@ -90,6 +90,9 @@ impl PartialEq for State {
 pub enum Action {
     SetLang(Lang),
     Edit(String),
+    /// Reads the editor's text for its diagnostics and object list; the screen sends it right
+    /// after its first render, so reading the YAML does not delay the first screen.
+    ParseEditor,
     LoadExample(usize),
     UndoExample,
     /// `kubectl apply -f -` with the editor text.
@@ -129,7 +132,8 @@ impl State {
         let quiet = sim.engine().is_quiet();
         State {
             lang,
-            parsed: Rc::new(manifest::parse(&editor)),
+            // Filled by Action::ParseEditor once the first screen is up.
+            parsed: Rc::default(),
             editor: Rc::from(editor),
             editor_backup: None,
             sim: Rc::new(RefCell::new(sim)),
@@ -208,6 +212,7 @@ impl State {
                     self.revision += 1;
                 }
             }
+            Action::ParseEditor => self.parsed = Rc::new(manifest::parse(&self.editor)),
             Action::LoadExample(index) => {
                 if let Some(example) = EXAMPLES.get(index) {
                     if *self.editor != *example.text {
@@ -331,8 +336,10 @@ impl State {
             Action::NewSession => {
                 let seed = self.seed();
                 let labs = self.labs.after_new_session();
+                let parsed = self.parsed.clone();
                 *self = State::new(self.lang, self.editor.to_string(), Sim::new(seed));
                 self.labs = labs;
+                self.parsed = parsed;
                 self.revision = 1;
             }
             Action::Notify(notice) => self.notice = notice,
