@@ -127,8 +127,14 @@ pub fn base64url_encode(bytes: &[u8]) -> String {
 }
 
 pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    // A link pasted through a chat client sometimes gains `=` at its end.
-    BASE64URL.decode(text.trim_end_matches('=')).ok()
+    // A link pasted through a chat client sometimes gains `=` at its end, and a hand-made one
+    // (`base64 -w0 lab.yaml`, as the README shows for lab links) uses the standard alphabet.
+    let text: String = text.trim_end_matches('=').chars().map(|c| match c {
+        '+' => '-',
+        '/' => '_',
+        c => c,
+    }).collect();
+    BASE64URL.decode(text).ok()
 }
 
 #[cfg(test)]
@@ -171,6 +177,14 @@ mod tests {
     fn padding_from_a_chat_client_is_tolerated() {
         let fragment = to_fragment(&lecture());
         assert_eq!(from_fragment(&format!("{fragment}==")), Some(Ok(lecture())));
+    }
+
+    #[test]
+    fn the_standard_alphabet_reads_too() {
+        // `base64` of "??>" is "Pz8+" in the standard alphabet, "Pz8-" in base64url.
+        assert_eq!(base64url_decode("Pz8+").as_deref(), Some(&b"??>"[..]));
+        assert_eq!(base64url_decode("Pz8-").as_deref(), Some(&b"??>"[..]));
+        assert_eq!(base64url_encode(b"??>"), "Pz8-");
     }
 
     #[test]
