@@ -34,7 +34,11 @@ export async function watchedPage(browser, allowed) {
   page.on('request', (req) => {
     if (!allowed(req.url())) seen.push(`request outside the app: ${req.url()}`);
   });
-  page.on('requestfailed', (req) => seen.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on('requestfailed', (req) => {
+    // ERR_ABORTED is a request the browser cancelled because the test navigated away (the
+    // favicon of a page left at once, say), not one that could not be served.
+    if (req.failure()?.errorText !== 'net::ERR_ABORTED') seen.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
+  });
   page.on('response', (res) => {
     if (res.status() >= 400) seen.push(`HTTP ${res.status()}: ${res.url()}`);
   });
