@@ -445,11 +445,13 @@ impl Engine {
     }
 
     /// Records what an owner waits for; logged only when it differs from the current one.
-    pub(super) fn waiting(&mut self, owner: String, text: String) {
-        if self.why.get(&owner).is_some_and(|d| d.text == text) {
+    /// A waiting set re-syncs on every write to its pods with the same text, so the text is
+    /// compared as it renders and built only when it changed.
+    pub(super) fn waiting(&mut self, owner: &str, text: std::fmt::Arguments) {
+        if self.why.get(owner).is_some_and(|d| renders_as(&d.text, text)) {
             return;
         }
-        self.decide(owner, text);
+        self.decide(owner.to_string(), std::fmt::format(text));
     }
 
     /// Records a Kubernetes Event (kubectl describe / get events). As client-go's event
@@ -546,5 +548,33 @@ mod tests {
         some.scale(Kind::StatefulSet, "default", "web", 3).unwrap();
         let (next, _) = some.poll_watch_kinds(cursor, &[Kind::StatefulSet]);
         assert!(!next.is_empty() && next.iter().all(|ev| ev.kind == Kind::StatefulSet));
+    }
+}
+
+/// Whether `args` renders exactly `text`, without building the string.
+fn renders_as(text: &str, args: std::fmt::Arguments) -> bool {
+    struct Rest<'a>(&'a str);
+    impl std::fmt::Write for Rest<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            // Stops the rendering at the first difference.
+            self.0 = self.0.strip_prefix(s).ok_or(std::fmt::Error)?;
+            Ok(())
+        }
+    }
+    let mut rest = Rest(text);
+    std::fmt::write(&mut rest, args).is_ok() && rest.0.is_empty()
+}
+
+#[cfg(test)]
+mod render_tests {
+    use super::renders_as;
+
+    #[test]
+    fn renders_as_compares_the_whole_text() {
+        assert!(renders_as("web-1 waits: web-0 is Pending", format_args!("{}-{} waits: {} is {}", "web", 1, "web-0", "Pending")));
+        assert!(!renders_as("web-1 waits: web-0 is Pending", format_args!("{}-{} waits: {} is {}", "web", 1, "web-0", "Running")));
+        assert!(!renders_as("web-1 waits", format_args!("web-1 waits: more")));
+        assert!(!renders_as("web-1 waits: more", format_args!("web-1 waits")));
+        assert!(renders_as("", format_args!("")));
     }
 }

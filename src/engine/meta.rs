@@ -94,8 +94,8 @@ pub struct Meta {
     pub resource_version: u64,
     pub generation: i64,
     pub created: Time,
-    pub labels: BTreeMap<String, String>,
-    pub annotations: BTreeMap<String, String>,
+    pub labels: StrMap,
+    pub annotations: StrMap,
     pub owners: Vec<OwnerRef>,
     pub finalizers: Vec<String>,
     /// When set, the object is being deleted (graceful pods: now + grace period).
@@ -175,7 +175,118 @@ impl Meta {
     }
 }
 
-pub fn string_map(v: Option<&Value>) -> BTreeMap<String, String> {
+/// Labels and annotations: a few string pairs kept sorted by key in one exact-size allocation.
+/// A `BTreeMap` allocates a whole 11-slot node even for one pair (over 500 bytes), and every
+/// pod, claim and volume carries these maps into each time-travel snapshot that holds a copy.
+/// Iteration order is the key order, as a `BTreeMap`'s, so rendered JSON is unchanged.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct StrMap(Vec<(String, String)>);
+
+type Pair<'a> = (&'a String, &'a String);
+pub type StrMapIter<'a> = std::iter::Map<std::slice::Iter<'a, (String, String)>, fn(&'a (String, String)) -> Pair<'a>>;
+
+impl StrMap {
+    fn find(&self, k: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(x, _)| x.as_str().cmp(k))
+    }
+    pub fn get(&self, k: &str) -> Option<&String> {
+        self.find(k).ok().and_then(|i| self.0.get(i)).map(|(_, v)| v)
+    }
+    pub fn contains_key(&self, k: &str) -> bool {
+        self.find(k).is_ok()
+    }
+    pub fn insert(&mut self, k: String, v: String) -> Option<String> {
+        match self.find(&k) {
+            Ok(i) => self.0.get_mut(i).map(|slot| std::mem::replace(&mut slot.1, v)),
+            Err(i) => {
+                self.0.reserve_exact(1);
+                self.0.insert(i, (k, v));
+                None
+            }
+        }
+    }
+    pub fn remove(&mut self, k: &str) -> Option<String> {
+        let i = self.find(k).ok()?;
+        let (_, v) = self.0.remove(i);
+        self.0.shrink_to_fit();
+        Some(v)
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn iter(&self) -> StrMapIter<'_> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &String> + '_ {
+        self.0.iter().map(|(k, _)| k)
+    }
+    pub fn values(&self) -> impl Iterator<Item = &String> + '_ {
+        self.0.iter().map(|(_, v)| v)
+    }
+    pub fn retain(&mut self, mut f: impl FnMut(&String, &mut String) -> bool) {
+        self.0.retain_mut(|(k, v)| f(k, v));
+        self.0.shrink_to_fit();
+    }
+}
+
+impl std::fmt::Debug for StrMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a StrMap {
+    type Item = Pair<'a>;
+    type IntoIter = StrMapIter<'a>;
+    fn into_iter(self) -> StrMapIter<'a> {
+        self.iter()
+    }
+}
+
+impl IntoIterator for StrMap {
+    type Item = (String, String);
+    type IntoIter = std::vec::IntoIter<(String, String)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl FromIterator<(String, String)> for StrMap {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(it: I) -> StrMap {
+        // Through a BTreeMap: sorted, and a repeated key keeps its last value, as before.
+        let m: BTreeMap<String, String> = it.into_iter().collect();
+        let mut v: Vec<(String, String)> = m.into_iter().collect();
+        v.shrink_to_fit();
+        StrMap(v)
+    }
+}
+
+impl Extend<(String, String)> for StrMap {
+    fn extend<I: IntoIterator<Item = (String, String)>>(&mut self, it: I) {
+        for (k, v) in it {
+            self.insert(k, v);
+        }
+    }
+}
+
+impl From<BTreeMap<String, String>> for StrMap {
+    fn from(m: BTreeMap<String, String>) -> StrMap {
+        let mut v: Vec<(String, String)> = m.into_iter().collect();
+        v.shrink_to_fit();
+        StrMap(v)
+    }
+}
+
+impl serde::Serialize for StrMap {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+pub fn string_map(v: Option<&Value>) -> StrMap {
     v.and_then(Value::as_object)
         .map(|o| {
             o.iter()
@@ -188,7 +299,7 @@ pub fn string_map(v: Option<&Value>) -> BTreeMap<String, String> {
 /// A label selector (`matchLabels` + `matchExpressions`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selector {
-    pub match_labels: BTreeMap<String, String>,
+    pub match_labels: StrMap,
     pub exprs: Vec<(String, String, Vec<String>)>,
     /// A nil selector matches nothing (a `{}` selector matches everything).
     pub nothing: bool,
@@ -219,7 +330,7 @@ impl Selector {
         Selector { match_labels: string_map(v.get("matchLabels")), exprs, nothing: false }
     }
 
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &StrMap) -> bool {
         if self.nothing {
             return false;
         }

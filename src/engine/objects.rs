@@ -26,8 +26,8 @@ pub struct ContainerInfo {
 /// A pod template as stored in a ControllerRevision; shared by every pod built from it.
 #[derive(Debug)]
 pub struct PodTemplate {
-    pub labels: BTreeMap<String, String>,
-    pub annotations: BTreeMap<String, String>,
+    pub labels: StrMap,
+    pub annotations: StrMap,
     /// The defaulted template spec (without per-pod fields such as hostname or nodeName).
     pub spec: Value,
     pub containers: Vec<ContainerInfo>,
@@ -627,7 +627,7 @@ pub struct Service {
     pub spec: Value,
     /// `None` for headless Services.
     pub cluster_ip: Option<Str>,
-    pub selector: Option<BTreeMap<String, String>>,
+    pub selector: Option<StrMap>,
     pub ports: Vec<ServicePort>,
     pub publish_not_ready: bool,
 }
@@ -747,8 +747,8 @@ pub fn ip_sort_key(ip: &str) -> u32 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimTemplate {
     pub name: String,
-    pub labels: BTreeMap<String, String>,
-    pub annotations: BTreeMap<String, String>,
+    pub labels: StrMap,
+    pub annotations: StrMap,
     pub spec: Rc<Value>,
 }
 

@@ -1,7 +1,8 @@
 //! Time travel: a session recorded as (time, input) pairs plus periodic engine snapshots.
 //! Any past instant is restored by cloning the nearest snapshot at or before it, replaying
 //! the inputs after it and advancing to the instant. Snapshots are thinned (every other one
-//! dropped) whenever there are too many, so memory stays bounded however long the session.
+//! dropped) whenever there are too many, or when together they hold too many objects, so
+//! memory stays bounded however long or large the session.
 
 use super::*;
 use serde_json::Value;
@@ -51,8 +52,17 @@ struct Snapshot {
     /// Inputs already applied when the snapshot was taken.
     inputs: usize,
     decisions: usize,
+    /// Objects the snapshot holds (pods, claims, volumes): what its memory grows with.
+    weight: usize,
     engine: Engine,
 }
+
+/// Objects all snapshots may hold together before they are thinned. Sessions up to about
+/// 2,500 replicas never reach it and keep `max_snapshots`. The 10,000-replica lifecycle of
+/// benches/engine.rs (about 30,000 objects and 12 to 17 MB per snapshot) ends with 3
+/// snapshots some 20,000 virtual seconds apart, so its Timeline holds under 100 MB; a rewind
+/// there replays at most that span (about 1 s native) instead of a tenth of it.
+const MAX_WEIGHT: usize = 100_000;
 
 /// A recorded session with cheap rewind.
 #[derive(Debug, Clone)]
@@ -97,14 +107,20 @@ impl Timeline {
         self.live.now()
     }
 
+    fn weight(&self) -> usize {
+        self.snapshots.iter().map(|s| s.weight).sum()
+    }
+
     fn snapshot(&mut self) {
         // The decision log is append-only and shared by prefix with the live engine, so a
         // snapshot keeps only its length.
         let saved = std::mem::take(&mut self.live.decisions);
         let engine = self.live.clone();
         self.live.decisions = saved;
-        self.snapshots.push(Snapshot { time: self.live.now(), inputs: self.inputs.len(), decisions: self.live.decisions.len(), engine });
-        if self.snapshots.len() > self.max_snapshots {
+        let store = &self.live.store;
+        let weight = store.pods.len() + store.pvcs.len() + store.pvs.len();
+        self.snapshots.push(Snapshot { time: self.live.now(), inputs: self.inputs.len(), decisions: self.live.decisions.len(), weight, engine });
+        if self.snapshots.len() > self.max_snapshots || (self.snapshots.len() > 2 && self.weight() > MAX_WEIGHT) {
             // Keep the first, then every other one: the spacing doubles.
             let mut i = 0usize;
             self.snapshots.retain(|_| {

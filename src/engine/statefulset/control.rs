@@ -55,7 +55,7 @@ impl Engine {
                 self.backoff.insert(key.clone(), delay);
                 self.after(delay, Action::Retry(Work::SyncSet(key.clone())));
                 let owner = format!("{}/{}", set.meta.namespace, set.meta.name);
-                self.waiting(owner, format!("{}: the last sync failed ({}); retrying in {}", set.meta.name, e, human_ms(delay)));
+                self.waiting(&owner, format_args!("{}: the last sync failed ({}); retrying in {}", set.meta.name, e, human_ms(delay)));
             }
         }
     }
@@ -162,7 +162,7 @@ impl Engine {
     fn update_pods(&mut self, set: &Rc<StatefulSet>, ctx: &Ctx, status: &mut StsStatus) -> Result<(), String> {
         let name = set.meta.name.clone();
         if set.meta.deletion.is_some() {
-            self.waiting(ctx.owner.clone(), format!("{} is being deleted: the controller takes no pod actions; the garbage collector removes the pods", name));
+            self.waiting(&ctx.owner, format_args!("{} is being deleted: the controller takes no pod actions; the garbage collector removes the pods", name));
             return Ok(());
         }
         let uid = set.meta.uid.clone();
@@ -208,7 +208,7 @@ impl Engine {
                 let (ord, pod_name) = condemned[0].clone();
                 let Some(idx) = self.set_index.get(&uid) else { return Ok(()) };
                 if idx.terminating.contains(&ord) {
-                    self.waiting(ctx.owner.clone(), format!("scale down waits: {} is terminating; the next pod is deleted only after it is completely gone (OrderedReady)", pod_name));
+                    self.waiting(&ctx.owner, format_args!("scale down waits: {} is terminating; the next pod is deleted only after it is completely gone (OrderedReady)", pod_name));
                     return Ok(());
                 }
                 let unavailable = idx.unhealthy.contains(&ord) || ctx.warming.contains(&ord);
@@ -222,7 +222,7 @@ impl Engine {
                     .copied();
                 if unavailable && first_unavailable != Some(ord) {
                     let blocker = first_unavailable.map(|o| utils::pod_name(&name, o)).unwrap_or_default();
-                    self.waiting(ctx.owner.clone(), format!("scale down waits: {} is not Running and Ready, and {} (lower) is unhealthy too; OrderedReady deletes only when the pods below are healthy", pod_name, blocker));
+                    self.waiting(&ctx.owner, format_args!("scale down waits: {} is not Running and Ready, and {} (lower) is unhealthy too; OrderedReady deletes only when the pods below are healthy", pod_name, blocker));
                     return Ok(());
                 }
                 self.delete_set_pod(set, &pod_name)?;
@@ -270,7 +270,7 @@ impl Engine {
         let Some(pod) = pod else {
             // An empty slot: create its claims and pod (spec §3.6 step 2).
             if let Some(claim) = self.stale_claim(set, ord) {
-                self.waiting(ctx.owner.clone(), format!("{} waits: claim {} still belongs to a previous {} (whenScaled is Delete); the pod is created once the garbage collector has removed that claim", name, claim, name));
+                self.waiting(&ctx.owner, format_args!("{} waits: claim {} still belongs to a previous {} (whenScaled is Delete); the pod is created once the garbage collector has removed that claim", name, claim, name));
                 return Ok(Flow::Stop);
             }
             let use_current = match &set.spec.rolling {
@@ -314,7 +314,7 @@ impl Engine {
                     format!("{} deleted: its phase is {}; it is recreated (same name and claims) once the old pod is gone", pod.meta.name, pod.status.phase.as_str()),
                 );
             } else if ctx.monotonic {
-                self.waiting(ctx.owner.clone(), format!("{} waits: the {} pod is still being removed", higher(set, ctx, ord), pod.status.phase.as_str()));
+                self.waiting(&ctx.owner, format_args!("{} waits: the {} pod is still being removed", higher(set, ctx, ord), pod.status.phase.as_str()));
             }
             return Ok(Flow::Stop);
         }
@@ -329,18 +329,18 @@ impl Engine {
         }
         if ctx.monotonic {
             if pod.terminating() {
-                self.waiting(ctx.owner.clone(), format!("{} waits: {} is terminating; it will be recreated once it is gone (OrderedReady)", higher(set, ctx, ord), pod.meta.name));
+                self.waiting(&ctx.owner, format_args!("{} waits: {} is terminating; it will be recreated once it is gone (OrderedReady)", higher(set, ctx, ord), pod.meta.name));
                 return Ok(Flow::Stop);
             }
             if !pod.running_and_ready() {
                 let state = if pod.status.phase == Phase::Running { "Running but not Ready" } else { "not Running yet" };
-                self.waiting(ctx.owner.clone(), format!("{} waits: {} is {} (OrderedReady)", higher(set, ctx, ord), pod.meta.name, state));
+                self.waiting(&ctx.owner, format_args!("{} waits: {} is {} (OrderedReady)", higher(set, ctx, ord), pod.meta.name, state));
                 return Ok(Flow::Stop);
             }
             if !pod.available(set.spec.min_ready_seconds, self.now) {
                 self.waiting(
-                    ctx.owner.clone(),
-                    format!("{} waits: {} is Ready but not yet available (minReadySeconds is {})", higher(set, ctx, ord), pod.meta.name, set.spec.min_ready_seconds),
+                    &ctx.owner,
+                    format_args!("{} waits: {} is Ready but not yet available (minReadySeconds is {})", higher(set, ctx, ord), pod.meta.name, set.spec.min_ready_seconds),
                 );
                 return Ok(Flow::Stop);
             }
@@ -384,7 +384,7 @@ impl Engine {
             let u = unavailable as i64;
             if u >= max_u {
                 if !outdated_in(lo, hi, 1).is_empty() {
-                    self.waiting(ctx.owner.clone(), format!("rolling update waits: {} pod(s) unavailable, maxUnavailable is {}", u, max_u));
+                    self.waiting(&ctx.owner, format_args!("rolling update waits: {} pod(s) unavailable, maxUnavailable is {}", u, max_u));
                 } else {
                     self.settled_or_waiting(set, ctx, status, "");
                 }
@@ -430,7 +430,7 @@ impl Engine {
             (out, Some(u)) => {
                 let pod_name = utils::pod_name(&set.meta.name, u);
                 let _ = out;
-                self.waiting(ctx.owner.clone(), format!("rolling update waits: {} is not yet Running, Ready and available at the update revision", pod_name));
+                self.waiting(&ctx.owner, format_args!("rolling update waits: {} is not yet Running, Ready and available at the update revision", pod_name));
             }
             _ => self.settled_or_waiting(set, ctx, status, ""),
         }
@@ -442,22 +442,24 @@ impl Engine {
         let ready = status.ready;
         let replicas = set.spec.replicas;
         let partition = set.spec.rolling.as_ref().map(|(p, _)| *p).unwrap_or(0);
-        let text = if ctx.current.meta.name != ctx.update.meta.name && partition > 0 && !set.spec.on_delete {
-            format!(
-                "{}: pods with ordinal >= {} run update revision {}; pods below the partition stay at {} until the partition is lowered",
-                set.meta.name,
-                ctx.start.saturating_add(partition),
-                ctx.update.meta.name,
-                ctx.current.meta.name
+        if ctx.current.meta.name != ctx.update.meta.name && partition > 0 && !set.spec.on_delete {
+            self.waiting(
+                &ctx.owner,
+                format_args!(
+                    "{}: pods with ordinal >= {} run update revision {}; pods below the partition stay at {} until the partition is lowered",
+                    set.meta.name,
+                    ctx.start.saturating_add(partition),
+                    ctx.update.meta.name,
+                    ctx.current.meta.name
+                ),
             )
         } else if !note.is_empty() && ctx.current.meta.name != ctx.update.meta.name {
-            format!("{}: {}", set.meta.name, note)
+            self.waiting(&ctx.owner, format_args!("{}: {}", set.meta.name, note))
         } else if ready == replicas {
-            format!("{}: all {} replicas are Running and Ready at revision {}; nothing to do", set.meta.name, replicas, ctx.update.meta.name)
+            self.waiting(&ctx.owner, format_args!("{}: all {} replicas are Running and Ready at revision {}; nothing to do", set.meta.name, replicas, ctx.update.meta.name))
         } else {
-            format!("{}: {} of {} replicas ready; waiting for pod changes", set.meta.name, ready, replicas)
-        };
-        self.waiting(ctx.owner.clone(), text);
+            self.waiting(&ctx.owner, format_args!("{}: {} of {} replicas ready; waiting for pod changes", set.meta.name, ready, replicas))
+        }
     }
 }
 
