@@ -42,3 +42,21 @@ pub fn from_fragment(fragment: &str) -> Option<Result<(Lab, String), String>> {
 pub fn to_fragment(yaml: &str) -> String {
     format!("#{FRAGMENT_PREFIX}{}", share::base64url_encode(yaml.as_bytes()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::labs::BUILT_IN;
+
+    #[test]
+    fn links_and_files_are_checked_before_they_are_read() {
+        let too_big = format!("id: x\n# {}\n", "x".repeat(MAX_LAB_BYTES));
+        assert!(read_lab(&too_big).unwrap_err().contains("at most 64 KB"));
+        let (lab, text) = from_fragment(&to_fragment(BUILT_IN[2])).unwrap().unwrap();
+        assert_eq!((lab.id.as_str(), text.as_str()), ("sticky-identity", BUILT_IN[2]));
+        assert_eq!(from_fragment("#lab=%%%"), Some(Err("the link's lab is not base64url-encoded UTF-8 text".into())));
+        assert!(from_fragment(&to_fragment("just: text\n")).unwrap().unwrap_err().starts_with("line 1"));
+        assert!(from_fragment(&format!("#lab={}", "A".repeat(200_000))).unwrap().unwrap_err().contains("larger than 64 KB"));
+        assert_eq!(from_fragment("#s=abc"), None);
+    }
+}
