@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one fuzz target for a while, politely (nice 19, one job, one worker):
-#   fuzz/run.sh manifest|interpreter|share [SECONDS]   (default 600)
+#   fuzz/run.sh manifest|interpreter|share|lab [SECONDS]   (default 600)
 # The corpus grows in fuzz/corpus/TARGET (not committed), seeded from fuzz/seeds/TARGET
 # (committed); crashes land in fuzz/artifacts/TARGET. Needs `cargo install cargo-fuzz` and the
 # nightly toolchain. CARGO_TARGET_DIR is honoured (default fuzz/target).
@@ -12,6 +12,7 @@ case $target in
   manifest) max_len=16384 ;;
   interpreter) max_len=8192 ;;
   share) max_len=16384 ;;
+  lab) max_len=16384 ;;
   *) echo "unknown target $target" >&2; exit 2 ;;
 esac
 mkdir -p "corpus/$target"

@@ -470,6 +470,30 @@ fn huge_timeouts_and_grace_periods() {
     on_lecture_cluster("huge revision", &[], "kubectl rollout undo sts/web --to-revision=9223372036854775807");
 }
 
+/// Regression (fuzz/FINDINGS.md 7): a PodDisruptionBudget's minAvailable/maxUnavailable are
+/// validated as kube-apiserver does, so "150%" or -1 is refused with the field named.
+#[test]
+fn odd_disruption_budgets_are_refused() {
+    for (value, message) in [
+        ("\"150%\"", "must not be greater than 100%"),
+        ("\"9223372036854775807%\"", "must not be greater than 100%"),
+        ("-1", "must be greater than or equal to 0"),
+        ("\"abc\"", "a valid percent string must be a numeric string followed by an ending '%'"),
+        ("\"-5%\"", "a valid percent string"),
+    ] {
+        for field in ["minAvailable", "maxUnavailable"] {
+            let line = format!("kubectl apply -f - <<'EOF'\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web-pdb\nspec:\n  {field}: {value}\n  selector:\n    matchLabels: {{app: nginx}}\nEOF");
+            let out = on_lecture_cluster(&format!("budget {field}: {value}"), &[], &line);
+            assert!(out.contains(&format!("spec.{field}: Invalid value")) && out.contains(message), "{field}: {value}\n{}", short(&out));
+        }
+    }
+    // Not an int-or-string at all: kubectl's schema check refuses it before the server sees it.
+    let list = on_lecture_cluster("budget [1]", &[], "kubectl apply -f - <<'EOF'\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web-pdb\nspec:\n  minAvailable: [1]\nEOF");
+    assert!(list.contains("error validating data") && list.contains("minAvailable") && !list.contains("created"), "{}", short(&list));
+    let ok = on_lecture_cluster("budget 100%", &[], "kubectl apply -f - <<'EOF'\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web-pdb\nspec:\n  maxUnavailable: \"100%\"\n  selector:\n    matchLabels: {app: nginx}\nEOF");
+    assert!(ok.contains("poddisruptionbudget.policy/web-pdb created"), "{}", short(&ok));
+}
+
 #[test]
 fn long_command_lines() {
     let many = format!("for i in {}; do kubectl get pod web-$i; done", (0..2_000).map(|i| i.to_string()).collect::<Vec<_>>().join(" "));

@@ -64,6 +64,27 @@ fn max_unavailable_uses_the_controllers_scale() {
     assert_eq!((s["expectedPods"].as_i64(), s["desiredHealthy"].as_i64(), s["disruptionsAllowed"].as_i64()), (Some(4), Some(2), Some(2)));
 }
 
+/// Regression (found while extending the interpreter fuzz grammar, fuzz/FINDINGS.md 7): budgets
+/// at the edges of i64 overflowed the disruption arithmetic. The engine takes objects kubectl's
+/// admission has not validated, so it must not panic whatever the budget says.
+#[test]
+fn budgets_at_the_edges_of_integers_do_not_overflow() {
+    let mut e = ready(2);
+    for (spec, allowed) in [
+        (json!({"maxUnavailable": "9223372036854775807%"}), 2),
+        (json!({"maxUnavailable": "-9223372036854775808%"}), 0),
+        (json!({"maxUnavailable": -9223372036854775807i64}), 0),
+        (json!({"minAvailable": "9223372036854775807%"}), 0),
+        (json!({"minAvailable": -9223372036854775807i64}), 2),
+        (json!({"minAvailable": "150%"}), 0),
+    ] {
+        e.apply(pdb("edge", spec.clone())).unwrap();
+        assert_eq!(status(&e, "edge")["disruptionsAllowed"], allowed, "{spec}");
+        e.delete(Kind::PodDisruptionBudget, "default", "edge", DeleteOptions::default()).unwrap();
+    }
+    assert_ok(&e);
+}
+
 #[test]
 fn two_budgets_for_one_pod_are_refused() {
     let mut e = ready(2);

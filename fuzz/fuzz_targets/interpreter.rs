@@ -1,7 +1,9 @@
 //! The whole pipeline through the kubectl interpreter: a manifest (one of the examples,
 //! mutated, or arbitrary text) is applied, then a random sequence of command lines built from a
 //! small grammar: gets, scales, patches with random JSON, deletes, rollouts, waits, faults
-//! (`crash`, `node down`), virtual time (`sleep`, `settle`), watches and raw lines.
+//! (`crash`, `node down`), drains against PodDisruptionBudgets with odd budgets, `run` with
+//! `--overrides` JSON, `logs`, custom columns and `--sort-by`, virtual time (`sleep`, `settle`),
+//! watches and raw lines.
 //! Property: nothing panics, and every command returns (libFuzzer's -timeout catches hangs).
 #![no_main]
 
@@ -17,7 +19,7 @@ use statefulset_lab::manifest::examples::EXAMPLES;
 const KINDS: &[&str] = &[
     "pod", "pods", "po", "sts", "statefulset", "statefulsets.apps", "svc", "service", "pvc", "pv", "ep",
     "endpoints", "deploy", "deployment", "rs", "controllerrevisions", "nodes", "sc", "all", "ns", "events",
-    "bogus",
+    "endpointslices", "endpointslices.discovery.k8s.io", "pdb", "poddisruptionbudget", "poddisruptionbudgets.policy", "bogus",
 ];
 const NAMES: &[&str] = &["web", "nginx", "db", "web-0", "web-1", "web-2", "web-9", "www-web-0", "node-1", "node-2", "nope", "", "-", "web-100000"];
 const NODES: &[&str] = &["node-1", "node-2", "node-3", "node-9", "node/node-1", ""];
@@ -26,6 +28,18 @@ const OUTPUTS: &[&str] = &[
     " -o jsonpath='{range .items[*]}{.status.phase}{\"\\n\"}{end}'", " -o jsonpath={.spec.replicas}",
     " -o custom-columns=N:.metadata.name", " -o go-template='{{.metadata.name}}'", " --show-labels",
     " -l app=nginx", " -l 'app in (nginx,db)'", " -l app!=x", " -A", " --no-headers", " -o jsonpath='{.status'",
+    " -o custom-columns=", " -o custom-columns=:", " -o custom-columns=A", " -o custom-columns=,", " -o custom-columns=A:,B:",
+    " -o custom-columns=N:.metadata.name,P:.status.phase,I:.spec.containers[*].image",
+    " -o 'custom-columns=A:.items[*],B:{.x}'", " -o custom-columns=A:.a.b.c.d.e.f,B:..x", " -o custom-columns=A:.metadata.labels.app,A:.metadata.labels.app",
+    " -o 'custom-columns=A:{range .x}{end}'", " -o custom-columns=A:[-1],B:.spec.containers[-1:].name", " -o custom-columns=A:.status.conditions[?(@.type==\"Ready\")].status",
+    " -o custom-columns-file=x", " -o custom-columns=é:.é",
+];
+/// `--sort-by` paths: fields that exist, are missing, lists, maps, mixed types and nonsense.
+const SORT_BY: &[&str] = &[
+    ".metadata.name", "{.metadata.name}", ".metadata.creationTimestamp", ".status.phase", ".spec.replicas", ".status.readyReplicas",
+    ".metadata.labels", ".spec.containers", ".spec.containers[*].image", ".spec.containers[0].image", ".status.containerStatuses[0].restartCount",
+    ".x", "", ".", "..", "[", "{", "{.a}{.b}", "{range .items[*]}{end}", ".metadata.uid", "metadata.name", ".status.capacity.storage",
+    ".spec.resources.requests.storage", ".items[*]", ".status.conditions[?(@.type==\"Ready\")].status", ".spec.minAvailable",
 ];
 const DURATIONS: &[&str] = &[
     "0", "1", "5s", "30s", "1m", "10m", "1h", "24h", "0.5", "1.5m", "1h30m", "99999999h", "-1s", "1e9",
@@ -36,6 +50,95 @@ const PATCH_PATHS: &[&str] = &[
     "/spec/template/metadata/labels/app", "/spec/selector", "/spec/podManagementPolicy", "/spec/minReadySeconds",
     "/spec/persistentVolumeClaimRetentionPolicy", "/spec/ordinals/start", "/spec", "", "/", "/spec/template/spec/containers/-",
 ];
+
+/// `minAvailable`/`maxUnavailable` values as a student might write them, sane and not.
+const INT_OR_PERCENT: &[&str] = &[
+    "0", "1", "2", "-1", "\"50%\"", "\"150%\"", "\"100%\"", "\"0%\"", "\"-1%\"", "\"1\"", "\"abc\"", "\"%\"", "\"9223372036854775807%\"",
+    "\"-9223372036854775808%\"", "9223372036854775807", "-9223372036854775808", "99999999999999999999", "1.5", "\"1.5%\"", "null", "[]", "{}",
+    "true", "\" 5 %\"", "\"+5%\"",
+];
+
+/// A PodDisruptionBudget (or a few) for `pdb.yaml`: odd budgets and selectors.
+fn pdb_manifest(u: &mut Unstructured) -> Result<String> {
+    let mut docs = Vec::new();
+    for i in 0..u.int_in_range(1..=2)? {
+        let field = pick(u, &["minAvailable", "maxUnavailable", "both", "neither"])?;
+        let spec_value = match field {
+            "both" => format!("minAvailable: {}\n  maxUnavailable: {}", pick(u, INT_OR_PERCENT)?, pick(u, INT_OR_PERCENT)?),
+            "neither" => "unhealthyPodEvictionPolicy: AlwaysAllow".into(),
+            f => format!("{f}: {}", pick(u, INT_OR_PERCENT)?),
+        };
+        let selector = pick(u, &["matchLabels: {app: nginx}", "matchLabels: {app: db}", "{}", "matchExpressions: [{key: app, operator: Exists}]", "matchLabels: {}", "matchLabels: {app: web}"])?;
+        let selector = if selector == "{}" { "selector: {}".to_string() } else { format!("selector:\n    {selector}") };
+        docs.push(format!("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: {}\nspec:\n  {spec_value}\n  {selector}\n", if i == 0 { "web-pdb" } else { "other" }));
+    }
+    Ok(docs.join("---\n"))
+}
+
+/// `kubectl drain` with its flags in hostile combinations.
+fn drain(u: &mut Unstructured) -> Result<String> {
+    let mut line = format!("kubectl drain {}", pick(u, NODES)?);
+    for _ in 0..u.int_in_range(0..=5)? {
+        line += &match u.int_in_range(0..=10)? {
+            0 => " --ignore-daemonsets".to_string(),
+            1 => " --delete-emptydir-data".into(),
+            2 => " --force".into(),
+            3 => " --disable-eviction".into(),
+            4 => format!(" --grace-period={}", number(u)?),
+            5 => format!(" --timeout={}", pick(u, DURATIONS)?),
+            6 => format!(" --pod-selector={}", quote(pick(u, &["app=nginx", "app!=nginx", "app in (nginx)", "app", "!app", "=", "a=b,c", "app=nginx,app=db", ""])?)),
+            7 => format!(" --skip-wait-for-delete-timeout={}", number(u)?),
+            8 => format!(" --dry-run={}", pick(u, &["client", "server", "none", "bogus"])?),
+            9 => " -l app=nginx".into(),
+            _ => " --delete-local-data".into(),
+        };
+    }
+    Ok(line)
+}
+
+/// `kubectl run` creating a pod: attach, --rm, --command, labels, env, and --overrides JSON.
+fn run(u: &mut Unstructured) -> Result<String> {
+    let name = pick(u, &["t", "web-0", "dns-test", "x", "", "-", "UPPER", "a.b"])?;
+    let mut line = format!("kubectl run {name}");
+    if u.ratio(7, 8)? {
+        line += &format!(" --image={}", pick(u, &["busybox:1.28", "nginx", "", "bad image", "<x>"])?);
+    }
+    for _ in 0..u.int_in_range(0..=5)? {
+        line += &match u.int_in_range(0..=10)? {
+            0 => " -i".to_string(),
+            1 => " -it".into(),
+            2 => " --rm".into(),
+            3 => format!(" --restart={}", pick(u, &["Never", "OnFailure", "Always", "Sometimes", ""])?),
+            4 => " --command".into(),
+            5 => format!(" --labels={}", quote(pick(u, &["app=nginx", "a=b,c=d", "bad label", "=", ""])?)),
+            6 => format!(" --env={}", pick(u, &["A=1", "=", "A", ""])?),
+            7 => format!(" --overrides={}", quote(&overrides(u)?)),
+            8 => format!(" --pod-running-timeout={}", pick(u, DURATIONS)?),
+            9 => format!(" --dry-run={} -o {}", pick(u, &["client", "server"])?, pick(u, &["yaml", "json", "name"])?),
+            _ => " --attach".into(),
+        };
+    }
+    if u.arbitrary()? {
+        line += &format!(" -- {}", pick(u, &["nslookup web-0.nginx", "sleep 3600", "sh -c 'exit 1'", "false", "true", "hostname", "cat /nope", "echo hi", "sleep 99999999"])?);
+    }
+    Ok(line)
+}
+
+/// `--overrides`: a merge patch onto the generated pod, often malformed or hostile.
+fn overrides(u: &mut Unstructured) -> Result<String> {
+    Ok(match u.int_in_range(0..=5)? {
+        0 => pick(u, &["{", "", "null", "[]", "1", "\"x\"", "{\"spec\":", "{\"spec\":null}", "{\"spec\":{\"containers\":null}}",
+            "{\"spec\":{\"containers\":[]}}", "{\"metadata\":{\"name\":\"\"}}", "{\"metadata\":{\"namespace\":\"kube-system\"}}",
+            "{\"kind\":\"Service\"}", "{\"apiVersion\":\"v2\"}", "{\"spec\":{\"nodeName\":\"node-9\"}}", "{\"spec\":{\"restartPolicy\":\"Bogus\"}}",
+            "{\"spec\":{\"containers\":[{\"name\":\"a\"}]}}", "{\"spec\":{\"volumes\":[{\"name\":\"v\",\"persistentVolumeClaim\":{\"claimName\":\"www-web-0\"}}]}}",
+            "{\"metadata\":{\"ownerReferences\":[{\"kind\":\"StatefulSet\",\"name\":\"web\",\"uid\":\"x\",\"controller\":true}]}}",
+            "{\"spec\":{\"terminationGracePeriodSeconds\":-1}}", "{\"spec\":{\"terminationGracePeriodSeconds\":9223372036854775807}}"])?.to_string(),
+        1 => format!("{{\"spec\":{}}}", json_value(u, 3)?),
+        2 => format!("{{\"metadata\":{}}}", json_value(u, 3)?),
+        3 => "[".repeat(u.int_in_range(0..=200)?),
+        _ => json_value(u, 4)?.to_string(),
+    })
+}
 
 fn pick<'a>(u: &mut Unstructured, from: &[&'a str]) -> Result<&'a str> {
     Ok(*u.choose(from)?)
@@ -118,8 +221,9 @@ fn patch(u: &mut Unstructured) -> Result<String> {
 fn command(u: &mut Unstructured) -> Result<String> {
     let kind = pick(u, KINDS)?;
     let name = pick(u, NAMES)?;
-    Ok(match u.int_in_range(0..=27)? {
-        0..=2 => format!("kubectl get {kind}{}{}", if u.arbitrary()? { format!(" {name}") } else { String::new() }, pick(u, OUTPUTS)?),
+    Ok(match u.int_in_range(0..=34)? {
+        0..=2 => format!("kubectl get {kind}{}{}{}", if u.arbitrary()? { format!(" {name}") } else { String::new() }, pick(u, OUTPUTS)?,
+            if u.ratio(1, 3)? { format!(" --sort-by={}", quote(pick(u, SORT_BY)?)) } else { String::new() }),
         3 => format!("kubectl describe {kind} {name}"),
         4 | 5 => format!("kubectl scale {} {name} --replicas={}", pick(u, &["sts", "statefulset", "deploy", "rs"])?, number(u)?),
         6 | 7 => patch(u)?,
@@ -154,6 +258,13 @@ fn command(u: &mut Unstructured) -> Result<String> {
         24 => format!("for i in 0 1 2; do kubectl get pod {name}-$i; done"),
         25 => "kubectl get pods -w".into(),
         26 => format!("kubectl create -f {}", pick(u, &["m.yaml", "web.yaml"])?),
+        27 | 28 => drain(u)?,
+        29 | 30 => run(u)?,
+        31 => format!("kubectl logs {}{}", pick(u, &["web-0", "t", "dns-test", "sts/web", "deploy/web", "pod/web-1", "nope", "-l app=nginx", ""])?,
+            pick(u, &["", " -p", " -f", " --tail=-1", " --tail=0", " --tail=9223372036854775807", " --since=1s", " --since=-5m", " --since=99999999h",
+                " --timestamps", " --all-containers --prefix", " -c nginx", " -c nope", " --previous --tail=2"])?),
+        32 => format!("kubectl apply -f pdb.yaml{}", pick(u, &["", "\nsettle\nkubectl get pdb -o yaml", "\nkubectl describe pdb web-pdb"])?),
+        33 => format!("kubectl get {} -o wide --sort-by={}", pick(u, &["endpointslices", "pdb", "events", "pods", "pvc"])?, quote(pick(u, SORT_BY)?)),
         // Raw text: whatever the shell parser and dispatcher make of it.
         _ => u.arbitrary::<String>()?,
     })
@@ -184,13 +295,14 @@ fn manifest(u: &mut Unstructured) -> Result<String> {
 struct Case {
     seed: u64,
     manifest: String,
+    pdb: String,
     streaming: bool,
     lines: Vec<String>,
 }
 
 impl std::fmt::Debug for Case {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        writeln!(f, "seed {} streaming {}\n--- m.yaml ---\n{}\n--- script ---", self.seed, self.streaming, self.manifest)?;
+        writeln!(f, "seed {} streaming {}\n--- m.yaml ---\n{}\n--- pdb.yaml ---\n{}\n--- script ---", self.seed, self.streaming, self.manifest, self.pdb)?;
         for l in &self.lines {
             writeln!(f, "{l}")?;
         }
@@ -202,6 +314,7 @@ impl<'a> Arbitrary<'a> for Case {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         let seed = u.int_in_range(0..=3)?;
         let manifest = manifest(u)?;
+        let pdb = pdb_manifest(u)?;
         let streaming = u.ratio(1, 4)?;
         let mut lines = vec!["kubectl apply -f m.yaml".to_string()];
         if u.arbitrary()? {
@@ -210,7 +323,7 @@ impl<'a> Arbitrary<'a> for Case {
         for _ in 0..u.int_in_range(0..=24)? {
             lines.push(command(u)?);
         }
-        Ok(Case { seed, manifest, streaming, lines })
+        Ok(Case { seed, manifest, pdb, streaming, lines })
     }
 }
 
@@ -219,6 +332,7 @@ fuzz_target!(|case: Case| {
     it.streaming = case.streaming;
     let mut files = BTreeMap::new();
     files.insert("m.yaml".to_string(), case.manifest.clone());
+    files.insert("pdb.yaml".to_string(), case.pdb.clone());
     it.set_files(Box::new(MemoryFiles(files)));
     for line in &case.lines {
         let out = it.run_line(line);

@@ -43,7 +43,7 @@ fn int_or_percent(v: Option<&Value>) -> Option<IntOrPercent> {
 fn scaled_up(v: &IntOrPercent, total: i64) -> i64 {
     match v {
         IntOrPercent::Int(n) => *n,
-        IntOrPercent::Percent(p) => (p.saturating_mul(total) + 99).div_euclid(100),
+        IntOrPercent::Percent(p) => p.saturating_mul(total).saturating_add(99).div_euclid(100),
     }
 }
 
@@ -108,18 +108,19 @@ impl Engine {
         let min = int_or_percent(spec.and_then(|s| s.get("minAvailable")));
         let max = int_or_percent(spec.and_then(|s| s.get("maxUnavailable")));
         let (expected, desired) = match (&min, &max) {
-            (Some(IntOrPercent::Int(n)), _) => (pods.len() as i64, *n),
+            // Admission refuses a negative count; the engine also takes unvalidated objects.
+            (Some(IntOrPercent::Int(n)), _) => (pods.len() as i64, (*n).max(0)),
             (Some(pct), _) => match self.expected_scale(&pods) {
                 Some(e) => (e, scaled_up(pct, e)),
                 None => return BudgetStatus { current_healthy, desired_healthy: 0, expected_pods: 0, disruptions_allowed: 0 },
             },
             (None, Some(mu)) => match self.expected_scale(&pods) {
-                Some(e) => (e, (e - scaled_up(mu, e)).max(0)),
+                Some(e) => (e, e.saturating_sub(scaled_up(mu, e)).max(0)),
                 None => return BudgetStatus { current_healthy, desired_healthy: 0, expected_pods: 0, disruptions_allowed: 0 },
             },
             (None, None) => (pods.len() as i64, 0),
         };
-        BudgetStatus { current_healthy, desired_healthy: desired, expected_pods: expected, disruptions_allowed: (current_healthy - desired).max(0) }
+        BudgetStatus { current_healthy, desired_healthy: desired, expected_pods: expected, disruptions_allowed: current_healthy.saturating_sub(desired).max(0) }
     }
 
     /// A PodDisruptionBudget's JSON with its status filled in as the controller would.

@@ -6,11 +6,13 @@
 
 mod check;
 mod format;
+mod link;
 mod session;
 mod show_me;
 
 pub use check::{evaluate, History, Mark, PodEvent};
 pub use format::{parse_lab, Check, Lab, Text, BUILT_IN};
+pub use link::{from_fragment, read_lab, to_fragment, FRAGMENT_PREFIX, MAX_LAB_BYTES};
 pub use session::{LabFiles, LabSession, Tracker, TrackerMark};
 pub use show_me::ShowMe;
 

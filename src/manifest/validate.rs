@@ -853,10 +853,34 @@ pub fn pod_disruption_budget(obj: &Value) -> Vec<FieldError> {
             .at("spec.maxUnavailable"),
         );
     }
+    for key in ["minAvailable", "maxUnavailable"] {
+        if let Some(v) = spec.get(key) {
+            budget_int_or_percent(&format!("spec.{key}"), v, &mut errs);
+        }
+    }
     if let Some(sel) = at(&spec, &["selector"]) {
         label_selector(sel, "spec.selector", &mut errs);
     }
     errs
+}
+
+/// `ValidatePositiveIntOrPercent` and `IsNotMoreThan100Percent` on a budget's count: a budget
+/// of "150%" or -1 is refused here, so the disruption arithmetic only sees sane values.
+fn budget_int_or_percent(field: &str, v: &Value, errs: &mut Vec<FieldError>) {
+    match v {
+        Value::Null => {}
+        Value::Number(n) => {
+            if n.as_i64().is_none_or(|v| v < 0) && n.as_u64().is_none() {
+                errs.push(invalid(field, v, "must be greater than or equal to 0"));
+            }
+        }
+        Value::String(p) => match percent(p) {
+            None => errs.push(invalid_str(field, p, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")),
+            Some(n) if n > 100 => errs.push(invalid_str(field, p, "must not be greater than 100%")),
+            Some(_) => {}
+        },
+        _ => errs.push(invalid(field, v, "must be an integer or percentage (e.g '5%')")),
+    }
 }
 
 /// Pod checks (core `ValidatePodSpec`, the parts students trip over). `base` is the manifest path

@@ -10,17 +10,15 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::labs::{self, built_in, parse_lab, Lab, BUILT_IN};
+// The reader of outside labs is native (and fuzzed); the panel and tests reach it from here.
+pub use crate::labs::{from_fragment, read_lab, to_fragment, FRAGMENT_PREFIX, MAX_LAB_BYTES};
+use crate::labs::{self, built_in, Lab, BUILT_IN};
 
 use super::runner::commands;
-use crate::session::{share, Session};
+use crate::session::Session;
 use super::sim::Sim;
 use super::state::{Notice, State};
 
-/// The largest lab file read from a link or a disk (a handout's lab is a few KB).
-pub const MAX_LAB_BYTES: usize = 64 * 1024;
-/// `#lab=<base64url of the lab's YAML>` opens that lab.
-pub const FRAGMENT_PREFIX: &str = "lab=";
 const LAB_KEY: &str = "stslab.lab.v1";
 const DONE_KEY: &str = "stslab.labs.done.v1";
 /// "Show me" leaves at least this much real time between its commands, so each can be read.
@@ -93,38 +91,6 @@ pub enum LabAction {
     DismissError,
 }
 
-/// Reads a lab brought from outside, with its size checked first; errors name line and column.
-pub fn read_lab(text: &str) -> Result<Lab, String> {
-    if text.len() > MAX_LAB_BYTES {
-        return Err(format!("the file is {} KB; a lab may be at most {} KB", text.len().div_ceil(1024), MAX_LAB_BYTES / 1024));
-    }
-    let lab = parse_lab(text)?;
-    if lab.id.trim().is_empty() {
-        return Err("the lab has an empty `id`".into());
-    }
-    if lab.checks.is_empty() {
-        return Err("the lab has no `checks`".into());
-    }
-    Ok(lab)
-}
-
-/// The lab a `#lab=` fragment carries: None when the fragment is something else.
-pub fn from_fragment(fragment: &str) -> Option<Result<(Lab, String), String>> {
-    let data = fragment.strip_prefix('#').unwrap_or(fragment).strip_prefix(FRAGMENT_PREFIX)?;
-    if data.len() > MAX_LAB_BYTES.div_ceil(3) * 4 {
-        return Some(Err(format!("the link's lab is larger than {} KB", MAX_LAB_BYTES / 1024)));
-    }
-    let text = match share::base64url_decode(data).map(String::from_utf8) {
-        Some(Ok(text)) => text,
-        _ => return Some(Err("the link's lab is not base64url-encoded UTF-8 text".into())),
-    };
-    Some(read_lab(&text).map(|lab| (lab, text)))
-}
-
-/// The `#lab=` fragment that opens this lab file (for a course page to link to).
-pub fn to_fragment(yaml: &str) -> String {
-    format!("#{FRAGMENT_PREFIX}{}", share::base64url_encode(yaml.as_bytes()))
-}
 
 impl State {
     pub fn reduce_lab(&mut self, action: LabAction) {
