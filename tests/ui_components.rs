@@ -11,7 +11,6 @@ use statefulset_lab::ui::components::editor::{Editor, EditorProps};
 use statefulset_lab::ui::components::highlight::tokens;
 use statefulset_lab::ui::i18n::{Lang, T};
 use statefulset_lab::ui::model::{ClaimState, ClaimView, ClusterView, PodView, SetStatus, SetView, SlotView, Tone};
-use statefulset_lab::ui::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlInputElement;
@@ -20,7 +19,7 @@ use yew::Callback;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod browser_common;
-use browser_common::{settle, Mounted};
+use browser_common::{mount_app, settle, step_until, Mounted};
 
 fn pod(name: &str, status: &str, tone: Tone, ready: bool) -> PodView {
     PodView {
@@ -178,25 +177,8 @@ fn highlighting_keeps_every_character() {
 
 // ---- the whole app ------------------------------------------------------------------------------
 
-fn clear_storage() {
-    if let Some(s) = web_sys::window().unwrap().local_storage().unwrap() {
-        s.clear().unwrap();
-    }
-}
-
-async fn mount_app() -> Mounted<App> {
-    clear_storage();
-    Mounted::<App>::new(()).await
-}
-
-async fn step_until(app: &Mounted<App>, what: &str, done: impl Fn(&Mounted<App>) -> bool) {
-    for _ in 0..200 {
-        if done(app) {
-            return;
-        }
-        app.click("[data-testid=step]").await;
-    }
-    panic!("never saw: {what}; cluster: {}", app.text("[data-testid=cluster]"));
+fn cluster_text(app: &Mounted<statefulset_lab::ui::App>) -> String {
+    format!("cluster: {}", app.text("[data-testid=cluster]"))
 }
 
 #[wasm_bindgen_test]
@@ -208,13 +190,13 @@ async fn apply_then_step_brings_up_web_0_before_web_1_and_publishes_their_dns_na
     app.click("[data-testid=play]").await; // pause: the test moves time itself
     assert!(app.text("[data-testid=console]").contains("statefulset.apps/web created"), "{}", app.text("[data-testid=console]"));
 
-    step_until(&app, "web-0 Running", |a| a.attr("[data-testid=pod][data-name=web-0]", "data-status") == ["Running"]).await;
+    step_until(&app, "web-0 Running", |a| a.attr("[data-testid=pod][data-name=web-0]", "data-status") == ["Running"], cluster_text).await;
     assert!(
         app.attr("[data-testid=pod][data-name=web-1]", "data-status").iter().all(|s| s != "Running"),
         "web-1 must not run before web-0 is Ready"
     );
-    step_until(&app, "web-1 Running", |a| a.attr("[data-testid=pod][data-name=web-1]", "data-status") == ["Running"]).await;
-    step_until(&app, "both DNS records", |a| a.texts("[data-testid=dns-record]").len() == 2).await;
+    step_until(&app, "web-1 Running", |a| a.attr("[data-testid=pod][data-name=web-1]", "data-status") == ["Running"], cluster_text).await;
+    step_until(&app, "both DNS records", |a| a.texts("[data-testid=dns-record]").len() == 2, cluster_text).await;
     let records = app.text("[data-testid=dns-records]");
     assert!(records.contains("web-0.nginx.default.svc.cluster.local"), "{records}");
     assert!(records.contains("web-1.nginx.default.svc.cluster.local"), "{records}");
@@ -226,10 +208,10 @@ async fn scaling_down_keeps_the_claims_and_rewinding_shows_the_past() {
     let app = mount_app().await;
     app.click("[data-testid=apply]").await;
     app.click("[data-testid=play]").await;
-    step_until(&app, "web-1 Running", |a| a.attr("[data-testid=pod][data-name=web-1]", "data-status") == ["Running"]).await;
+    step_until(&app, "web-1 Running", |a| a.attr("[data-testid=pod][data-name=web-1]", "data-status") == ["Running"], cluster_text).await;
 
     app.click("[data-testid=scale-down]").await;
-    step_until(&app, "web-1 gone", |a| a.texts("[data-testid=pod][data-name=web-1]").is_empty()).await;
+    step_until(&app, "web-1 gone", |a| a.texts("[data-testid=pod][data-name=web-1]").is_empty(), cluster_text).await;
     let slot = app.text("[data-testid=slot][data-ordinal='1']");
     assert!(slot.contains("www-web-1") && slot.contains("orphaned"), "{slot}");
 

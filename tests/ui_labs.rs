@@ -14,7 +14,6 @@ use statefulset_lab::ui::i18n::Lang;
 use statefulset_lab::ui::lab::{self as lab_ui, LabAction, LabsUi};
 use statefulset_lab::ui::sim::Sim;
 use statefulset_lab::ui::state::{Action, State};
-use statefulset_lab::ui::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlSelectElement;
@@ -23,7 +22,7 @@ use yew::Callback;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod browser_common;
-use browser_common::Mounted;
+use browser_common::{mount_app, step_until, Mounted};
 
 fn lab(id: &str) -> Lab {
     built_in().into_iter().find(|l| l.id == id).unwrap()
@@ -105,27 +104,6 @@ fn a_bad_lab_file_or_link_is_refused_with_its_line_and_column() {
 
 // ---- the whole app ------------------------------------------------------------------------------
 
-fn clear_storage() {
-    if let Some(s) = web_sys::window().unwrap().local_storage().unwrap() {
-        s.clear().unwrap();
-    }
-}
-
-async fn mount_app() -> Mounted<App> {
-    clear_storage();
-    Mounted::<App>::new(()).await
-}
-
-async fn step_until(app: &Mounted<App>, what: &str, done: impl Fn(&Mounted<App>) -> bool) {
-    for _ in 0..300 {
-        if done(app) {
-            return;
-        }
-        app.click("[data-testid=step]").await;
-    }
-    panic!("never saw: {what}; checks: {:?}", app.attr("[data-testid=lab-check]", "data-holds"));
-}
-
 #[wasm_bindgen_test]
 async fn a_student_completes_the_ordered_deployment_lab_with_the_editor_and_the_clock() {
     let app = mount_app().await;
@@ -139,9 +117,9 @@ async fn a_student_completes_the_ordered_deployment_lab_with_the_editor_and_the_
     app.click("[data-testid=apply]").await;
     app.click("[data-testid=play]").await;
     app.click("[data-testid=labs-toggle]").await;
-    step_until(&app, "web-0 created first", |a| a.attr("[data-testid=lab-check]", "data-holds")[0] == "true").await;
+    step_until(&app, "web-0 created first", |a| a.attr("[data-testid=lab-check]", "data-holds")[0] == "true", |a| format!("checks: {:?}", a.attr("[data-testid=lab-check]", "data-holds"))).await;
     assert!(app.text("[data-testid=lab-announce]").contains("web-0 was created first"), "announced: {}", app.text("[data-testid=lab-announce]"));
-    step_until(&app, "every check", |a| !a.texts("[data-testid=lab-complete]").is_empty()).await;
+    step_until(&app, "every check", |a| !a.texts("[data-testid=lab-complete]").is_empty(), |a| format!("checks: {:?}", a.attr("[data-testid=lab-check]", "data-holds"))).await;
     assert_eq!(app.attr("[data-testid=lab-check]", "data-holds"), ["true"; 4]);
     assert_eq!(app.text("[data-testid=lab-announce]"), "Lab complete: every check holds.");
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
+use statefulset_lab::ui::App;
 use yew::BaseComponent;
 
 /// A component mounted on its own root, removed again when dropped.
@@ -62,4 +63,27 @@ pub async fn settle() {
     for _ in 0..8 {
         yew::platform::time::sleep(Duration::ZERO).await;
     }
+}
+
+fn clear_storage() {
+    if let Some(s) = web_sys::window().unwrap().local_storage().unwrap() {
+        s.clear().unwrap();
+    }
+}
+
+/// The whole app, as a student with nothing saved in this browser opens it.
+pub async fn mount_app() -> Mounted<App> {
+    clear_storage();
+    Mounted::<App>::new(()).await
+}
+
+/// Presses "step" until `done` holds; the panic shows `what` and what `context` reads.
+pub async fn step_until(app: &Mounted<App>, what: &str, done: impl Fn(&Mounted<App>) -> bool, context: impl Fn(&Mounted<App>) -> String) {
+    for _ in 0..300 {
+        if done(app) {
+            return;
+        }
+        app.click("[data-testid=step]").await;
+    }
+    panic!("never saw: {what}; {}", context(app));
 }
