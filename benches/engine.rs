@@ -9,31 +9,10 @@
 
 use serde_json::{json, Value};
 use statefulset_lab::engine::*;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(l) };
-        if !p.is_null() {
-            let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        unsafe { System.dealloc(p, l) };
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static A: Counting = Counting;
+#[path = "../tests/support/heap.rs"]
+mod heap;
 
 fn set(replicas: i64, image: &str) -> Value {
     json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web", "namespace": "default"},
@@ -106,8 +85,7 @@ fn main() {
 
     // Timeline memory for a 10,000-replica session.
     N.with(|c| *c.borrow_mut() = 10_000);
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
+    let since = heap::mark();
     let start = Instant::now();
     let tl = std::cell::RefCell::new(Timeline::new(Config { nodes: (1..=8).map(|i| format!("node-{}", i)).collect(), ..Config::default() }));
     lifecycle(
@@ -116,8 +94,7 @@ fn main() {
         },
         || tl.borrow_mut().settle(FAR),
     );
-    let held = LIVE.load(Ordering::Relaxed).saturating_sub(before);
-    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+    let (held, peak) = (since.held(), since.peak());
     let tl = tl.into_inner();
     println!(
         "timeline of a 10,000-replica session: {:.1} MB held ({} snapshots, {} inputs), peak {:.1} MB, {:.1} ms wall",

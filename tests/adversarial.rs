@@ -14,35 +14,14 @@
 //! editor's text), plus commands whose numbers could make the simulator allocate or loop
 //! without bound.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use statefulset_lab::kubectl::Interpreter;
 use statefulset_lab::manifest::{self, admit, parse, parse_bytes, Parsed, Severity, LECTURE_EXAMPLE};
 
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(l) };
-        if !p.is_null() {
-            let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        unsafe { System.dealloc(p, l) };
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static A: Counting = Counting;
+#[path = "support/heap.rs"]
+mod heap;
 
 /// One case at a time, so the heap figures belong to it.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -57,12 +36,11 @@ const HARD_HEAP: usize = 512 * 1024 * 1024;
 fn measure<T>(what: &str, f: impl FnOnce() -> T) -> T {
     let what = short(what);
     let what = what.as_str();
-    let base = LIVE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
+    let since = heap::mark();
     let started = Instant::now();
     let out = f();
     let took = started.elapsed();
-    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    let peak = since.peak();
     let build = if cfg!(debug_assertions) { "debug build" } else { "release build" };
     let verdict = if cfg!(debug_assertions) {
         ""
