@@ -186,9 +186,9 @@ pub fn statefulset(obj: &Value, name_checked: bool) -> Vec<FieldError> {
         object_meta(obj, NameRule::Dns1123Label, true, &mut meta_errs);
         errs.extend(meta_errs.into_iter().filter(|e| e.field != "metadata.name"));
     }
-    let spec = obj.get("spec").cloned().unwrap_or(Value::Null);
+    let spec = obj.get("spec").unwrap_or(&Value::Null);
 
-    match s(&spec, &["podManagementPolicy"]) {
+    match s(spec, &["podManagementPolicy"]) {
         "OrderedReady" | "Parallel" => {}
         "" => errs.push(required("spec.podManagementPolicy", "")),
         other => errs.push(invalid_str(
@@ -197,7 +197,7 @@ pub fn statefulset(obj: &Value, name_checked: bool) -> Vec<FieldError> {
             "must be 'OrderedReady' or 'Parallel'",
         )),
     }
-    let strategy = at(&spec, &["updateStrategy"])
+    let strategy = at(spec, &["updateStrategy"])
         .cloned()
         .unwrap_or(Value::Null);
     let rolling = at(&strategy, &["rollingUpdate"]);
@@ -227,7 +227,7 @@ pub fn statefulset(obj: &Value, name_checked: bool) -> Vec<FieldError> {
         ),
     }
     for which in ["whenDeleted", "whenScaled"] {
-        let v = s(&spec, &["persistentVolumeClaimRetentionPolicy", which]);
+        let v = s(spec, &["persistentVolumeClaimRetentionPolicy", which]);
         if !v.is_empty() && v != "Retain" && v != "Delete" {
             errs.push(not_supported(
                 &format!("spec.persistentVolumeClaimRetentionPolicy.{which}"),
@@ -241,11 +241,11 @@ pub fn statefulset(obj: &Value, name_checked: bool) -> Vec<FieldError> {
         ("spec.minReadySeconds", &["minReadySeconds"][..]),
         ("spec.ordinals.start", &["ordinals", "start"][..]),
     ] {
-        if let Some(e) = int(&spec, path).and_then(|v| non_negative(field, v)) {
+        if let Some(e) = int(spec, path).and_then(|v| non_negative(field, v)) {
             errs.push(e);
         }
     }
-    let labels = selector_against_template(&spec, "statefulset", &mut errs);
+    let labels = selector_against_template(spec, "statefulset", &mut errs);
     // The template's labels are checked under a path without `metadata` (an upstream quirk).
     let mut label_errs = Vec::new();
     validate_labels(&labels, "spec.template.metadata.labels", &mut label_errs);
@@ -253,7 +253,7 @@ pub fn statefulset(obj: &Value, name_checked: bool) -> Vec<FieldError> {
         e.field = "spec.template.labels".into();
         errs.push(e);
     }
-    match s(&spec, &["template", "spec", "restartPolicy"]) {
+    match s(spec, &["template", "spec", "restartPolicy"]) {
         "Always" | "" => {}
         other => errs.push(not_supported(
             "spec.template.spec.restartPolicy",
@@ -261,13 +261,13 @@ pub fn statefulset(obj: &Value, name_checked: bool) -> Vec<FieldError> {
             &["Always"],
         )),
     }
-    if at(&spec, &["template", "spec", "activeDeadlineSeconds"]).is_some() {
+    if at(spec, &["template", "spec", "activeDeadlineSeconds"]).is_some() {
         errs.push(forbidden(
             "spec.template.spec.activeDeadlineSeconds",
             "activeDeadlineSeconds in StatefulSet is not Supported",
         ));
     }
-    let service = s(&spec, &["serviceName"]);
+    let service = s(spec, &["serviceName"]);
     if !service.is_empty() {
         for m in dns1123_label(service) {
             errs.push(invalid_str("spec.serviceName", service, &m));
@@ -315,7 +315,7 @@ fn selector_against_template(spec: &Value, workload: &str, errs: &mut Vec<FieldE
 
 /// Internal (Go field name) form of a selector, as validation shows it in ≥1.34.
 fn internal_selector(sel: &Value) -> String {
-    let ml = sel.get("matchLabels").cloned().unwrap_or(Value::Null);
+    let ml = sel.get("matchLabels").unwrap_or(&Value::Null);
     let me = match sel.get("matchExpressions").and_then(Value::as_array) {
         None => "null".to_string(),
         Some(items) => {
@@ -332,7 +332,7 @@ fn internal_selector(sel: &Value) -> String {
             format!("[{}]", shown.join(","))
         }
     };
-    go_struct(&[("MatchLabels", show(&ml)), ("MatchExpressions", me)])
+    go_struct(&[("MatchLabels", show(ml)), ("MatchExpressions", me)])
 }
 
 fn internal_rolling_update(ru: &Value) -> String {
@@ -341,10 +341,10 @@ fn internal_rolling_update(ru: &Value) -> String {
         .cloned()
         .filter(|v| !v.is_null())
         .unwrap_or(json!(0));
-    let max = ru.get("maxUnavailable").cloned().unwrap_or(Value::Null);
+    let max = ru.get("maxUnavailable").unwrap_or(&Value::Null);
     go_struct(&[
         ("Partition", show(&partition)),
-        ("MaxUnavailable", show(&max)),
+        ("MaxUnavailable", show(max)),
     ])
 }
 
@@ -448,9 +448,9 @@ pub fn service(obj: &Value, old: Option<&Value>) -> Vec<FieldError> {
     if old.is_none() {
         object_meta(obj, NameRule::Dns1035Label, true, &mut errs);
     }
-    let spec = obj.get("spec").cloned().unwrap_or(Value::Null);
-    let ty = s(&spec, &["type"]);
-    let cluster_ip = s(&spec, &["clusterIP"]);
+    let spec = obj.get("spec").unwrap_or(&Value::Null);
+    let ty = s(spec, &["type"]);
+    let cluster_ip = s(spec, &["clusterIP"]);
     let headless = cluster_ip == "None";
     match ty {
         "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName" | "" => {}
@@ -470,7 +470,7 @@ pub fn service(obj: &Value, old: Option<&Value>) -> Vec<FieldError> {
             .at("spec.clusterIP"),
         );
     }
-    if ty == "ExternalName" && s(&spec, &["externalName"]).is_empty() {
+    if ty == "ExternalName" && s(spec, &["externalName"]).is_empty() {
         errs.push(required("spec.externalName", "").at("spec"));
     }
     if !cluster_ip.is_empty() && !headless && !is_ip(cluster_ip) {
@@ -483,10 +483,10 @@ pub fn service(obj: &Value, old: Option<&Value>) -> Vec<FieldError> {
             .at("spec.clusterIP"),
         );
     }
-    let ports = arr(&spec, &["ports"]);
+    let ports = arr(spec, &["ports"]);
     if ports.is_empty() && !headless && ty != "ExternalName" {
         errs.push(
-            required("spec.ports", "").at(if at(&spec, &["ports"]).is_some() {
+            required("spec.ports", "").at(if at(spec, &["ports"]).is_some() {
                 "spec.ports"
             } else {
                 "spec"
@@ -578,10 +578,10 @@ pub fn service(obj: &Value, old: Option<&Value>) -> Vec<FieldError> {
         }
         seen.push(key);
     }
-    if let Some(sel) = at(&spec, &["selector"]) {
+    if let Some(sel) = at(spec, &["selector"]) {
         validate_labels(sel, "spec.selector", &mut errs);
     }
-    match s(&spec, &["sessionAffinity"]) {
+    match s(spec, &["sessionAffinity"]) {
         "" | "None" | "ClientIP" => {}
         other => errs.push(not_supported(
             "spec.sessionAffinity",
@@ -710,11 +710,11 @@ const VOLUME_SOURCES: [&str; 20] = [
 pub fn pv(obj: &Value) -> Vec<FieldError> {
     let mut errs = Vec::new();
     object_meta(obj, NameRule::Dns1123Subdomain, false, &mut errs);
-    let spec = obj.get("spec").cloned().unwrap_or(Value::Null);
-    if arr(&spec, &["accessModes"]).is_empty() {
+    let spec = obj.get("spec").unwrap_or(&Value::Null);
+    if arr(spec, &["accessModes"]).is_empty() {
         errs.push(required("spec.accessModes", "").at("spec"));
     }
-    for (i, m) in arr(&spec, &["accessModes"]).iter().enumerate() {
+    for (i, m) in arr(spec, &["accessModes"]).iter().enumerate() {
         let m = m.as_str().unwrap_or("");
         if !ACCESS_MODES.contains(&m) {
             errs.push(
@@ -723,7 +723,7 @@ pub fn pv(obj: &Value) -> Vec<FieldError> {
             );
         }
     }
-    match at(&spec, &["capacity"]) {
+    match at(spec, &["capacity"]) {
         None => errs.push(required("spec.capacity", "").at("spec")),
         Some(cap) => match cap.get("storage") {
             None => errs.push(required("spec.capacity", "").at("spec.capacity")),
@@ -735,10 +735,10 @@ pub fn pv(obj: &Value) -> Vec<FieldError> {
             ),
         },
     }
-    if !VOLUME_SOURCES.iter().any(|k| at(&spec, &[k]).is_some()) {
+    if !VOLUME_SOURCES.iter().any(|k| at(spec, &[k]).is_some()) {
         errs.push(required("spec", "must specify a volume type").at("spec"));
     }
-    match s(&spec, &["persistentVolumeReclaimPolicy"]) {
+    match s(spec, &["persistentVolumeReclaimPolicy"]) {
         "" | "Delete" | "Recycle" | "Retain" => {}
         other => errs.push(not_supported(
             "spec.persistentVolumeReclaimPolicy",
@@ -776,13 +776,13 @@ pub fn deployment(obj: &Value, old: Option<&Value>) -> Vec<FieldError> {
     if old.is_none() {
         object_meta(obj, NameRule::Dns1123Subdomain, true, &mut errs);
     }
-    let spec = obj.get("spec").cloned().unwrap_or(Value::Null);
-    if let Some(e) = int(&spec, &["replicas"]).and_then(|v| non_negative("spec.replicas", v)) {
+    let spec = obj.get("spec").unwrap_or(&Value::Null);
+    if let Some(e) = int(spec, &["replicas"]).and_then(|v| non_negative("spec.replicas", v)) {
         errs.push(e);
     }
-    selector_against_template(&spec, "deployment", &mut errs);
-    let selector = at(&spec, &["selector"]);
-    match s(&spec, &["strategy", "type"]) {
+    selector_against_template(spec, "deployment", &mut errs);
+    let selector = at(spec, &["selector"]);
+    match s(spec, &["strategy", "type"]) {
         "" | "RollingUpdate" | "Recreate" => {}
         other => errs.push(not_supported(
             "spec.strategy.type",
@@ -790,7 +790,7 @@ pub fn deployment(obj: &Value, old: Option<&Value>) -> Vec<FieldError> {
             &["Recreate", "RollingUpdate"],
         )),
     }
-    match s(&spec, &["template", "spec", "restartPolicy"]) {
+    match s(spec, &["template", "spec", "restartPolicy"]) {
         "Always" | "" => {}
         other => errs.push(not_supported(
             "spec.template.spec.restartPolicy",
@@ -807,7 +807,7 @@ pub fn deployment(obj: &Value, old: Option<&Value>) -> Vec<FieldError> {
             ));
         }
     }
-    let pod_spec = at(&spec, &["template", "spec"])
+    let pod_spec = at(spec, &["template", "spec"])
         .cloned()
         .unwrap_or(Value::Null);
     errs.extend(pod(&pod_spec, "spec.template.spec", &[]));
@@ -842,12 +842,12 @@ pub fn config_map(obj: &Value) -> Vec<FieldError> {
 pub fn pod_disruption_budget(obj: &Value) -> Vec<FieldError> {
     let mut errs = Vec::new();
     object_meta(obj, NameRule::Dns1123Subdomain, true, &mut errs);
-    let spec = obj.get("spec").cloned().unwrap_or(Value::Null);
-    if at(&spec, &["minAvailable"]).is_some() && at(&spec, &["maxUnavailable"]).is_some() {
+    let spec = obj.get("spec").unwrap_or(&Value::Null);
+    if at(spec, &["minAvailable"]).is_some() && at(spec, &["maxUnavailable"]).is_some() {
         errs.push(
             invalid(
                 "spec",
-                &spec,
+                spec,
                 "minAvailable and maxUnavailable cannot be both set",
             )
             .at("spec.maxUnavailable"),
@@ -858,7 +858,7 @@ pub fn pod_disruption_budget(obj: &Value) -> Vec<FieldError> {
             budget_int_or_percent(&format!("spec.{key}"), v, &mut errs);
         }
     }
-    if let Some(sel) = at(&spec, &["selector"]) {
+    if let Some(sel) = at(spec, &["selector"]) {
         label_selector(sel, "spec.selector", &mut errs);
     }
     errs
