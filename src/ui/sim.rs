@@ -63,8 +63,6 @@ pub struct Sim {
     head: Time,
     memory: Memory,
     mirror: Mirror,
-    /// While restoring, replay stops once the clock passes this (see `restore`).
-    replay_limit: Option<Time>,
     lab: Option<LabRun>,
 }
 
@@ -96,7 +94,6 @@ impl Sim {
             head: Time(0),
             memory: Memory::default(),
             mirror: Mirror::default(),
-            replay_limit: None,
             lab: None,
         }
     }
@@ -186,9 +183,7 @@ impl Sim {
         // Recorded commands never start before the previous one has finished, so a replay never
         // runs past the session's own end. A crafted one can (2,000 `sleep 24h` stamped at 0 ms
         // would replay for minutes): its replay stops at a day of virtual time instead.
-        self.replay_limit = Some(Time(MAX_HEAD_MS));
-        self.advance_to(Time(end));
-        self.replay_limit = None;
+        self.play(Time(end), Some(Time(MAX_HEAD_MS)));
     }
 
     pub fn seed(&self) -> u64 {
@@ -234,12 +229,18 @@ impl Sim {
     /// Plays to `target`, running recorded commands as their moments pass. Returns whether the
     /// cluster may have changed (a timer fired or a command ran), so the screen knows to redraw.
     pub fn advance_to(&mut self, target: Time) -> bool {
+        self.play(target, None)
+    }
+
+    /// `advance_to`, where recorded commands stop running (and are dropped) once the clock has
+    /// passed `limit`.
+    fn play(&mut self, target: Time, limit: Option<Time>) -> bool {
         let mut changed = false;
         while let Some(c) = self.commands.get(self.applied) {
             if c.at > target.0 {
                 break;
             }
-            if self.replay_limit.is_some_and(|limit| self.it.engine.now() > limit) {
+            if limit.is_some_and(|limit| self.it.engine.now() > limit) {
                 self.commands.truncate(self.applied);
                 break;
             }
