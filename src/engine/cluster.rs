@@ -341,6 +341,13 @@ impl Engine {
         self.store.journal.poll_where(cursor, |k| kinds.contains(&k))
     }
 
+    /// Polls a watch for the screen: only `kinds`, and each changed object once, in its latest
+    /// state (deleted or not). A client that mirrors objects gets the same end state as from
+    /// `poll_watch`, for a fraction of the rendering at 100 replicas.
+    pub fn poll_watch_latest(&mut self, cursor: u64, kinds: &[Kind]) -> (Vec<WatchEvent>, u64) {
+        self.store.journal.poll_latest_where(cursor, |k| kinds.contains(&k))
+    }
+
     pub fn close_watch(&mut self, cursor: u64) {
         self.store.journal.close(cursor);
     }
