@@ -37,7 +37,8 @@ after(async () => {
 
 const shot = (page, name) => page.screenshot({ path: fileURLToPath(new URL(`lecture-${name}.png`, SCREENSHOTS)) });
 const pod = (page, name) => page.locator(`[data-testid=pod][data-name="${name}"]`);
-const statusOf = async (page, name) => ((await pod(page, name).count()) ? pod(page, name).getAttribute('data-status') : null);
+// One read of the DOM, so a pod leaving the screen between two reads cannot stall the wait.
+const statusOf = (page, name) => pod(page, name).evaluateAll((els) => (els.length ? els[0].dataset.status : null));
 const claimState = (page, name) => page.locator(`[data-testid=claim][data-name="${name}"]`).getAttribute('data-state');
 
 /** Waits, at most `ms` of real time, until `check()` is true; `check` may record what it saw. */

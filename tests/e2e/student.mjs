@@ -38,8 +38,9 @@ export const claim = (page, name) => page.locator(`[data-testid=claim][data-name
 
 /** The STATUS word of a pod, or null when the screen shows no such pod. */
 export async function statusOf(page, name) {
-  const p = pod(page, name);
-  return (await p.count()) ? p.getAttribute('data-status') : null;
+  // One read of the DOM: counting first and then reading the attribute would wait out the
+  // locator's timeout when the pod leaves the screen in between (exactly what a scale-down does).
+  return pod(page, name).evaluateAll((els) => (els.length ? els[0].dataset.status : null));
 }
 
 /** Names and status words of the pods on screen, e.g. { 'web-0': 'Running' }. */
