@@ -39,7 +39,7 @@ impl Engine {
     // ------------------------------------------------------------ store primitives
 
     pub(super) fn new_meta(&mut self, ns: &str, name: &str) -> Meta {
-        Meta { name: Str::from(name), namespace: Str::from(ns), uid: Str::from(self.rng.uuid().as_str()), created: self.now, ..Meta::default() }
+        Meta { name: Str::from(name), namespace: Str::from(ns), uid: self.rng.uuid(), created: self.now, ..Meta::default() }
     }
 
     /// Stores a new version (ADDED or MODIFIED), bumping the resourceVersion.
@@ -360,7 +360,7 @@ impl Engine {
         match self.store.sets.get(&k).cloned() {
             None => {
                 let mut meta = meta;
-                meta.uid = Str::from(self.rng.uuid().as_str());
+                meta.uid = self.rng.uuid();
                 meta.created = self.now;
                 meta.generation = 1;
                 let set = StatefulSet {
@@ -448,7 +448,7 @@ impl Engine {
             Some(o) => Self::merge_meta(&o.meta, meta),
             None => {
                 let mut m = meta;
-                m.uid = Str::from(self.rng.uuid().as_str());
+                m.uid = self.rng.uuid();
                 m.created = self.now;
                 m
             }
@@ -513,7 +513,7 @@ impl Engine {
         let hostname = spec.get("hostname").and_then(Value::as_str).map(Str::from);
         let subdomain = spec.get("subdomain").and_then(Value::as_str).map(Str::from);
         let mut m = meta;
-        m.uid = Str::from(self.rng.uuid().as_str());
+        m.uid = self.rng.uuid();
         m.created = self.now;
         let mut status = PodStatus::default();
         if node.is_some() {
@@ -549,7 +549,7 @@ impl Engine {
             return Err(invalid(Kind::PersistentVolumeClaim, &meta.name, "spec.resources[storage]: Required value".into()));
         }
         let mut m = meta;
-        m.uid = Str::from(self.rng.uuid().as_str());
+        m.uid = self.rng.uuid();
         m.created = self.now;
         self.create_claim(m, Rc::new(spec));
         Ok(true)
@@ -572,7 +572,7 @@ impl Engine {
         let capacity = parse_quantity(&cap_str).ok_or_else(|| invalid(Kind::PersistentVolume, &meta.name, format!("spec.capacity[storage]: Invalid value: \"{}\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'", cap_str)))?;
         let modes: Vec<String> = spec.get("accessModes").and_then(Value::as_array).map(|a| a.iter().filter_map(|m| m.as_str().map(str::to_string)).collect()).unwrap_or_default();
         let mut m = meta;
-        m.uid = Str::from(self.rng.uuid().as_str());
+        m.uid = self.rng.uuid();
         m.created = self.now;
         m.finalizers.push("kubernetes.io/pv-protection".into());
         let host_path = str_field(&spec, &["hostPath", "path"]).map(str::to_string).unwrap_or_else(|| format!("/mnt/data/{}", m.name));
@@ -611,7 +611,7 @@ impl Engine {
                 Some(o) => Self::merge_meta(&o.meta, meta),
                 None => {
                     let mut m = meta;
-                    m.uid = Str::from(self.rng.uuid().as_str());
+                    m.uid = self.rng.uuid();
                     m.created = self.now;
                     m
                 }
@@ -643,7 +643,7 @@ impl Engine {
             }
             None => {
                 let mut m = meta;
-                m.uid = Str::from(self.rng.uuid().as_str());
+                m.uid = self.rng.uuid();
                 m.created = self.now;
                 if kind == Kind::Namespace {
                     m.labels.insert("kubernetes.io/metadata.name".into(), m.name.to_string());

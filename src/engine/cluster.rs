@@ -479,8 +479,8 @@ impl Engine {
         let ev = Rc::new(match prior {
             Some(p) => EventRecord { time: self.now, count: p.count.saturating_add(1), resource_version: rv, ..(*p).clone() },
             None => EventRecord {
-                name: format!("{}.{:016x}", meta.name, 0x1880_0000_0000_0000u64.wrapping_add(self.now.0.wrapping_mul(1_000_000)).wrapping_add(self.event_seq)),
-                uid: Rc::from(self.rng.uuid()),
+                name: event_name(&meta.name, 0x1880_0000_0000_0000u64.wrapping_add(self.now.0.wrapping_mul(1_000_000)).wrapping_add(self.event_seq)),
+                uid: self.rng.uuid(),
                 time: self.now,
                 first: self.now,
                 count: 1,
@@ -514,6 +514,17 @@ impl Engine {
     pub fn events_for(&self, uid: &str) -> Vec<Value> {
         self.store.live_events().into_iter().filter(|e| &*e.involved_uid == uid).map(|e| e.to_json()).collect()
     }
+}
+
+/// `<object name>.<16 hex digits>`, as client-go names Events (without `format!`: one per Event).
+fn event_name(object: &str, stamp: u64) -> String {
+    let mut hex = [0u8; 16];
+    super::rng::put_hex(&mut hex, stamp);
+    let mut name = String::with_capacity(object.len() + 17);
+    name.push_str(object);
+    name.push('.');
+    name.push_str(std::str::from_utf8(&hex).unwrap_or_default());
+    name
 }
 
 #[cfg(test)]

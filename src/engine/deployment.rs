@@ -77,7 +77,7 @@ impl Engine {
             }
             None => {
                 let mut m = meta;
-                m.uid = Str::from(self.rng.uuid().as_str());
+                m.uid = self.rng.uuid();
                 m.created = self.now;
                 m.generation = 1;
                 Workload { kind, meta: m, spec_json: Rc::new(spec), replicas, selector, tmpl, status: WorkloadStatus::default() }

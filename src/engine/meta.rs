@@ -175,60 +175,84 @@ impl Meta {
     }
 }
 
-/// Labels and annotations: a few string pairs kept sorted by key in one exact-size allocation.
+/// Labels and annotations: a few string pairs kept sorted by key in one exact-size allocation,
+/// shared copy-on-write.
 /// A `BTreeMap` allocates a whole 11-slot node even for one pair (over 500 bytes), and every
 /// pod, claim and volume carries these maps into each time-travel snapshot that holds a copy.
+/// Every write clones the object it changes, so a clone shares the pairs (a reference count)
+/// and only a changed map is copied. Empty maps allocate nothing.
 /// Iteration order is the key order, as a `BTreeMap`'s, so rendered JSON is unchanged.
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
-pub struct StrMap(Vec<(String, String)>);
+pub struct StrMap(Option<Rc<Vec<(String, String)>>>);
 
 type Pair<'a> = (&'a String, &'a String);
 pub type StrMapIter<'a> = std::iter::Map<std::slice::Iter<'a, (String, String)>, fn(&'a (String, String)) -> Pair<'a>>;
 
 impl StrMap {
+    fn pairs(&self) -> &[(String, String)] {
+        self.0.as_deref().map(Vec::as_slice).unwrap_or_default()
+    }
+    fn pairs_mut(&mut self) -> &mut Vec<(String, String)> {
+        Rc::make_mut(self.0.get_or_insert_with(Rc::default))
+    }
+    fn from_sorted(mut v: Vec<(String, String)>) -> StrMap {
+        v.shrink_to_fit();
+        StrMap((!v.is_empty()).then(|| Rc::new(v)))
+    }
     fn find(&self, k: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(x, _)| x.as_str().cmp(k))
+        self.pairs().binary_search_by(|(x, _)| x.as_str().cmp(k))
     }
     pub fn get(&self, k: &str) -> Option<&String> {
-        self.find(k).ok().and_then(|i| self.0.get(i)).map(|(_, v)| v)
+        self.find(k).ok().and_then(|i| self.pairs().get(i)).map(|(_, v)| v)
     }
     pub fn contains_key(&self, k: &str) -> bool {
         self.find(k).is_ok()
     }
     pub fn insert(&mut self, k: String, v: String) -> Option<String> {
         match self.find(&k) {
-            Ok(i) => self.0.get_mut(i).map(|slot| std::mem::replace(&mut slot.1, v)),
+            Ok(i) => {
+                if self.pairs().get(i).is_some_and(|(_, old)| *old == v) {
+                    return Some(v); // unchanged: keep sharing
+                }
+                self.pairs_mut().get_mut(i).map(|slot| std::mem::replace(&mut slot.1, v))
+            }
             Err(i) => {
-                self.0.reserve_exact(1);
-                self.0.insert(i, (k, v));
+                let pairs = self.pairs_mut();
+                pairs.reserve_exact(1);
+                pairs.insert(i, (k, v));
                 None
             }
         }
     }
     pub fn remove(&mut self, k: &str) -> Option<String> {
         let i = self.find(k).ok()?;
-        let (_, v) = self.0.remove(i);
-        self.0.shrink_to_fit();
+        let pairs = self.pairs_mut();
+        let (_, v) = pairs.remove(i);
+        pairs.shrink_to_fit();
+        if pairs.is_empty() {
+            self.0 = None;
+        }
         Some(v)
     }
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.pairs().len()
     }
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.pairs().is_empty()
     }
     pub fn iter(&self) -> StrMapIter<'_> {
-        self.0.iter().map(|(k, v)| (k, v))
+        self.pairs().iter().map(|(k, v)| (k, v))
     }
     pub fn keys(&self) -> impl Iterator<Item = &String> + '_ {
-        self.0.iter().map(|(k, _)| k)
+        self.pairs().iter().map(|(k, _)| k)
     }
     pub fn values(&self) -> impl Iterator<Item = &String> + '_ {
-        self.0.iter().map(|(_, v)| v)
+        self.pairs().iter().map(|(_, v)| v)
     }
     pub fn retain(&mut self, mut f: impl FnMut(&String, &mut String) -> bool) {
-        self.0.retain_mut(|(k, v)| f(k, v));
-        self.0.shrink_to_fit();
+        let mut v = std::mem::take(self).into_iter().collect::<Vec<_>>();
+        v.retain_mut(|(k, v)| f(k, v));
+        *self = StrMap::from_sorted(v);
     }
 }
 
@@ -250,7 +274,7 @@ impl IntoIterator for StrMap {
     type Item = (String, String);
     type IntoIter = std::vec::IntoIter<(String, String)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.0.map(|rc| Rc::try_unwrap(rc).unwrap_or_else(|shared| (*shared).clone())).unwrap_or_default().into_iter()
     }
 }
 
@@ -258,9 +282,7 @@ impl FromIterator<(String, String)> for StrMap {
     fn from_iter<I: IntoIterator<Item = (String, String)>>(it: I) -> StrMap {
         // Through a BTreeMap: sorted, and a repeated key keeps its last value, as before.
         let m: BTreeMap<String, String> = it.into_iter().collect();
-        let mut v: Vec<(String, String)> = m.into_iter().collect();
-        v.shrink_to_fit();
-        StrMap(v)
+        StrMap::from_sorted(m.into_iter().collect())
     }
 }
 
@@ -274,9 +296,7 @@ impl Extend<(String, String)> for StrMap {
 
 impl From<BTreeMap<String, String>> for StrMap {
     fn from(m: BTreeMap<String, String>) -> StrMap {
-        let mut v: Vec<(String, String)> = m.into_iter().collect();
-        v.shrink_to_fit();
-        StrMap(v)
+        StrMap::from_sorted(m.into_iter().collect())
     }
 }
 

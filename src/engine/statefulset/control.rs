@@ -71,15 +71,15 @@ impl Engine {
         let start = set.spec.start;
         let end = start.saturating_add(replicas) - 1;
         let now = self.now;
-        let (warming, mut status) = {
+        let (warming, mut status, owner) = {
             let Some(idx) = self.set_index.get_mut(&uid) else { return Ok(()) };
             idx.ensure_range(start, end);
             let warming = idx.warming(set.spec.min_ready_seconds, now);
             let status = snapshot_status(set, idx, &warming, &current.meta.name, &update.meta.name, collision);
-            (warming, status)
+            (warming, status, idx.owner.clone())
         };
         let ctx = Ctx {
-            owner: format!("{}/{}", set.meta.namespace, set.meta.name),
+            owner,
             monotonic: !set.spec.parallel,
             start,
             end,

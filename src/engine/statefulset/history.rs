@@ -91,6 +91,14 @@ impl Engine {
         if set.spec.history_limit < 0 {
             return;
         }
+        // The set's revisions are among its namespace's: when those are within the limit,
+        // nothing can be in excess, and the listing (every sync) is skipped.
+        let limit = set.spec.history_limit as usize;
+        let ns = &set.meta.namespace;
+        let in_namespace = self.store.revisions.range((ns.clone(), Str::from(""))..).take_while(|((n, _), _)| n == ns).take(limit + 1).count();
+        if in_namespace <= limit {
+            return;
+        }
         let revisions = self.set_revision_list(set);
         let mut live: BTreeSet<Str> = BTreeSet::new();
         live.insert(current.clone());
@@ -99,7 +107,7 @@ impl Engine {
             live.extend(idx.rev_all.keys().cloned());
         }
         let old: Vec<&Rc<Revision>> = revisions.iter().filter(|r| !live.contains(&r.meta.name)).collect();
-        let excess = old.len().saturating_sub(set.spec.history_limit as usize);
+        let excess = old.len().saturating_sub(limit);
         let doomed: Vec<Key> = old.iter().take(excess).map(|r| r.meta.key()).collect();
         for k in doomed {
             self.take::<Revision>(Kind::ControllerRevision, &k);

@@ -21,6 +21,8 @@ pub struct Member {
 pub struct SetIndex {
     pub ns: Str,
     pub name: Str,
+    /// `namespace/name`, the key of the set's decisions.
+    pub owner: String,
     /// ordinal -> member pod (claimed: controlled by this set and matching it).
     pub members: BTreeMap<i64, Member>,
     /// Members that are not healthy (Running and Ready and not terminating).
@@ -49,7 +51,7 @@ pub struct SetIndex {
 
 impl SetIndex {
     pub fn new(ns: Str, name: Str) -> SetIndex {
-        SetIndex { ns, name, ..SetIndex::default() }
+        SetIndex { owner: format!("{}/{}", ns, name), ns, name, ..SetIndex::default() }
     }
 
     /// Whether a pod controlled by this set is also matched by it (selector and name).
@@ -76,7 +78,9 @@ impl SetIndex {
         let healthy = pod.running_and_ready() && !terminating;
         let intact = utils::identity_matches(&self.name, &self.ns, pod) && utils::storage_matches(&self.name, spec, pod);
         let ready_since = if pod.running_and_ready() { pod.ready_since() } else { None };
-        let revision: Str = Str::from(pod.revision_label().unwrap_or(""));
+        // Members share one string per revision.
+        let label = pod.revision_label().unwrap_or("");
+        let revision: Str = self.rev_all.get_key_value(label).map(|(k, _)| k.clone()).unwrap_or_else(|| Str::from(label));
         if !healthy {
             self.unhealthy.insert(ord);
         }
