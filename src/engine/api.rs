@@ -158,7 +158,7 @@ impl Engine {
         if let Some(n) = new {
             match owner_of(n) {
                 Some((kind, name, uid)) if &*kind == "StatefulSet" => {
-                    if let Some(set) = self.store.sets.get(&(ns.clone(), name.clone())).filter(|s| s.meta.uid == uid).cloned() {
+                    if let Some(set) = self.store.sets.named(&ns, &name).filter(|s| s.meta.uid == uid).cloned() {
                         let idx = self.set_index.entry(uid.clone()).or_insert_with(|| SetIndex::new(ns.clone(), name.clone()));
                         idx.add(&set.spec, n);
                     }
@@ -174,10 +174,10 @@ impl Engine {
         for p in [old, new].into_iter().flatten() {
             if let Some((kind, name, uid)) = owner_of(p) {
                 match &*kind {
-                    "StatefulSet" if self.store.sets.get(&(ns.clone(), name.clone())).is_some_and(|s| s.meta.uid == uid) => {
-                        keys.push(Work::SyncSet((ns.clone(), name)));
+                    "StatefulSet" if self.store.sets.named(&ns, &name).is_some_and(|s| s.meta.uid == uid) => {
+                        keys.push(Work::SyncSet(Key(ns.clone(), name)));
                     }
-                    "ReplicaSet" => keys.push(Work::SyncWorkload(Kind::ReplicaSet, (ns.clone(), name))),
+                    "ReplicaSet" => keys.push(Work::SyncWorkload(Kind::ReplicaSet, Key(ns.clone(), name))),
                     _ => {}
                 }
             }
@@ -186,7 +186,7 @@ impl Engine {
             let orphan_changed = n.meta.controller().is_none()
                 && old.is_none_or(|o| o.meta.labels != n.meta.labels || o.meta.owners != n.meta.owners);
             if orphan_changed {
-                for (k, s) in self.store.sets.range((ns.clone(), Str::from(""))..) {
+                for (k, s) in self.store.sets.range(Key(ns.clone(), Str::from(""))..) {
                     if k.0 != ns {
                         break;
                     }
@@ -506,7 +506,7 @@ impl Engine {
         }
         let node = spec.get("nodeName").and_then(Value::as_str).map(Str::from);
         if let Some(n) = &node {
-            if !self.store.nodes.contains_key(&key("", n)) {
+            if !self.store.nodes.has("", n) {
                 return Err(invalid(Kind::Pod, &meta.name, format!("spec.nodeName: Invalid value: \"{}\": node not found in the simulated cluster", n)));
             }
         }
@@ -690,7 +690,7 @@ impl Engine {
                 let mut np = (*p).clone();
                 np.meta.deletion = Some(self.now);
                 np.meta.deletion_grace = Some(0);
-                let in_use = p.claim.as_ref().is_some_and(|(ns, n, uid)| self.store.pvcs.get(&(ns.clone(), n.clone())).is_some_and(|c| c.meta.uid == *uid));
+                let in_use = p.claim.as_ref().is_some_and(|(ns, n, uid)| self.store.pvcs.named(&ns, &n).is_some_and(|c| c.meta.uid == *uid));
                 if in_use {
                     let rc = self.put(np);
                     return Ok(rc.to_json());

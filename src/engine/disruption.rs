@@ -71,14 +71,14 @@ impl Engine {
             let ns = p.meta.namespace.clone();
             let (uid, replicas) = match &*c.kind {
                 "StatefulSet" => {
-                    let s = self.store.sets.get(&(ns, c.name.clone())).filter(|s| s.meta.uid == c.uid)?;
+                    let s = self.store.sets.named(&ns, &c.name).filter(|s| s.meta.uid == c.uid)?;
                     (s.meta.uid.clone(), s.spec.replicas)
                 }
                 "ReplicaSet" => {
-                    let rs = self.store.replicasets.get(&(ns.clone(), c.name.clone())).filter(|r| r.meta.uid == c.uid)?;
+                    let rs = self.store.replicasets.named(&ns, &c.name).filter(|r| r.meta.uid == c.uid)?;
                     match rs.meta.controller().filter(|o| &*o.kind == "Deployment") {
                         Some(d) => {
-                            let dep = self.store.deployments.get(&(ns, d.name.clone())).filter(|x| x.meta.uid == d.uid)?;
+                            let dep = self.store.deployments.named(&ns, &d.name).filter(|x| x.meta.uid == d.uid)?;
                             (dep.meta.uid.clone(), dep.replicas)
                         }
                         None => (rs.meta.uid.clone(), rs.replicas),
@@ -98,7 +98,7 @@ impl Engine {
         let pods: Vec<&Pod> = self
             .store
             .pods
-            .range((g.meta.namespace.clone(), Str::from(""))..)
+            .range(Key(g.meta.namespace.clone(), Str::from(""))..)
             .take_while(|(k, _)| k.0 == g.meta.namespace)
             .map(|(_, p)| &**p)
             .filter(|p| sel.matches(&p.meta.labels))

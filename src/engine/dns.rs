@@ -38,7 +38,7 @@ impl Engine {
         let labels: Vec<&str> = rest.split('.').collect();
         match labels.as_slice() {
             [svc, ns, "svc"] => {
-                let s = self.store.services.get(&key(ns, svc))?;
+                let s = self.store.services.named(ns, svc)?;
                 match &s.cluster_ip {
                     Some(ip) => Some(vec![ip.to_string()]),
                     None => {
@@ -48,7 +48,7 @@ impl Engine {
                 }
             }
             [host, svc, ns, "svc"] => {
-                let s = self.store.services.get(&key(ns, svc))?;
+                let s = self.store.services.named(ns, svc)?;
                 if s.cluster_ip.is_some() {
                     return None;
                 }
@@ -79,7 +79,7 @@ impl Engine {
             let labels: Vec<&str> = rest.split('.').collect();
             let [port, proto, svc, ns, "svc"] = labels.as_slice() else { continue };
             let (Some(port), Some(proto)) = (port.strip_prefix('_'), proto.strip_prefix('_')) else { continue };
-            let Some(s) = self.store.services.get(&key(ns, svc)) else { continue };
+            let Some(s) = self.store.services.named(ns, svc) else { continue };
             let Some(p) = s.ports.iter().find(|p| p.name.as_deref() == Some(port) && p.protocol.eq_ignore_ascii_case(proto)) else { continue };
             let svc_fqdn = format!("{}.{}.svc.{}", svc, ns, DOMAIN);
             if s.cluster_ip.is_some() {

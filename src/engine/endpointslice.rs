@@ -73,7 +73,7 @@ impl SliceEndpoint {
 impl Engine {
     /// The IPs a Service's ready endpoints answer with (DNS), in address order.
     pub(super) fn ready_endpoints(&self, ns: &str, service: &str) -> Vec<(Str, Option<Str>)> {
-        let Some(ep) = self.store.endpoints.get(&key(ns, service)) else { return Vec::new() };
+        let Some(ep) = self.store.endpoints.named(ns, service) else { return Vec::new() };
         let mut out: Vec<(Str, Option<Str>)> = ep.addresses.values().filter(|a| a.ready).map(|a| (a.ip.clone(), a.hostname.clone())).collect();
         out.sort_by_key(|(ip, _)| ip_sort_key(ip));
         out
@@ -85,7 +85,7 @@ impl Engine {
         let mut out: Vec<SliceEndpoint> = Vec::new();
         if let Some(ep) = self.store.endpoints.get(&svc.meta.key()) {
             for (pod, a) in ep.addresses.iter() {
-                let terminating = self.store.pods.get(&(ns.clone(), pod.clone())).is_some_and(|p| p.terminating());
+                let terminating = self.store.pods.named(&ns, &pod).is_some_and(|p| p.terminating());
                 out.push(SliceEndpoint {
                     pod: pod.clone(),
                     ip: a.ip.clone(),
@@ -100,7 +100,7 @@ impl Engine {
         }
         // Terminating pods leave v1 Endpoints but stay in slices until they are gone.
         if let (Some(sel), false) = (&svc.selector, svc.publish_not_ready) {
-            for (_, p) in self.store.pods.range((ns.clone(), Str::from(""))..).take_while(|(k, _)| k.0 == ns) {
+            for (_, p) in self.store.pods.range(Key(ns.clone(), Str::from(""))..).take_while(|(k, _)| k.0 == ns) {
                 let matches = sel.iter().all(|(k, v)| p.meta.labels.get(k) == Some(v));
                 if !matches || !p.terminating() || p.status.phase.terminal() {
                     continue;
@@ -209,7 +209,7 @@ impl Engine {
             }
             for v in self.service_slices(svc) {
                 let name = v.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
-                out.push(((k.0.clone(), Rc::from(name.as_str())), v));
+                out.push((Key(k.0.clone(), Rc::from(name.as_str())), v));
             }
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));

@@ -78,7 +78,7 @@ impl Engine {
     }
 
     fn allocate_pod_ip(&mut self, node: &str) -> Str {
-        let index = self.store.nodes.get(&key("", node)).map(|n| n.index).unwrap_or(0);
+        let index = self.store.nodes.named("", node).map(|n| n.index).unwrap_or(0);
         if self.next_ip.len() <= index {
             self.next_ip.resize(index + 1, 0);
         }
@@ -108,7 +108,7 @@ impl Engine {
                 if pod.terminating() || pod.status.phase != Phase::Pending {
                     return;
                 }
-                let host_ip = self.store.nodes.get(&key("", &node)).map(|n| Str::from(n.ip.as_str()));
+                let host_ip = self.store.nodes.named("", &node).map(|n| Str::from(n.ip.as_str()));
                 let mut p = (*pod).clone();
                 p.status.host_ip = host_ip;
                 p.status.start_time = Some(now);
@@ -403,7 +403,7 @@ impl Engine {
         if self.node_reachable(node) {
             return;
         }
-        let Some(n) = self.store.nodes.get(&key("", node)).cloned() else { return };
+        let Some(n) = self.store.nodes.named("", node).cloned() else { return };
         if !n.ready {
             return;
         }
@@ -527,7 +527,7 @@ impl Engine {
                 Ok(())
             }
             Fault::NodeDown { name } => {
-                if !self.store.nodes.contains_key(&key("", &name)) {
+                if !self.store.nodes.has("", &name) {
                     return Err(ApiError::not_found(Kind::Node, &name));
                 }
                 if self.down_nodes.insert(Str::from(name.as_str())) {
@@ -536,7 +536,7 @@ impl Engine {
                 Ok(())
             }
             Fault::NodeUp { name } => {
-                let Some(n) = self.store.nodes.get(&key("", &name)).cloned() else { return Err(ApiError::not_found(Kind::Node, &name)) };
+                let Some(n) = self.store.nodes.named("", &name).cloned() else { return Err(ApiError::not_found(Kind::Node, &name)) };
                 if !self.down_nodes.remove(name.as_str()) {
                     return Ok(());
                 }
@@ -558,7 +558,7 @@ impl Engine {
     }
 
     pub(super) fn cordon(&mut self, node: &str, unschedulable: bool) -> Result<bool, ApiError> {
-        let Some(n) = self.store.nodes.get(&key("", node)).cloned() else { return Err(ApiError::not_found(Kind::Node, node)) };
+        let Some(n) = self.store.nodes.named("", node).cloned() else { return Err(ApiError::not_found(Kind::Node, node)) };
         if n.unschedulable == unschedulable {
             return Ok(false);
         }

@@ -8,11 +8,89 @@ use std::rc::Rc;
 
 /// Shared immutable string: names and uids are copied into many objects and snapshots.
 pub type Str = Rc<str>;
-/// `(namespace, name)`; cluster-scoped objects use an empty namespace.
-pub type Key = (Str, Str);
+/// `(namespace, name)`; cluster-scoped objects use an empty namespace. Ordered as that pair of
+/// strings, which is the order the API server lists objects in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Key(pub Str, pub Str);
 
 pub fn key(ns: &str, name: &str) -> Key {
-    (Rc::from(ns), Rc::from(name))
+    Key(Rc::from(ns), Rc::from(name))
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Key) -> std::cmp::Ordering {
+        (&*self.0, &*self.1).cmp(&(&*other.0, &*other.1))
+    }
+}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Key) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// A key seen as two borrowed strings, so maps keyed by [`Key`] are searched without building
+/// one (a lookup used to allocate both strings, and lookups are most of what a sync does).
+pub trait KeyRef {
+    fn parts(&self) -> (&str, &str);
+}
+
+impl KeyRef for Key {
+    fn parts(&self) -> (&str, &str) {
+        (&self.0, &self.1)
+    }
+}
+
+impl KeyRef for (&str, &str) {
+    fn parts(&self) -> (&str, &str) {
+        *self
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn KeyRef + 'a> for Key {
+    fn borrow(&self) -> &(dyn KeyRef + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn KeyRef + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyRef + '_ {}
+
+impl PartialOrd for dyn KeyRef + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn KeyRef + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
+/// Lookups by borrowed namespace and name in the store's maps.
+pub trait ByName<V> {
+    fn named(&self, ns: &str, name: &str) -> Option<&V>;
+    fn has(&self, ns: &str, name: &str) -> bool {
+        self.named(ns, name).is_some()
+    }
+}
+
+impl<V> ByName<V> for BTreeMap<Key, V> {
+    fn named(&self, ns: &str, name: &str) -> Option<&V> {
+        self.get(&(ns, name) as &dyn KeyRef)
+    }
+}
+
+impl ByName<()> for std::collections::BTreeSet<Key> {
+    fn named(&self, ns: &str, name: &str) -> Option<&()> {
+        self.contains(&(ns, name) as &dyn KeyRef).then_some(&())
+    }
 }
 
 /// The days from 1970-01-01 to the session's epoch (see [`super::EPOCH_UNIX_MS`]).
@@ -106,7 +184,7 @@ pub struct Meta {
 
 impl Meta {
     pub fn key(&self) -> Key {
-        (self.namespace.clone(), self.name.clone())
+        Key(self.namespace.clone(), self.name.clone())
     }
 
     pub fn controller(&self) -> Option<&OwnerRef> {

@@ -44,7 +44,7 @@ impl Engine {
         }
         self.unscheduled.remove(k);
         for claim in pod.claim_names() {
-            match self.store.pvcs.get(&key(&pod.meta.namespace, claim)) {
+            match self.store.pvcs.named(&pod.meta.namespace, claim) {
                 None => return self.fail_scheduling(&pod, format!("persistentvolumeclaim \"{}\" not found", claim)),
                 Some(c) if c.meta.deletion.is_some() => return self.fail_scheduling(&pod, format!("persistentvolumeclaim \"{}\" is being deleted", claim)),
                 Some(c) if c.phase != ClaimPhase::Bound => return self.fail_scheduling(&pod, "pod has unbound immediate PersistentVolumeClaims".into()),

@@ -66,13 +66,22 @@ fn under(path: &str, mount: &str) -> Option<String> {
 
 impl Engine {
     pub(super) fn track_claim_users(&mut self, old: Option<&Pod>, new: Option<&Pod>) {
-        if let Some(o) = old.filter(|p| !p.status.phase.terminal()) {
+        fn live(p: Option<&Pod>) -> Option<&Pod> {
+            p.filter(|p| !p.status.phase.terminal())
+        }
+        if let (Some(o), Some(n)) = (live(old), live(new)) {
+            // Most writes are status updates of a running pod: its claims stay in use.
+            if o.meta.namespace == n.meta.namespace && o.claim_names().eq(n.claim_names()) {
+                return;
+            }
+        }
+        if let Some(o) = live(old) {
             for c in o.claim_names() {
-                let k = key(&o.meta.namespace, c);
-                if let Some(n) = self.files.users.get_mut(&k) {
+                let k: &dyn KeyRef = &(&*o.meta.namespace, c);
+                if let Some(n) = self.files.users.get_mut(k) {
                     *n = n.saturating_sub(1);
                     if *n == 0 {
-                        self.files.users.remove(&k);
+                        self.files.users.remove(k);
                     }
                 }
             }
@@ -95,7 +104,7 @@ impl Engine {
         let requested_volume = c.spec.get("volumeName").and_then(|v| v.as_str()).map(str::to_string);
         let mut best: Option<Rc<Pv>> = None;
         for name in &self.files.available {
-            let Some(pv) = self.store.pvs.get(&key("", name)) else { continue };
+            let Some(pv) = self.store.pvs.named("", name) else { continue };
             if pv.phase != VolumePhase::Available || pv.meta.deletion.is_some() || pv.class != wanted_class {
                 continue;
             }
@@ -116,7 +125,7 @@ impl Engine {
         if wanted_class.is_empty() {
             return Err(("FailedBinding", "no persistent volumes available for this claim and no storage class is set".into()));
         }
-        let Some(class) = self.store.classes.get(&key("", &wanted_class)).cloned() else {
+        let Some(class) = self.store.classes.named("", &wanted_class).cloned() else {
             return Err(("ProvisioningFailed", format!("storageclass.storage.k8s.io \"{}\" not found", wanted_class)));
         };
         if class.provisioner == "kubernetes.io/no-provisioner" || class.provisioner.is_empty() {
@@ -234,9 +243,9 @@ impl Engine {
     pub(super) fn attach_volumes(&mut self, pod: &Pod, node: &Str) -> Result<(), Option<(&'static str, String)>> {
         let mut to_attach = Vec::new();
         for claim in pod.claim_names() {
-            let Some(c) = self.store.pvcs.get(&key(&pod.meta.namespace, claim)) else { return Err(None) };
+            let Some(c) = self.store.pvcs.named(&pod.meta.namespace, claim) else { return Err(None) };
             let Some(vol) = c.volume.clone().filter(|_| c.phase == ClaimPhase::Bound) else { return Err(None) };
-            let Some(pv) = self.store.pvs.get(&key("", &vol)) else { return Err(None) };
+            let Some(pv) = self.store.pvs.named("", &vol) else { return Err(None) };
             let rwo = pv.modes.iter().any(|m| m == "ReadWriteOnce" || m == "ReadWriteOncePod");
             if rwo {
                 if let Some(other) = self.files.attached.get(&vol) {
@@ -285,7 +294,7 @@ impl Engine {
     // ------------------------------------------------------------ file systems
 
     fn running_pod(&self, ns: &str, pod: &str) -> Result<Rc<Pod>, String> {
-        let p = self.store.pods.get(&key(ns, pod)).cloned().ok_or_else(|| format!("pods \"{}\" not found", pod))?;
+        let p = self.store.pods.named(ns, pod).cloned().ok_or_else(|| format!("pods \"{}\" not found", pod))?;
         let running = p.status.containers.first().is_some_and(|c| matches!(c.state, CState::Running { .. }));
         if !running || p.node.as_ref().is_some_and(|n| self.down_nodes.contains(n)) {
             let c = p.tmpl.containers.first().map(|c| c.name.to_string()).unwrap_or_default();
@@ -303,7 +312,7 @@ impl Engine {
         if let Some((_, vol, rel)) = best {
             let claims = pod.all_claims();
             if let Some((_, claim)) = claims.iter().find(|(v, _)| *v == vol) {
-                if let Some(pv) = self.store.pvcs.get(&key(&pod.meta.namespace, claim)).and_then(|c| c.volume.clone()) {
+                if let Some(pv) = self.store.pvcs.named(&pod.meta.namespace, claim).and_then(|c| c.volume.clone()) {
                     let _ = rel;
                     return Place::Volume(pv);
                 }

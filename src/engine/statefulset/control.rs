@@ -103,7 +103,7 @@ impl Engine {
         let release: Vec<Str> = self.set_index.get(&set.meta.uid).map(|i| i.release.iter().cloned().collect()).unwrap_or_default();
         if !deleting {
             for name in release {
-                if let Some(p) = self.store.pods.get(&(set.meta.namespace.clone(), name.clone())).cloned() {
+                if let Some(p) = self.store.pods.named(&set.meta.namespace, &name).cloned() {
                     let mut np = (*p).clone();
                     np.meta.owners.retain(|o| o.uid != set.meta.uid);
                     self.write_pod(np);
@@ -115,7 +115,7 @@ impl Engine {
             return;
         }
         let ns = set.meta.namespace.clone();
-        let candidates: Vec<Key> = self.orphans.range((ns.clone(), Str::from(""))..).take_while(|(n, _)| *n == ns).cloned().collect();
+        let candidates: Vec<Key> = self.orphans.range(Key(ns.clone(), Str::from(""))..).take_while(|Key(n, _)| *n == ns).cloned().collect();
         for k in candidates {
             let Some(p) = self.store.pods.get(&k).cloned() else { continue };
             if p.terminating() || !utils::is_member_name(&set.meta.name, &p.meta.name) || !set.spec.selector.matches(&p.meta.labels) {
@@ -265,9 +265,9 @@ impl Engine {
     }
 
     fn process_replica(&mut self, set: &Rc<StatefulSet>, ctx: &Ctx, ord: i64) -> Result<Flow, String> {
-        let name = utils::pod_name(&set.meta.name, ord);
         let pod = self.set_pod(set, ord);
         let Some(pod) = pod else {
+            let name = utils::pod_name(&set.meta.name, ord);
             // An empty slot: create its claims and pod (spec §3.6 step 2).
             if let Some(claim) = self.stale_claim(set, ord) {
                 self.waiting(&ctx.owner, format_args!("{} waits: claim {} still belongs to a previous {} (whenScaled is Delete); the pod is created once the garbage collector has removed that claim", name, claim, name));
@@ -320,7 +320,7 @@ impl Engine {
         }
         if pod.status.phase == Phase::Pending {
             // A claim deleted while the pod could not start is recreated (spec §5.5).
-            let missing = set.spec.claim_templates.iter().any(|t| !self.store.pvcs.contains_key(&key(&set.meta.namespace, &utils::claim_name(&t.name, &set.meta.name, ord))));
+            let missing = set.spec.claim_templates.iter().any(|t| !self.store.pvcs.has(&set.meta.namespace, &utils::claim_name(&t.name, &set.meta.name, ord)));
             if missing {
                 self.create_missing_claims(set, ord)?;
                 self.update_claim_refs(set, ord, false)?;
@@ -472,11 +472,21 @@ fn range_text(ctx: &Ctx) -> String {
 }
 
 /// The slot that is waiting when `ord` blocks (the next higher one), as the student sees it.
-fn higher(set: &StatefulSet, ctx: &Ctx, ord: i64) -> String {
-    if ord < ctx.end {
-        utils::pod_name(&set.meta.name, ord + 1)
-    } else {
-        format!("{}", set.meta.name)
+/// Displayed rather than built: a waiting set re-syncs on every pod write and its text is
+/// usually the same, so it is compared as it renders (see `Engine::waiting`).
+fn higher<'a>(set: &'a StatefulSet, ctx: &Ctx, ord: i64) -> Slot<'a> {
+    Slot(&set.meta.name, (ord < ctx.end).then_some(ord + 1))
+}
+
+/// `set-ordinal`, or the set's own name when there is no ordinal.
+struct Slot<'a>(&'a str, Option<i64>);
+
+impl std::fmt::Display for Slot<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.1 {
+            Some(ord) => write!(f, "{}-{}", self.0, ord),
+            None => f.write_str(self.0),
+        }
     }
 }
 

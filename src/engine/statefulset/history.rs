@@ -14,10 +14,10 @@ impl Engine {
     /// orphans that match its selector.
     pub(in crate::engine) fn set_revision_list(&mut self, set: &StatefulSet) -> Vec<Rc<Revision>> {
         let ns = set.meta.namespace.clone();
-        let lo = (ns.clone(), Str::from(""));
+        let lo = Key(ns.clone(), Str::from(""));
         let mut mine = Vec::new();
         let mut orphans = Vec::new();
-        for ((rns, _), r) in self.store.revisions.range(lo..) {
+        for (Key(rns, _), r) in self.store.revisions.range(lo..) {
             if *rns != ns {
                 break;
             }
@@ -79,7 +79,7 @@ impl Engine {
             .status
             .current_revision
             .as_ref()
-            .and_then(|name| self.store.revisions.get(&(set.meta.namespace.clone(), name.clone())))
+            .and_then(|name| self.store.revisions.named(&set.meta.namespace, &name))
             .filter(|r| r.meta.controller().is_some_and(|c| c.uid == set.meta.uid))
             .cloned()
             .unwrap_or_else(|| update.clone());
@@ -95,7 +95,7 @@ impl Engine {
         // nothing can be in excess, and the listing (every sync) is skipped.
         let limit = set.spec.history_limit as usize;
         let ns = &set.meta.namespace;
-        let in_namespace = self.store.revisions.range((ns.clone(), Str::from(""))..).take_while(|((n, _), _)| n == ns).take(limit + 1).count();
+        let in_namespace = self.store.revisions.range(Key(ns.clone(), Str::from(""))..).take_while(|(Key(n, _), _)| n == ns).take(limit + 1).count();
         if in_namespace <= limit {
             return;
         }

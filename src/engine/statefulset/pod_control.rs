@@ -95,7 +95,7 @@ impl Engine {
             self.set_event(set, true, "FailedCreate", format!("create Pod {} in StatefulSet {} failed error: {}", name, set.meta.name, e));
             return Err(e);
         }
-        if self.store.pods.contains_key(&key(&set.meta.namespace, &name)) {
+        if self.store.pods.has(&set.meta.namespace, &name) {
             // AlreadyExists on pod create: no event, the sync fails and is retried.
             return Err(format!("pods \"{}\" already exists", name));
         }
@@ -158,7 +158,7 @@ impl Engine {
         let name = utils::pod_name(&set.meta.name, ordinal);
         let Some(idx) = self.set_index.get(&set.meta.uid) else { return Ok(false) };
         let Some(member) = idx.members.get(&ordinal) else { return Ok(false) };
-        let k = (set.meta.namespace.clone(), member.name.clone());
+        let k = Key(set.meta.namespace.clone(), member.name.clone());
         let Some(pod) = self.store.pods.get(&k).cloned() else { return Ok(false) };
         let identity_ok = utils::identity_matches(&set.meta.name, &set.meta.namespace, &pod);
         let storage_ok = utils::storage_matches(&set.meta.name, &set.spec, &pod);
@@ -198,7 +198,7 @@ impl Engine {
     /// claim was updated.
     pub(in crate::engine) fn update_claim_refs(&mut self, set: &StatefulSet, ordinal: i64, condemned: bool) -> Result<bool, String> {
         let pod_name = utils::pod_name(&set.meta.name, ordinal);
-        let pod_uid = self.store.pods.get(&key(&set.meta.namespace, &pod_name)).map(|p| p.meta.uid.clone());
+        let pod_uid = self.store.pods.named(&set.meta.namespace, &pod_name).map(|p| p.meta.uid.clone());
         let (want_set, want_pod) = utils::wanted_claim_refs(&set.spec, condemned);
         let mut changed = false;
         for t in &set.spec.claim_templates {
@@ -254,7 +254,7 @@ impl Engine {
         let pod_name = utils::pod_name(&set.meta.name, ordinal);
         set.spec.claim_templates.iter().find_map(|t| {
             let claim = utils::claim_name(&t.name, &set.meta.name, ordinal);
-            let c = self.store.pvcs.get(&key(&set.meta.namespace, &claim))?;
+            let c = self.store.pvcs.named(&set.meta.namespace, &claim)?;
             c.meta.owners.iter().any(|o| &*o.kind == "Pod" && *o.name == *pod_name).then_some(claim)
         })
     }
@@ -262,6 +262,6 @@ impl Engine {
     pub(in crate::engine) fn set_pod(&self, set: &StatefulSet, ordinal: i64) -> Option<Rc<Pod>> {
         let idx = self.set_index.get(&set.meta.uid)?;
         let m = idx.members.get(&ordinal)?;
-        self.store.pods.get(&(set.meta.namespace.clone(), m.name.clone())).cloned()
+        self.store.pods.named(&set.meta.namespace, &m.name).cloned()
     }
 }

@@ -75,10 +75,9 @@ pub fn identity_matches(set_name: &str, set_ns: &str, pod: &Pod) -> bool {
 /// `storageMatches` (spec §4.5).
 pub fn storage_matches(set_name: &str, spec: &StsSpec, pod: &Pod) -> bool {
     let Some((_, ord)) = parent_and_ordinal(&pod.meta.name) else { return false };
-    let volumes = pod.claims.iter().map(|(v, c)| (&**v, &**c));
-    let tmpl = pod.tmpl.pvc_volumes.iter().filter(|(v, _)| !pod.claims.iter().any(|(cv, _)| **cv == **v)).map(|(v, c)| (v.as_str(), c.as_str()));
-    let claims: Vec<(&str, &str)> = volumes.chain(tmpl).collect();
-    spec.claim_templates.iter().all(|t| claims.iter().any(|(v, c)| *v == t.name && is_claim_name(c, &t.name, set_name, ord)))
+    let volumes = || pod.claims.iter().map(|(v, c)| (&**v, &**c));
+    let tmpl = || pod.tmpl.pvc_volumes.iter().filter(|(v, _)| !pod.claims.iter().any(|(cv, _)| **cv == **v)).map(|(v, c)| (v.as_str(), c.as_str()));
+    spec.claim_templates.iter().all(|t| volumes().chain(tmpl()).any(|(v, c)| v == t.name && is_claim_name(c, &t.name, set_name, ord)))
 }
 
 /// Whether `digits` (ASCII digits that parsed as an ordinal) is how that ordinal prints, so
