@@ -39,7 +39,7 @@ impl Engine {
     // ------------------------------------------------------------ store primitives
 
     pub(super) fn new_meta(&mut self, ns: &str, name: &str) -> Meta {
-        Meta { name: Str::from(name), namespace: Str::from(ns), uid: self.rng.uuid(), created: self.now, ..Meta::default() }
+        Meta { name: Str::from(name), namespace: namespace(ns), uid: self.rng.uuid(), created: self.now, ..Meta::default() }
     }
 
     /// Stores a new version (ADDED or MODIFIED), bumping the resourceVersion.
@@ -270,7 +270,7 @@ impl Engine {
             return Err(invalid(kind, "", "metadata.name: Required value: name or generateName is required".into()));
         }
         if !kind.namespaced() {
-            meta.namespace = Str::from("");
+            meta.namespace = namespace("");
         } else if !self.store.generic.contains_key(&(Kind::Namespace, key("", &meta.namespace))) {
             return Err(ApiError { reason: "NotFound", code: 404, message: format!("namespaces \"{}\" not found", meta.namespace) });
         }

@@ -14,12 +14,46 @@ pub type Str = Rc<str>;
 pub struct Key(pub Str, pub Str);
 
 pub fn key(ns: &str, name: &str) -> Key {
-    Key(Rc::from(ns), Rc::from(name))
+    Key(namespace(ns), Rc::from(name))
+}
+
+/// The one shared string of a namespace name. A cluster has a handful of namespaces and
+/// nearly every key compared is in the same one, so keys compare their namespaces by address
+/// first (see `same_str`) and only then by content.
+pub fn namespace(ns: &str) -> Str {
+    thread_local! {
+        static NAMESPACES: std::cell::RefCell<Vec<Str>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    NAMESPACES.with(|all| {
+        let mut all = all.borrow_mut();
+        if let Some(s) = all.iter().find(|s| ***s == *ns) {
+            return s.clone();
+        }
+        let s = Str::from(ns);
+        // Bounded: past a few dozen names, namespaces are simply not shared.
+        if all.len() < 64 {
+            all.push(s.clone());
+        }
+        s
+    })
+}
+
+/// String order, with a shortcut for two views of the same string (a shared namespace).
+fn cmp_shared(a: &str, b: &str) -> std::cmp::Ordering {
+    if std::ptr::eq(a, b) {
+        std::cmp::Ordering::Equal
+    } else {
+        a.cmp(b)
+    }
+}
+
+fn cmp_parts((ans, aname): (&str, &str), (bns, bname): (&str, &str)) -> std::cmp::Ordering {
+    cmp_shared(ans, bns).then_with(|| aname.cmp(bname))
 }
 
 impl Ord for Key {
     fn cmp(&self, other: &Key) -> std::cmp::Ordering {
-        (&*self.0, &*self.1).cmp(&(&*other.0, &*other.1))
+        cmp_parts(self.parts(), other.parts())
     }
 }
 
@@ -69,7 +103,7 @@ impl PartialOrd for dyn KeyRef + '_ {
 
 impl Ord for dyn KeyRef + '_ {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.parts().cmp(&other.parts())
+        cmp_parts(self.parts(), other.parts())
     }
 }
 
@@ -198,7 +232,7 @@ impl Meta {
         let namespace = m.get("namespace").and_then(Value::as_str).unwrap_or(default_ns);
         Ok(Meta {
             name: Rc::from(name),
-            namespace: Rc::from(namespace),
+            namespace: self::namespace(namespace),
             labels: string_map(m.get("labels")),
             annotations: string_map(m.get("annotations")),
             owners: m

@@ -65,44 +65,86 @@ impl SetIndex {
             self.release.insert(pod.meta.name.clone());
             return;
         };
-        if let Some(m) = self.members.get(&ord) {
-            if m.name != pod.meta.name {
+        // A new version of a member is updated in place: most writes are status changes that
+        // leave its revision and liveness as they were.
+        let prev = match self.members.get(&ord) {
+            Some(m) if m.name != pod.meta.name => {
                 self.duplicates.insert(pod.meta.name.clone());
                 return;
             }
-            self.remove_ord(ord);
-        } else if self.range.is_some_and(|(s, e)| ord < s || ord > e) {
-            self.condemned_checked = None;
-        }
+            Some(m) => Some((m.revision.clone(), !self.terminating.contains(&ord))),
+            None => {
+                if self.range.is_some_and(|(s, e)| ord < s || ord > e) {
+                    self.condemned_checked = None;
+                }
+                None
+            }
+        };
         let terminating = pod.terminating();
         let healthy = pod.running_and_ready() && !terminating;
         let intact = utils::identity_matches(&self.name, &self.ns, pod) && utils::storage_matches(&self.name, spec, pod);
         let ready_since = if pod.running_and_ready() { pod.ready_since() } else { None };
-        // Members share one string per revision.
+        mark(&mut self.unhealthy, ord, !healthy);
+        mark(&mut self.repair, ord, !intact);
+        mark(&mut self.terminating, ord, terminating);
+        match ready_since {
+            Some(t) => {
+                self.ready.insert(ord, t);
+            }
+            None => {
+                self.ready.remove(&ord);
+            }
+        }
         let label = pod.revision_label().unwrap_or("");
+        let live = !terminating;
+        if let Some((old, was_live)) = &prev {
+            if **old == *label {
+                if *was_live != live {
+                    self.mark_live(old, ord, live);
+                }
+                return;
+            }
+            if *was_live {
+                self.mark_live(old, ord, false);
+            }
+            self.count_revision(old, false);
+        }
+        // Members share one string per revision.
         let revision: Str = self.rev_all.get_key_value(label).map(|(k, _)| k.clone()).unwrap_or_else(|| Str::from(label));
-        if !healthy {
-            self.unhealthy.insert(ord);
+        if live {
+            self.mark_live(&revision, ord, true);
         }
-        if !intact {
-            self.repair.insert(ord);
-        }
-        if terminating {
-            self.terminating.insert(ord);
-        }
-        if let Some(t) = ready_since {
-            self.ready.insert(ord, t);
-        }
-        if !terminating {
-            self.rev_live.entry(revision.clone()).or_default().insert(ord);
-        }
-        *self.rev_all.entry(revision.clone()).or_insert(0) += 1;
-        if let Some((s, e)) = self.range {
-            if ord >= s && ord <= e {
-                self.absent.remove(&ord);
+        self.count_revision(&revision, true);
+        if prev.is_none() {
+            if let Some((s, e)) = self.range {
+                if ord >= s && ord <= e {
+                    self.absent.remove(&ord);
+                }
             }
         }
         self.members.insert(ord, Member { name: pod.meta.name.clone(), revision });
+    }
+
+    fn mark_live(&mut self, revision: &Str, ord: i64, live: bool) {
+        if live {
+            self.rev_live.entry(revision.clone()).or_default().insert(ord);
+        } else if let Some(set) = self.rev_live.get_mut(revision) {
+            set.remove(&ord);
+            if set.is_empty() {
+                self.rev_live.remove(revision);
+            }
+        }
+    }
+
+    fn count_revision(&mut self, revision: &Str, add: bool) {
+        if add {
+            *self.rev_all.entry(revision.clone()).or_insert(0) += 1;
+        } else if let Some(n) = self.rev_all.get_mut(revision) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.rev_all.remove(revision);
+            }
+        }
     }
 
     pub fn remove(&mut self, pod_name: &str) {
@@ -125,21 +167,12 @@ impl SetIndex {
         let Some(m) = self.members.remove(&ord) else { return };
         self.unhealthy.remove(&ord);
         self.repair.remove(&ord);
-        self.terminating.remove(&ord);
+        let was_live = !self.terminating.remove(&ord);
         self.ready.remove(&ord);
-        let r = &m.revision;
-        if let Some(set) = self.rev_live.get_mut(r) {
-            set.remove(&ord);
-            if set.is_empty() {
-                self.rev_live.remove(r);
-            }
+        if was_live {
+            self.mark_live(&m.revision, ord, false);
         }
-        if let Some(n) = self.rev_all.get_mut(r) {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                self.rev_all.remove(r);
-            }
-        }
+        self.count_revision(&m.revision, false);
     }
 
     /// Makes `absent` describe the slots `[start, end]` (rebuilt only when the range changes).
@@ -170,5 +203,13 @@ impl SetIndex {
         }
         let ms = min_ready_secs.saturating_mul(1000);
         self.ready.iter().filter(|(_, t)| Time(t.0.saturating_add(ms)) >= now).map(|(o, _)| *o).collect()
+    }
+}
+
+fn mark(set: &mut BTreeSet<i64>, ord: i64, on: bool) {
+    if on {
+        set.insert(ord);
+    } else {
+        set.remove(&ord);
     }
 }
