@@ -446,9 +446,18 @@ impl Engine {
 
     /// Appends a decision to the log and makes it the owner's current one.
     pub(super) fn decide(&mut self, owner: String, text: String) {
-        let d = Decision { time: self.now, owner: owner.clone(), text };
-        self.decisions.push(d.clone());
-        self.why.insert(owner, d);
+        let d = Decision { time: self.now, owner, text };
+        match self.why.get_mut(&d.owner) {
+            // In place: the current decision's strings keep their allocations.
+            Some(current) => {
+                current.time = d.time;
+                current.text.clone_from(&d.text);
+            }
+            None => {
+                self.why.insert(d.owner.clone(), d.clone());
+            }
+        }
+        self.decisions.push(d);
     }
 
     /// Records what an owner waits for; logged only when it differs from the current one.

@@ -22,7 +22,7 @@ enum Flow {
 }
 
 struct Ctx {
-    owner: String,
+    owner: Str,
     monotonic: bool,
     start: i64,
     end: i64,
@@ -233,7 +233,7 @@ impl Engine {
                 } else {
                     "; its claims are kept (whenScaled is Retain)".to_string()
                 };
-                self.decide(ctx.owner.clone(), format!("{} deleted: ordinal {} is outside the desired range {} (scale down removes the highest ordinal first){}", pod_name, ord, range_text(ctx), retention));
+                self.decide(ctx.owner.to_string(), format!("{} deleted: ordinal {} is outside the desired range {} (scale down removes the highest ordinal first){}", pod_name, ord, range_text(ctx), retention));
                 return Ok(());
             }
             let mut deleted = Vec::new();
@@ -245,7 +245,7 @@ impl Engine {
                 deleted.push(pod_name.to_string());
             }
             if !deleted.is_empty() {
-                self.decide(ctx.owner.clone(), format!("{} deleted at once: outside the desired range {} (Parallel deletes without waiting)", deleted.join(", "), range_text(ctx)));
+                self.decide(ctx.owner.to_string(), format!("{} deleted at once: outside the desired range {} (Parallel deletes without waiting)", deleted.join(", "), range_text(ctx)));
             }
         }
         if spec.on_delete {
@@ -303,14 +303,14 @@ impl Engine {
             } else {
                 format!(", using claim {}", set.spec.claim_templates.iter().map(|t| utils::claim_name(&t.name, &set.meta.name, ord)).collect::<Vec<_>>().join(", "))
             };
-            self.decide(ctx.owner.clone(), format!("{} created from revision {}{}{}{}", name, rev.meta.name, why, claims, order));
+            self.decide(ctx.owner.to_string(), format!("{} created from revision {}{}{}{}", name, rev.meta.name, why, claims, order));
             return Ok(Flow::Stop);
         };
         if pod.status.phase.terminal() {
             if !pod.terminating() {
                 self.delete_set_pod(set, &pod.meta.name)?;
                 self.decide(
-                    ctx.owner.clone(),
+                    ctx.owner.to_string(),
                     format!("{} deleted: its phase is {}; it is recreated (same name and claims) once the old pod is gone", pod.meta.name, pod.status.phase.as_str()),
                 );
             } else if ctx.monotonic {
@@ -324,7 +324,7 @@ impl Engine {
             if missing {
                 self.create_missing_claims(set, ord)?;
                 self.update_claim_refs(set, ord, false)?;
-                self.decide(ctx.owner.clone(), format!("{} is Pending and a claim was missing: the claim was recreated", pod.meta.name));
+                self.decide(ctx.owner.to_string(), format!("{} is Pending and a claim was missing: the claim was recreated", pod.meta.name));
             }
         }
         if ctx.monotonic {
@@ -347,7 +347,7 @@ impl Engine {
         }
         let needs = self.set_index.get(&set.meta.uid).is_some_and(|i| i.repair.contains(&ord) || i.claims_unverified.contains(&ord));
         if needs && self.repair_set_pod(set, ord)? {
-            self.decide(ctx.owner.clone(), format!("{} updated in place: its identity labels or claim owner references did not match the StatefulSet", pod.meta.name));
+            self.decide(ctx.owner.to_string(), format!("{} updated in place: its identity labels or claim owner references did not match the StatefulSet", pod.meta.name));
         }
         Ok(Flow::Continue)
     }
@@ -401,7 +401,7 @@ impl Engine {
             }
             let names: Vec<String> = victims.iter().map(|(_, n)| n.to_string()).collect();
             self.decide(
-                ctx.owner.clone(),
+                ctx.owner.to_string(),
                 format!("{} deleted: not at update revision {} (rolling update, highest ordinal first, up to maxUnavailable {} at a time)", names.join(", "), update, max_u),
             );
             return Ok(());
@@ -423,7 +423,7 @@ impl Engine {
                 status.current -= 1;
                 let rev_text = if rev.is_empty() { "no revision".to_string() } else { format!("revision {}", rev) };
                 self.decide(
-                    ctx.owner.clone(),
+                    ctx.owner.to_string(),
                     format!("{} deleted: it runs {}, the update revision is {} (rolling update, highest ordinal first{})", pod_name, rev_text, update, if partition > 0 { format!(", down to partition {}", partition) } else { String::new() }),
                 );
             }

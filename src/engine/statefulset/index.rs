@@ -22,7 +22,7 @@ pub struct SetIndex {
     pub ns: Str,
     pub name: Str,
     /// `namespace/name`, the key of the set's decisions.
-    pub owner: String,
+    pub owner: Str,
     /// ordinal -> member pod (claimed: controlled by this set and matching it).
     pub members: BTreeMap<i64, Member>,
     /// Members that are not healthy (Running and Ready and not terminating).
@@ -51,7 +51,7 @@ pub struct SetIndex {
 
 impl SetIndex {
     pub fn new(ns: Str, name: Str) -> SetIndex {
-        SetIndex { owner: format!("{}/{}", ns, name), ns, name, ..SetIndex::default() }
+        SetIndex { owner: Str::from(format!("{}/{}", ns, name)), ns, name, ..SetIndex::default() }
     }
 
     /// Whether a pod controlled by this set is also matched by it (selector and name).
