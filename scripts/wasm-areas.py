@@ -92,7 +92,7 @@ def area(name):
         return "std B-tree maps (per key/value type)"
     if "slice::sort" in head or head.startswith("statefulset_lab::sort"):
         return "std sorts"
-    if "serde" in n and "statefulset_lab" in n:
+    if "statefulset_lab" in n and re.search(r"Deserializ|Serializ|Visitor|MapAccess|SeqAccess", n):
         return "serde derives and glue for our types"
     if lead.startswith(("serde_yaml", "unsafe_libyaml")):
         return "serde_yaml + libyaml"
