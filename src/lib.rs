@@ -4,5 +4,6 @@ pub mod kubectl;
 pub mod labs;
 pub mod manifest;
 pub mod session;
+pub mod sort;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

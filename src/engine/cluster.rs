@@ -315,7 +315,7 @@ impl Engine {
             // Events are stored in time order; keep it (kubectl sorts them itself).
             return out.into_iter().map(|(_, v)| v).collect();
         }
-        out.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
         out.into_iter().map(|(_, v)| v).collect()
     }
 

@@ -130,7 +130,7 @@ impl Engine {
             } else if diff < 0 {
                 // Prefer deleting pods that are not ready, then the newest.
                 let mut victims: Vec<&Rc<Pod>> = active.clone();
-                victims.sort_by(|a, b| (a.is_ready(), std::cmp::Reverse(a.meta.created), &a.meta.name).cmp(&(b.is_ready(), std::cmp::Reverse(b.meta.created), &b.meta.name)));
+                crate::sort::sort_by(&mut victims, |a, b| (a.is_ready(), std::cmp::Reverse(a.meta.created), &a.meta.name).cmp(&(b.is_ready(), std::cmp::Reverse(b.meta.created), &b.meta.name)));
                 let mut names = Vec::new();
                 for p in victims.into_iter().take((-diff) as usize) {
                     let _ = self.delete_pod_quiet(&p.meta.key(), DeleteOptions::default());

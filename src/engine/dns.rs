@@ -95,7 +95,7 @@ impl Engine {
                     SrvRecord { priority: 0, weight: 100 / n, port, target: format!("{}.{}.", host, svc_fqdn) }
                 })
                 .collect();
-            out.sort_by(|a, b| a.target.cmp(&b.target));
+            crate::sort::sort_by(&mut out, |a, b| a.target.cmp(&b.target));
             if !out.is_empty() {
                 return out;
             }

@@ -75,7 +75,7 @@ impl Engine {
     pub(super) fn ready_endpoints(&self, ns: &str, service: &str) -> Vec<(Str, Option<Str>)> {
         let Some(ep) = self.store.endpoints.named(ns, service) else { return Vec::new() };
         let mut out: Vec<(Str, Option<Str>)> = ep.addresses.values().filter(|a| a.ready).map(|a| (a.ip.clone(), a.hostname.clone())).collect();
-        out.sort_by_key(|(ip, _)| ip_sort_key(ip));
+        crate::sort::sort_by_key(&mut out, |(ip, _)| ip_sort_key(ip));
         out
     }
 
@@ -113,7 +113,7 @@ impl Engine {
                 out.push(SliceEndpoint { pod: p.meta.name.clone(), ip, hostname, node: p.node.clone(), pod_uid: p.meta.uid.clone(), ready: false, serving: p.is_ready(), terminating: true });
             }
         }
-        out.sort_by(|a, b| a.pod.cmp(&b.pod));
+        crate::sort::sort_by(&mut out, |a, b| a.pod.cmp(&b.pod));
         out
     }
 
@@ -212,7 +212,7 @@ impl Engine {
                 out.push((Key(k.0.clone(), Rc::from(name.as_str())), v));
             }
         }
-        out.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
         out.into_iter().map(|(_, v)| v).collect()
     }
 }

@@ -682,7 +682,7 @@ impl Endpoints {
         let mut v = json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": self.meta.to_json(true)});
         let render = |ready: bool| -> Vec<Value> {
             let mut list: Vec<(&Str, &EndpointAddress)> = self.addresses.iter().filter(|(_, a)| a.ready == ready).collect();
-            list.sort_by_key(|(_, a)| ip_sort_key(&a.ip));
+            crate::sort::sort_by_key(&mut list, |(_, a)| ip_sort_key(&a.ip));
             list.into_iter()
                 .map(|(pod, a)| {
                     let mut o = Map::new();

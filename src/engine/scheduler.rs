@@ -71,7 +71,7 @@ impl Engine {
             if unschedulable > 0 {
                 reasons.push(format!("{} node(s) were unschedulable", unschedulable));
             }
-            reasons.sort();
+            crate::sort::sort(&mut reasons);
             let reason = if reasons.is_empty() { "no nodes available to schedule pods".to_string() } else { reasons.join(", ") };
             return self.fail_scheduling(&pod, reason);
         }

@@ -43,7 +43,7 @@ pub fn complete(line: &str, cursor: usize, engine: &Engine) -> Vec<String> {
         _ => {}
     }
     out.retain(|c| c.starts_with(current));
-    out.sort();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }

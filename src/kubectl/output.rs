@@ -104,7 +104,7 @@ pub fn sort_objects(objs: &mut [Value], field: &str) -> Result<(), String> {
     if !keyed.iter().any(|(k, _)| k.is_some()) {
         return Err(format!("error: couldn't find any field with path {} in the list of objects", super::flags::go_quote(&field)));
     }
-    keyed.sort_by(|(a, _), (b, _)| match (a, b) {
+    crate::sort::sort_by(&mut keyed, |(a, _), (b, _)| match (a, b) {
         (None, None) => std::cmp::Ordering::Equal,
         (None, Some(_)) => std::cmp::Ordering::Less,
         (Some(_), None) => std::cmp::Ordering::Greater,

@@ -70,7 +70,7 @@ pub fn all_type_words() -> Vec<&'static str> {
         v.push(k.plural());
         v.extend_from_slice(short_names(k));
     }
-    v.sort_unstable();
+    crate::sort::sort(&mut v);
     v.dedup();
     v
 }

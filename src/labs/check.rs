@@ -114,11 +114,11 @@ impl History {
     pub fn rewind(&mut self, mark: Mark, engine: &Engine) {
         self.events.truncate(mark.events);
         self.first_uid.retain(|_, (_, seen)| *seen < mark.names);
-        self.state = engine
-            .list(Kind::Pod, Some(NAMESPACE))
-            .iter()
-            .map(|pod| (str_at(pod, "/metadata/name").to_string(), pod_state(pod)))
-            .collect();
+        // Inserts rather than `collect`: collecting into a BTreeMap compiles its own sort.
+        self.state.clear();
+        for pod in engine.list(Kind::Pod, Some(NAMESPACE)) {
+            self.state.insert(str_at(&pod, "/metadata/name").to_string(), pod_state(&pod));
+        }
     }
 
     fn position(&self, pod: &str, event: PodEvent, after: usize) -> Option<usize> {

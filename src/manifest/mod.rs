@@ -379,7 +379,7 @@ pub fn parse(text: &str) -> Parsed {
             .into_iter()
             .filter(|d| !d.message.contains("does not exist")),
     );
-    out.diagnostics.sort_by_key(|d| (d.line, d.column));
+    crate::sort::sort_by_key(&mut out.diagnostics, |d| (d.line, d.column));
     out
 }
 
@@ -391,7 +391,7 @@ pub fn parse_in_cluster(text: &str, existing_services: &[Value]) -> Parsed {
         .filter(|d| d.message.contains("does not exist"))
         .collect();
     parsed.diagnostics.extend(extra);
-    parsed.diagnostics.sort_by_key(|d| (d.line, d.column));
+    crate::sort::sort_by_key(&mut parsed.diagnostics, |d| (d.line, d.column));
     parsed
 }
 

@@ -274,7 +274,7 @@ impl Walker<'_> {
             other => return self.type_error(path, ctx, kind_of(other), go.to_string()),
         };
         let mut keys: Vec<&String> = map.keys().collect();
-        keys.sort_by_key(|k| (self.order)(&child_path(path, k)));
+        crate::sort::sort_by_key(&mut keys, |k| (self.order)(&child_path(path, k)));
         for key in keys {
             if self.out.fatal.is_some() {
                 return;
@@ -392,7 +392,7 @@ impl Walker<'_> {
             Ty::M(inner) => match v {
                 Value::Object(m) => {
                     let mut keys: Vec<&String> = m.keys().collect();
-                    keys.sort_by_key(|k| (self.order)(&child_path(path, k)));
+                    crate::sort::sort_by_key(&mut keys, |k| (self.order)(&child_path(path, k)));
                     for k in keys {
                         if self.out.fatal.is_some() {
                             return;

@@ -416,12 +416,11 @@ impl Mirror {
     fn relist(&mut self, engine: &Engine) {
         self.objects.clear();
         for kind in SHOWN {
-            let objects = engine
-                .list(kind, None)
-                .into_iter()
-                .map(|o| ((ns_of(&o).to_string(), name_of(&o).to_string()), o))
-                .collect();
-            self.objects.insert(kind, objects);
+            // Inserts rather than `collect`: collecting into a BTreeMap compiles its own sort.
+            let objects = self.objects.entry(kind).or_default();
+            for o in engine.list(kind, None) {
+                objects.insert((ns_of(&o).to_string(), name_of(&o).to_string()), o);
+            }
         }
     }
 
@@ -481,7 +480,7 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterVie
                     cache.pod(p, None)
                 })
                 .collect();
-            dpods.sort_by(|a, b| a.created.cmp(&b.created).then(a.name.cmp(&b.name)));
+            crate::sort::sort_by(&mut dpods, |a, b| a.created.cmp(&b.created).then(a.name.cmp(&b.name)));
             DeploymentView {
                 name: name_of(d).to_string(),
                 replicas: u(d, &["spec", "replicas"]),
@@ -691,9 +690,9 @@ fn service_view(svc: &Value, endpoints: &[&Value]) -> ServiceView {
             }
         }
     }
-    records.sort_by_key(|r| natural(&r.fqdn));
-    service_ips.sort();
-    not_ready.sort_by_key(|n| natural(n));
+    crate::sort::sort_by_key(&mut records, |r| natural(&r.fqdn));
+    crate::sort::sort(&mut service_ips);
+    crate::sort::sort_by_key(&mut not_ready, |n| natural(n));
     let ports = arr(svc, &["spec", "ports"])
         .iter()
         .map(|p| match s(p, &["name"]) {

@@ -366,7 +366,7 @@ impl Engine {
                 return Vec::new();
             }
             let mut v: Vec<i64> = idx.rev_live.iter().filter(|(r, _)| **r != update).flat_map(|(_, s)| s.range(lo..=hi).rev().take(k).copied()).collect();
-            v.sort_unstable_by(|a, b| b.cmp(a));
+            crate::sort::sort_by(&mut v, |a, b| b.cmp(a));
             v.into_iter().take(k).filter_map(|o| idx.members.get(&o).map(|m| (o, m.name.clone()))).collect()
         };
         if let Some(mu) = max_unavailable {

@@ -32,7 +32,7 @@ impl Engine {
             adopted.meta.owners.push(OwnerRef::controller_of(Kind::StatefulSet, &set.meta.name, &set.meta.uid));
             mine.push(self.put(adopted));
         }
-        mine.sort_by(|a, b| (a.revision, a.meta.created, &a.meta.name).cmp(&(b.revision, b.meta.created, &b.meta.name)));
+        crate::sort::sort_by(&mut mine, |a, b| (a.revision, a.meta.created, &a.meta.name).cmp(&(b.revision, b.meta.created, &b.meta.name)));
         mine
     }
 

@@ -199,7 +199,7 @@ fn revisions(it: &Interpreter, obj: &Value) -> Vec<Value> {
         .into_iter()
         .filter(|r| arr(r, "/metadata/ownerReferences").iter().any(|o| st(o, "/uid") == uid))
         .collect();
-    revs.sort_by_key(|r| int(r, "/revision").unwrap_or(0));
+    crate::sort::sort_by_key(&mut revs, |r| int(r, "/revision").unwrap_or(0));
     revs
 }
 

@@ -195,7 +195,7 @@ fn node_roles(node: &Value) -> String {
         })
         .filter(|r| !r.is_empty())
         .collect();
-    roles.sort();
+    crate::sort::sort(&mut roles);
     if roles.is_empty() {
         "<none>".into()
     } else {

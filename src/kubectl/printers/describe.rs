@@ -73,7 +73,7 @@ fn annotations_multiline(out: &mut Writer, level: usize, title: &str, map: Optio
 fn events_table(events: &[Value], now_ms: i64) -> String {
     let mut evs: Vec<&Value> = events.iter().collect();
     let ts = |e: &Value| parse_rfc3339(st(e, "/lastTimestamp")).or_else(|| parse_rfc3339(st(e, "/eventTime"))).unwrap_or(0);
-    evs.sort_by_key(|e| ts(e));
+    crate::sort::sort_by_key(&mut evs, |e| ts(e));
     let mut w = Writer::default();
     w.w(0, "Events:");
     w.w(1, "Type\tReason\tAge\tFrom\tMessage");
@@ -220,7 +220,7 @@ fn containers(w: &mut Writer, label: &str, cs: &[Value], statuses: &[Value], spa
             }
         }
         let mut mounts: Vec<&Value> = arr(c, "/volumeMounts").iter().collect();
-        mounts.sort_by(|a, b| st(a, "/mountPath").cmp(st(b, "/mountPath")));
+        crate::sort::sort_by(&mut mounts, |a, b| st(a, "/mountPath").cmp(st(b, "/mountPath")));
         w.w(2, &format!("Mounts:{}", if mounts.is_empty() { "\t<none>" } else { "" }));
         for m in mounts {
             let ro = m.get("readOnly").and_then(Value::as_bool).unwrap_or(false);

@@ -152,9 +152,8 @@ fn go_print(v: &Value) -> String {
         Value::Null => "<nil>".into(),
         Value::Array(a) => format!("[{}]", a.iter().map(go_print).collect::<Vec<_>>().join(" ")),
         Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            format!("map[{}]", keys.iter().map(|k| format!("{k}:{}", m.get(*k).map(go_print).unwrap_or_default())).collect::<Vec<_>>().join(" "))
+            // Go prints a map's keys sorted; serde_json's Map is a BTreeMap, so they come sorted.
+            format!("map[{}]", m.iter().map(|(k, v)| format!("{k}:{}", go_print(v))).collect::<Vec<_>>().join(" "))
         }
         other => other.to_string(),
     }
@@ -187,9 +186,8 @@ fn exec(nodes: &[Node], dot: &Value, vars: &mut BTreeMap<String, Value>, out: &m
                 let items: Vec<(Value, Value)> = match lookup(over, dot, vars) {
                     Some(Value::Array(a)) => a.into_iter().enumerate().map(|(i, v)| (Value::from(i as u64), v)).collect(),
                     Some(Value::Object(m)) => {
-                        let mut keys: Vec<String> = m.keys().cloned().collect();
-                        keys.sort();
-                        keys.into_iter().filter_map(|k| m.get(&k).cloned().map(|v| (Value::String(k), v))).collect()
+                        // `range` visits a map in sorted key order, as serde_json's BTreeMap iterates.
+                        m.into_iter().map(|(k, v)| (Value::String(k), v)).collect()
                     }
                     _ => Vec::new(),
                 };

@@ -14,9 +14,8 @@ pub fn to_json(v: &Value) -> String {
 pub fn compact(v: &Value) -> String {
     match v {
         Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            let parts: Vec<String> = keys.iter().map(|k| format!("{}:{}", quote(k), m.get(*k).map(compact).unwrap_or_default())).collect();
+            // serde_json's Map is a BTreeMap (no `preserve_order`): keys come sorted, as kubectl prints them.
+            let parts: Vec<String> = m.iter().map(|(k, v)| format!("{}:{}", quote(k), compact(v))).collect();
             format!("{{{}}}", parts.join(","))
         }
         Value::Array(a) => format!("[{}]", a.iter().map(compact).collect::<Vec<_>>().join(",")),
@@ -55,17 +54,14 @@ fn indent(n: usize, out: &mut String) {
 fn write(v: &Value, level: usize, out: &mut String) {
     match v {
         Value::Object(m) if !m.is_empty() => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            // Keys in sorted order: see `compact`.
             out.push_str("{\n");
-            for (i, k) in keys.iter().enumerate() {
+            for (i, (k, child)) in m.iter().enumerate() {
                 indent(level + 1, out);
                 out.push_str(&quote(k));
                 out.push_str(": ");
-                if let Some(child) = m.get(*k) {
-                    write(child, level + 1, out);
-                }
-                if i + 1 < keys.len() {
+                write(child, level + 1, out);
+                if i + 1 < m.len() {
                     out.push(',');
                 }
                 out.push('\n');

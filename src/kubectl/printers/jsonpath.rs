@@ -336,9 +336,8 @@ fn eval<'a>(steps: &[Step], start: Vec<&'a Value>) -> Vec<&'a Value> {
                 Step::All => match v {
                     Value::Array(a) => next.extend(a.iter()),
                     Value::Object(m) => {
-                        let mut keys: Vec<&String> = m.keys().collect();
-                        keys.sort();
-                        next.extend(keys.into_iter().filter_map(|k| m.get(k)));
+                        // serde_json's Map is a BTreeMap: its values come in sorted key order.
+                        next.extend(m.values());
                     }
                     _ => {}
                 },
@@ -360,12 +359,9 @@ fn collect_recursive<'a>(v: &'a Value, name: &str, out: &mut Vec<&'a Value>) {
             if let Some(c) = m.get(name) {
                 out.push(c);
             }
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            for k in keys {
-                if let Some(c) = m.get(k) {
-                    collect_recursive(c, name, out);
-                }
+            // In sorted key order: serde_json's Map is a BTreeMap.
+            for c in m.values() {
+                collect_recursive(c, name, out);
             }
         }
         Value::Array(a) => a.iter().for_each(|c| collect_recursive(c, name, out)),

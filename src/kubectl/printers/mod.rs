@@ -42,14 +42,11 @@ pub fn format_labels(v: Option<&Value>) -> String {
     }
 }
 
-/// Sorted (key, value) pairs of a string map.
+/// Sorted (key, value) pairs of a string map (serde_json's Map is a BTreeMap: it iterates sorted).
 pub fn label_pairs(v: Option<&Value>) -> Vec<(String, String)> {
-    let mut pairs: Vec<(String, String)> = v
-        .and_then(Value::as_object)
+    v.and_then(Value::as_object)
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect())
-        .unwrap_or_default();
-    pairs.sort();
-    pairs
+        .unwrap_or_default()
 }
 
 /// `RWO`, `RWO,ROX`: access modes as kubectl abbreviates them.

@@ -20,10 +20,8 @@ pub fn to_yaml(v: &Value) -> String {
 
 fn write_map(v: &Value, indent: usize, out: &mut String) {
     let Some(m) = v.as_object() else { return };
-    let mut keys: Vec<&String> = m.keys().collect();
-    keys.sort();
-    for k in keys {
-        let Some(child) = m.get(k) else { continue };
+    // serde_json's Map is a BTreeMap (no `preserve_order`): keys come sorted, as kubectl prints them.
+    for (k, child) in m {
         let pad = " ".repeat(indent);
         let key = scalar_str(k, indent, usize::MAX, true);
         match child {
