@@ -422,7 +422,7 @@ pub fn string_map(v: Option<&Value>) -> StrMap {
     // serde_json's Map is a BTreeMap: its entries come sorted and unique, as StrMap keeps them,
     // so no BTreeMap (and no sort, a few KB of wasm) in between.
     v.and_then(Value::as_object)
-        .map(|o| StrMap(o.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect()))
+        .map(|o| StrMap::from_sorted(o.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect()))
         .unwrap_or_default()
 }
 
