@@ -74,8 +74,13 @@ fn engine_lifecycle(n: i64) -> (f64, Time, Engine) {
 }
 
 fn main() {
-    // `cargo bench --bench engine -- 1k` runs only the 1,000-replica lifecycle (for profiling).
+    // `cargo bench --bench engine -- 1k` (or `10k`) runs only that lifecycle, for profiling.
     let only_1k = std::env::args().any(|a| a == "1k");
+    if std::env::args().any(|a| a == "10k") {
+        let (t, _, _) = engine_lifecycle(10_000);
+        println!("lifecycle 10,000 replicas: {:.1} ms wall", t * 1e3);
+        return;
+    }
     // Warm-up.
     let _ = engine_lifecycle(100);
     // The median of five runs: one run on a shared machine is too noisy to quote.
