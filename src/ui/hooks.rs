@@ -89,6 +89,21 @@ pub mod perf {
         }
     }
 
+    /// Runs `f`, and with `perf` on records its duration as the measure `stslab-part-NAME`, so
+    /// the budget script can say which part of a slow frame took the time.
+    pub fn span<R>(name: &str, f: impl FnOnce() -> R) -> R {
+        if !enabled() {
+            return f();
+        }
+        let Some(p) = performance() else { return f() };
+        let start = format!("stslab-part-{name}-start");
+        let _ = p.mark(&start);
+        let r = f();
+        let _ = p.measure_with_start_mark(&format!("stslab-part-{name}"), &start);
+        p.clear_marks_with_mark_name(&start);
+        r
+    }
+
     pub fn tick_start() {
         if enabled() {
             if let Some(p) = performance() {
@@ -182,7 +197,10 @@ pub fn initial_state() -> State {
             };
             State::new(lang, s.editor, sim)
         }
-        None => State::new(browser_lang(), crate::manifest::LECTURE_EXAMPLE.to_string(), Sim::new(1)),
+        None => {
+            let sim = perf::span("sim-new", || Sim::new(1));
+            perf::span("state-new", || State::new(browser_lang(), crate::manifest::LECTURE_EXAMPLE.to_string(), sim))
+        }
     };
     state.notice = notice;
     super::lab::on_open(&mut state, resumed, &fragment);

@@ -3,7 +3,9 @@
 //! records, nodes, events and the controller's decisions.
 //!
 //! Components receive these plain values and compare them, so a slot whose pod did not change is
-//! not re-rendered. Nothing here decides anything: it reads what the engine holds.
+//! not re-rendered. Sets, slots and pods are shared (`Rc`) and an unchanged one is the previous
+//! frame's own value, so that comparison is a pointer check. Nothing here decides anything: it
+//! reads what the engine holds.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,7 +39,7 @@ impl Tone {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterView {
-    pub sets: Vec<SetView>,
+    pub sets: Vec<Rc<SetView>>,
     pub deployments: Vec<DeploymentView>,
     pub services: Vec<ServiceView>,
     pub nodes: Vec<NodeView>,
@@ -51,7 +53,8 @@ pub struct ClusterView {
     pub anything: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+// Eq lets `Rc<SetView>`, `Rc<SlotView>` and `Rc<PodView>` compare by pointer first.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetView {
     pub namespace: String,
     pub name: String,
@@ -68,10 +71,10 @@ pub struct SetView {
     pub image: String,
     pub claim_templates: Vec<String>,
     pub status: SetStatus,
-    pub slots: Vec<SlotView>,
+    pub slots: Vec<Rc<SlotView>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SetStatus {
     pub replicas: u32,
     pub ready: u32,
@@ -84,16 +87,16 @@ pub struct SetStatus {
     pub generation: i64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlotView {
     pub ordinal: u32,
     /// At or above `spec.replicas`: the slot of a condemned pod or of orphaned claims.
     pub beyond: bool,
-    pub pod: Option<PodView>,
+    pub pod: Option<Rc<PodView>>,
     pub claims: Vec<ClaimView>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PodView {
     pub name: String,
     pub status: String,
@@ -113,7 +116,7 @@ pub struct PodView {
     pub created: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimView {
     pub name: String,
     pub phase: String,
@@ -138,7 +141,7 @@ pub struct DeploymentView {
     pub replicas: u32,
     pub ready: u32,
     pub image: String,
-    pub pods: Vec<PodView>,
+    pub pods: Vec<Rc<PodView>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -287,23 +290,28 @@ fn pod_view(pod: &Value, set: Option<&Value>) -> PodView {
     }
 }
 
+/// A pod row and what it was built from: the pod's resourceVersion, and the owning set's name
+/// and update revision (which decide `revision` and `updated`).
+type CachedPod = (String, String, String, Rc<PodView>);
+
 /// Pod rows of the previous frame (`old`) and of this one (`new`, which replaces it): a row is
-/// rebuilt only when its pod or the set's update revision changed.
+/// rebuilt only when its pod or the set's update revision changed, else it is the same `Rc`.
 struct PodCache {
-    old: BTreeMap<(String, String), (String, String, PodView)>,
-    new: BTreeMap<(String, String), (String, String, PodView)>,
+    old: BTreeMap<(String, String), CachedPod>,
+    new: BTreeMap<(String, String), CachedPod>,
 }
 
 impl PodCache {
-    fn pod(&mut self, pod: &Value, set: Option<&Value>) -> PodView {
+    fn pod(&mut self, pod: &Value, set: Option<&Value>) -> Rc<PodView> {
         let key = (ns_of(pod).to_string(), name_of(pod).to_string());
         let rv = s(pod, &["metadata", "resourceVersion"]);
-        let owner = set.map(|set| format!("{}/{}", name_of(set), s(set, &["status", "updateRevision"]))).unwrap_or_default();
-        let view = match self.old.remove(&key) {
-            Some((old_rv, old_owner, view)) if !rv.is_empty() && old_rv == rv && old_owner == owner => view,
-            _ => pod_view(pod, set),
+        let (set_name, update) = set.map_or(("", ""), |set| (name_of(set), s(set, &["status", "updateRevision"])));
+        let entry = match self.old.remove(&key) {
+            Some(e) if !rv.is_empty() && e.0 == rv && e.1 == set_name && e.2 == update => e,
+            _ => (rv.to_string(), set_name.to_string(), update.to_string(), Rc::new(pod_view(pod, set))),
         };
-        self.new.insert(key, (rv.to_string(), owner, view.clone()));
+        let view = entry.3.clone();
+        self.new.insert(key, entry);
         view
     }
 }
@@ -358,7 +366,10 @@ pub struct Mirror {
 #[derive(Debug, Default)]
 struct Derived {
     /// (namespace, pod name) → (pod resourceVersion, owning set's name and updateRevision, row).
-    pods: BTreeMap<(String, String), (String, String, PodView)>,
+    pods: BTreeMap<(String, String), CachedPod>,
+    /// The sets shown in the previous frame, by (namespace, name): a slot or set equal to its
+    /// previous value is that value again.
+    sets: BTreeMap<(String, String), Rc<SetView>>,
     /// The event log's length and newest record (by address) when `events` was built.
     events_key: Option<(usize, usize)>,
     events: Rc<Vec<EventRow>>,
@@ -454,10 +465,18 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterVie
     }
 
     let mut set_views = Vec::new();
+    let mut old_sets = std::mem::take(&mut derived.sets);
     for ((ns, name), templates) in &memory.sets {
         let live = sets.iter().copied().find(|s| ns_of(s) == ns && name_of(s) == name);
-        let view = set_view(ns, name, templates, live, &pods, &claims, &mut used_pods, &mut used_claims, &mut cache);
+        let key = (ns.clone(), name.clone());
+        let old = old_sets.remove(&key);
+        let view = set_view(ns, name, templates, live, &pods, &claims, &mut used_pods, &mut used_claims, &mut cache, old.as_deref());
         if view.exists || view.slots.iter().any(|s| s.pod.is_some() || !s.claims.is_empty()) {
+            let view = match old {
+                Some(old) if *old == view => old,
+                _ => Rc::new(view),
+            };
+            derived.sets.insert(key, view.clone());
             set_views.push(view);
         }
     }
@@ -472,7 +491,7 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterVie
                 .filter(|rs| ns_of(rs) == ns_of(d) && controller_of(rs) == Some(("Deployment", name_of(d))))
                 .map(|rs| name_of(rs))
                 .collect();
-            let mut dpods: Vec<PodView> = pods
+            let mut dpods: Vec<Rc<PodView>> = pods
                 .iter()
                 .filter(|p| ns_of(p) == ns_of(d))
                 .filter(|p| matches!(controller_of(p), Some(("ReplicaSet", rs)) if rs_names.contains(&rs)))
@@ -586,6 +605,7 @@ fn set_view(
     used_pods: &mut BTreeSet<String>,
     used_claims: &mut BTreeSet<(String, String)>,
     cache: &mut PodCache,
+    previous: Option<&SetView>,
 ) -> SetView {
     let replicas = live.map(|s| u(s, &["spec", "replicas"])).unwrap_or(0);
     let mut by_ordinal: BTreeMap<u32, &Value> = BTreeMap::new();
@@ -621,12 +641,16 @@ fn set_view(
                     cs.iter()
                         .map(|c| {
                             used_claims.insert((ns.to_string(), name_of(c).to_string()));
-                            claim_view(c, pod.as_ref())
+                            claim_view(c, pod.as_deref())
                         })
                         .collect()
                 })
                 .unwrap_or_default();
-            SlotView { ordinal: k, beyond: k >= replicas, pod, claims }
+            let slot = SlotView { ordinal: k, beyond: k >= replicas, pod, claims };
+            match previous.and_then(|p| p.slots.get(k as usize)) {
+                Some(old) if **old == slot => old.clone(),
+                _ => Rc::new(slot),
+            }
         })
         .collect();
 

@@ -174,7 +174,7 @@ impl State {
     pub(super) fn refresh(&mut self) {
         let mut sim = self.sim.borrow_mut();
         let view = sim.view();
-        if *self.view != view {
+        if super::hooks::perf::span("compare", || *self.view != view) {
             self.view = Rc::new(view);
         }
         if self.transcript.len() != sim.transcript().len() || self.transcript.last() != sim.transcript().last() {
@@ -212,7 +212,7 @@ impl State {
                     self.revision += 1;
                 }
             }
-            Action::ParseEditor => self.parsed = Rc::new(manifest::parse(&self.editor)),
+            Action::ParseEditor => self.parsed = Rc::new(super::hooks::perf::span("parse", || manifest::parse(&self.editor))),
             Action::LoadExample(index) => {
                 if let Some(example) = EXAMPLES.get(index) {
                     if *self.editor != *example.text {

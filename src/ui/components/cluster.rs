@@ -2,9 +2,11 @@
 //! below), Deployments in the same style, the headless Services with their DNS records, and
 //! the nodes. State is always written as a word; colour only repeats it.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
-use super::actions::{PodActions, SetActions};
+use super::actions::{PodActions, SetActions, SetActionsSet};
 use crate::ui::i18n::{tf, Lang, T};
 use crate::ui::model::{ClaimState, ClaimView, ClusterView, DeploymentView, NodeView, PodView, ServiceView, SetView, SlotView};
 use crate::ui::runner::commands;
@@ -58,7 +60,7 @@ pub fn cluster(props: &ClusterProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct SetRowProps {
     pub lang: Lang,
-    pub set: SetView,
+    pub set: Rc<SetView>,
     pub act: Callback<Action>,
     /// Whether to show the action toolbar and the per-pod buttons (off in compare mode).
     pub actions: bool,
@@ -69,6 +71,7 @@ pub fn set_row(props: &SetRowProps) -> Html {
     let lang = props.lang;
     let set = &props.set;
     let ready = set.slots.iter().filter(|s| s.pod.as_ref().is_some_and(|p| p.is_ready)).count();
+    let set_name = AttrValue::from(set.name.clone());
     html! {
         <section class={classes!("card", "set", (!set.exists).then_some("gone"))}
             data-testid="set" data-name={set.name.clone()} aria-labelledby={format!("set-{}", set.name)}>
@@ -95,11 +98,11 @@ pub fn set_row(props: &SetRowProps) -> Html {
                 }
             </header>
             if props.actions && set.exists {
-                <SetActions {lang} set={set.clone()} act={props.act.clone()} />
+                <SetActions {lang} set={SetActionsSet::of(set)} act={props.act.clone()} />
             }
             <ol class="slots" aria-label={T::StatefulSet.get(lang)}>
                 { for set.slots.iter().map(|slot| html! {
-                    <Slot key={slot.ordinal} {lang} set={set.name.clone()} slot={slot.clone()} act={props.act.clone()} actions={props.actions} />
+                    <Slot key={slot.ordinal} {lang} set={set_name.clone()} slot={slot.clone()} act={props.act.clone()} actions={props.actions} />
                 }) }
             </ol>
         </section>
@@ -109,8 +112,8 @@ pub fn set_row(props: &SetRowProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct SlotProps {
     lang: Lang,
-    set: String,
-    slot: SlotView,
+    set: AttrValue,
+    slot: Rc<SlotView>,
     act: Callback<Action>,
     actions: bool,
 }
@@ -154,7 +157,7 @@ fn slot(props: &SlotProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct PodProps {
     pub lang: Lang,
-    pub pod: PodView,
+    pub pod: Rc<PodView>,
     pub act: Callback<Action>,
     #[prop_or(true)]
     pub actions: bool,

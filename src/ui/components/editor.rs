@@ -14,7 +14,7 @@ use crate::manifest::{Diagnostic, Parsed, Severity};
 use crate::ui::examples::EXAMPLES;
 use crate::ui::i18n::{tf, Lang, T};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct EditorProps {
     pub lang: Lang,
     pub text: Rc<str>,
@@ -25,6 +25,22 @@ pub struct EditorProps {
     pub on_example: Callback<usize>,
     pub on_undo_example: Callback<()>,
     pub on_hide: Callback<()>,
+}
+
+// By hand for `parsed`: the same parse is the same `Rc`, and comparing two parses field by field
+// on every frame of playback cost more than the rest of the props together.
+impl PartialEq for EditorProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.lang == other.lang
+            && self.text == other.text
+            && (Rc::ptr_eq(&self.parsed, &other.parsed) || self.parsed == other.parsed)
+            && self.has_backup == other.has_backup
+            && self.on_edit == other.on_edit
+            && self.on_apply == other.on_apply
+            && self.on_example == other.on_example
+            && self.on_undo_example == other.on_undo_example
+            && self.on_hide == other.on_hide
+    }
 }
 
 #[function_component(Editor)]
