@@ -41,7 +41,7 @@ impl Tone {
 pub struct ClusterView {
     pub sets: Vec<Rc<SetView>>,
     pub deployments: Vec<DeploymentView>,
-    pub services: Vec<ServiceView>,
+    pub services: Vec<Rc<ServiceView>>,
     pub nodes: Vec<NodeView>,
     /// Claims that belong to no set shown above.
     pub stray_claims: Vec<ClaimView>,
@@ -144,7 +144,7 @@ pub struct DeploymentView {
     pub pods: Vec<Rc<PodView>>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceView {
     pub namespace: String,
     pub name: String,
@@ -160,7 +160,7 @@ pub struct ServiceView {
     pub not_ready: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DnsRecord {
     pub fqdn: String,
     pub ip: String,
@@ -375,6 +375,8 @@ struct Derived {
     events: Rc<Vec<EventRow>>,
     decisions_len: Option<usize>,
     decisions: Rc<Vec<DecisionRow>>,
+    /// (namespace, name) → (Service and Endpoints resourceVersions, card).
+    services: BTreeMap<(String, String), ((String, String), Rc<ServiceView>)>,
 }
 
 impl Mirror {
@@ -449,12 +451,13 @@ pub struct Memory {
 }
 
 /// Reads the whole cluster. Cost grows with the number of objects; the caller only calls this
-/// when the engine did something.
-pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterView {
+/// when the engine did something. The event rows are read only when `events` asks for them (the
+/// Events tab is open): listing the engine's Events walks its whole log, which grows all session.
+pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool) -> ClusterView {
     let sets = mirror.list(Kind::StatefulSet);
     let pods = mirror.list(Kind::Pod);
     let claims = mirror.list(Kind::PersistentVolumeClaim);
-    let mut used_pods = BTreeSet::new();
+    // Claims shown in a set's slots, by address in the mirror.
     let mut used_claims = BTreeSet::new();
     let mut derived = mirror.derived.borrow_mut();
     let mut cache = PodCache { old: std::mem::take(&mut derived.pods), new: BTreeMap::new() };
@@ -470,7 +473,7 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterVie
         let live = sets.iter().copied().find(|s| ns_of(s) == ns && name_of(s) == name);
         let key = (ns.clone(), name.clone());
         let old = old_sets.remove(&key);
-        let view = set_view(ns, name, templates, live, &pods, &claims, &mut used_pods, &mut used_claims, &mut cache, old.as_deref());
+        let view = set_view(ns, name, templates, live, &pods, &claims, &mut used_claims, &mut cache, old.as_deref());
         if view.exists || view.slots.iter().any(|s| s.pod.is_some() || !s.claims.is_empty()) {
             let view = match old {
                 Some(old) if *old == view => old,
@@ -495,10 +498,7 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterVie
                 .iter()
                 .filter(|p| ns_of(p) == ns_of(d))
                 .filter(|p| matches!(controller_of(p), Some(("ReplicaSet", rs)) if rs_names.contains(&rs)))
-                .map(|p| {
-                    used_pods.insert(name_of(p).to_string());
-                    cache.pod(p, None)
-                })
+                .map(|p| cache.pod(p, None))
                 .collect();
             dpods.sort_by(|a, b| a.created.cmp(&b.created).then(a.name.cmp(&b.name)));
             DeploymentView {
@@ -512,13 +512,29 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterVie
         .collect();
 
     let endpoints = mirror.list(Kind::Endpoints);
+    let mut old_services = std::mem::take(&mut derived.services);
     let services = mirror
         .list(Kind::Service)
         .into_iter()
         .filter(|svc| !(ns_of(svc) == "default" && name_of(svc) == "kubernetes"))
-        .map(|svc| service_view(svc, &endpoints))
+        .map(|svc| {
+            let key = (ns_of(svc).to_string(), name_of(svc).to_string());
+            let ep = endpoints.iter().copied().find(|e| ns_of(e) == key.0 && name_of(e) == key.1);
+            // A service's card depends on the Service and its Endpoints only.
+            let versions = (s(svc, &["metadata", "resourceVersion"]).to_string(), ep.map_or("", |e| s(e, &["metadata", "resourceVersion"])).to_string());
+            let view = match old_services.remove(&key) {
+                Some((v, view)) if !versions.0.is_empty() && !versions.1.is_empty() && v == versions => view,
+                _ => Rc::new(service_view(svc, ep)),
+            };
+            derived.services.insert(key, (versions, view.clone()));
+            view
+        })
         .collect();
 
+    let mut on_node: BTreeMap<&str, u32> = BTreeMap::new();
+    for p in &pods {
+        *on_node.entry(s(p, &["spec", "nodeName"])).or_default() += 1;
+    }
     let nodes = mirror
         .list(Kind::Node)
         .into_iter()
@@ -526,27 +542,27 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterVie
             name: name_of(node).to_string(),
             ready: arr(node, &["status", "conditions"]).iter().any(|c| s(c, &["type"]) == "Ready" && s(c, &["status"]) == "True"),
             unschedulable: walk(node, &["spec", "unschedulable"]).and_then(Value::as_bool).unwrap_or(false),
-            pods: pods.iter().filter(|p| s(p, &["spec", "nodeName"]) == name_of(node)).count() as u32,
+            pods: on_node.get(name_of(node)).copied().unwrap_or(0),
         })
         .collect();
 
     let stray_claims = claims
         .iter()
-        .filter(|c| !used_claims.contains(&(ns_of(c).to_string(), name_of(c).to_string())))
+        .filter(|c| !used_claims.contains(&(**c as *const Value)))
         .map(|c| claim_view(c, None))
         .collect();
 
     derived.pods = cache.new;
     // Only the newest events: the log only grows, and the panel shows a screenful.
     const KEEP_EVENTS: usize = 200;
-    let total = engine.events().count();
-    let newest = engine.events().last().map_or(0, |e| e as *const _ as usize);
-    if derived.events_key != Some((total, newest)) {
+    let live: Vec<_> = if events { engine.events().collect() } else { Vec::new() };
+    let total = live.len();
+    let newest = live.last().map_or(0, |e| *e as *const _ as usize);
+    if events && derived.events_key != Some((total, newest)) {
         derived.events_key = Some((total, newest));
         derived.events = Rc::new(
-            engine
-                .events()
-                .skip(total.saturating_sub(KEEP_EVENTS))
+            live[total.saturating_sub(KEEP_EVENTS)..]
+                .iter()
                 .map(|e| EventRow {
                     time_ms: e.time.0,
                     warning: e.warning,
@@ -602,8 +618,7 @@ fn set_view(
     live: Option<&Value>,
     pods: &[&Value],
     claims: &[&Value],
-    used_pods: &mut BTreeSet<String>,
-    used_claims: &mut BTreeSet<(String, String)>,
+    used_claims: &mut BTreeSet<*const Value>,
     cache: &mut PodCache,
     previous: Option<&SetView>,
 ) -> SetView {
@@ -631,16 +646,13 @@ fn set_view(
     let count = highest.max(replicas);
     let slots = (0..count)
         .map(|k| {
-            let pod = by_ordinal.get(&k).map(|p| {
-                used_pods.insert(name_of(p).to_string());
-                cache.pod(p, live)
-            });
+            let pod = by_ordinal.get(&k).map(|p| cache.pod(p, live));
             let claims = claims_by_ordinal
                 .get(&k)
                 .map(|cs| {
                     cs.iter()
                         .map(|c| {
-                            used_claims.insert((ns.to_string(), name_of(c).to_string()));
+                            used_claims.insert(*c as *const Value);
                             claim_view(c, pod.as_deref())
                         })
                         .collect()
@@ -690,14 +702,14 @@ fn or_default(value: &str, default: &str) -> String {
     if value.is_empty() { default } else { value }.to_string()
 }
 
-fn service_view(svc: &Value, endpoints: &[&Value]) -> ServiceView {
+fn service_view(svc: &Value, endpoint: Option<&Value>) -> ServiceView {
     let ns = ns_of(svc);
     let name = name_of(svc);
     let domain = format!("{name}.{ns}.svc.cluster.local");
     let mut records = Vec::new();
     let mut service_ips = Vec::new();
     let mut not_ready = Vec::new();
-    if let Some(ep) = endpoints.iter().find(|e| ns_of(e) == ns && name_of(e) == name) {
+    if let Some(ep) = endpoint {
         for subset in arr(ep, &["subsets"]) {
             for a in arr(subset, &["addresses"]) {
                 let ip = s(a, &["ip"]).to_string();
@@ -715,9 +727,9 @@ fn service_view(svc: &Value, endpoints: &[&Value]) -> ServiceView {
             }
         }
     }
-    records.sort_by_key(|r| natural(&r.fqdn));
+    records.sort_by_cached_key(|r| natural(&r.fqdn));
     service_ips.sort();
-    not_ready.sort_by_key(|n| natural(n));
+    not_ready.sort_by_cached_key(|n| natural(n));
     let ports = arr(svc, &["spec", "ports"])
         .iter()
         .map(|p| match s(p, &["name"]) {

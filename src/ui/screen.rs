@@ -29,6 +29,7 @@ use super::state::{Action, Notice, Tab};
 /// example in a fresh cluster.
 #[function_component(Screen)]
 pub fn screen() -> Html {
+    perf::viewed();
     let store = use_reducer(|| Store(hooks::initial_state()));
     let state = &store.0;
     let lang = state.lang;
@@ -57,7 +58,7 @@ pub fn screen() -> Html {
         let act = act.clone();
         use_effect_with((), move |_| {
             hooks::forget_fragment();
-            act.emit(Action::ParseEditor);
+            hooks::after_paint(move || act.emit(Action::ParseEditor));
         });
     }
     {

@@ -210,10 +210,10 @@ impl Sim {
         self.now() < self.head
     }
 
-    /// Reads the cluster for the screen.
-    pub fn view(&mut self) -> ClusterView {
+    /// Reads the cluster for the screen; its event rows only when `events` (the Events tab shows).
+    pub fn view(&mut self, events: bool) -> ClusterView {
         super::hooks::perf::span("sync", || self.mirror.sync(&mut self.it.engine));
-        super::hooks::perf::span("read", || model::read(&self.mirror, &self.it.engine, &mut self.memory))
+        super::hooks::perf::span("read", || model::read(&self.mirror, &self.it.engine, &mut self.memory, events))
     }
 
     /// The next moment something happens: a controller timer or a recorded command.

@@ -289,7 +289,7 @@ pub fn deployment_row(props: &DeploymentProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct ServiceProps {
     pub lang: Lang,
-    pub service: ServiceView,
+    pub service: Rc<ServiceView>,
 }
 
 #[function_component(ServiceCard)]
