@@ -294,11 +294,17 @@ fn pod_view(pod: &Value, set: Option<&Value>) -> PodView {
 /// and update revision (which decide `revision` and `updated`).
 type CachedPod = (String, String, String, Rc<PodView>);
 
-/// Pod rows of the previous frame (`old`) and of this one (`new`, which replaces it): a row is
-/// rebuilt only when its pod or the set's update revision changed, else it is the same `Rc`.
+/// A claim's card and what it was built from: the claim's resourceVersion and the creation time
+/// of the pod in its slot (which decides `state`; empty without a pod).
+type CachedClaim = (String, Option<String>, ClaimView);
+
+/// Pod rows and claim cards of the previous frame (`old`) and of this one (`new`, which replaces
+/// it): a row is rebuilt only when what it was built from changed, else a pod row is the same `Rc`.
 struct PodCache {
     old: BTreeMap<(String, String), CachedPod>,
     new: BTreeMap<(String, String), CachedPod>,
+    old_claims: BTreeMap<(String, String), CachedClaim>,
+    new_claims: BTreeMap<(String, String), CachedClaim>,
 }
 
 impl PodCache {
@@ -312,6 +318,19 @@ impl PodCache {
         };
         let view = entry.3.clone();
         self.new.insert(key, entry);
+        view
+    }
+
+    fn claim(&mut self, pvc: &Value, pod: Option<&PodView>) -> ClaimView {
+        let key = (ns_of(pvc).to_string(), name_of(pvc).to_string());
+        let rv = s(pvc, &["metadata", "resourceVersion"]);
+        let created = pod.map(|p| p.created.as_str());
+        let entry = match self.old_claims.remove(&key) {
+            Some(e) if !rv.is_empty() && e.0 == rv && e.1.as_deref() == created => e,
+            _ => (rv.to_string(), created.map(str::to_string), claim_view(pvc, pod)),
+        };
+        let view = entry.2.clone();
+        self.new_claims.insert(key, entry);
         view
     }
 }
@@ -367,6 +386,8 @@ pub struct Mirror {
 struct Derived {
     /// (namespace, pod name) → (pod resourceVersion, owning set's name and updateRevision, row).
     pods: BTreeMap<(String, String), CachedPod>,
+    /// (namespace, claim name) → (claim resourceVersion, its pod's creation time, card).
+    claims: BTreeMap<(String, String), CachedClaim>,
     /// The sets shown in the previous frame, by (namespace, name): a slot or set equal to its
     /// previous value is that value again.
     sets: BTreeMap<(String, String), Rc<SetView>>,
@@ -460,7 +481,12 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
     // Claims shown in a set's slots, by address in the mirror.
     let mut used_claims = BTreeSet::new();
     let mut derived = mirror.derived.borrow_mut();
-    let mut cache = PodCache { old: std::mem::take(&mut derived.pods), new: BTreeMap::new() };
+    let mut cache = PodCache {
+        old: std::mem::take(&mut derived.pods),
+        new: BTreeMap::new(),
+        old_claims: std::mem::take(&mut derived.claims),
+        new_claims: BTreeMap::new(),
+    };
 
     for set in &sets {
         let templates = arr(set, &["spec", "volumeClaimTemplates"]).iter().map(|t| name_of(t).to_string()).collect();
@@ -549,10 +575,11 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
     let stray_claims = claims
         .iter()
         .filter(|c| !used_claims.contains(&(**c as *const Value)))
-        .map(|c| claim_view(c, None))
+        .map(|c| cache.claim(c, None))
         .collect();
 
     derived.pods = cache.new;
+    derived.claims = cache.new_claims;
     // Only the newest events: the log only grows, and the panel shows a screenful.
     const KEEP_EVENTS: usize = 200;
     let live: Vec<_> = if events { engine.events().collect() } else { Vec::new() };
@@ -653,7 +680,7 @@ fn set_view(
                     cs.iter()
                         .map(|c| {
                             used_claims.insert(*c as *const Value);
-                            claim_view(c, pod.as_deref())
+                            cache.claim(c, pod.as_deref())
                         })
                         .collect()
                 })

@@ -10,6 +10,7 @@ use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::escape_into;
 use super::highlight::tokens;
 use crate::manifest::{Diagnostic, Parsed, Severity};
 use crate::ui::examples::EXAMPLES;
@@ -192,18 +193,6 @@ pub fn editor(props: &EditorProps) -> Html {
             <DiagnosticList {lang} parsed={props.parsed.clone()} on_jump={jump} />
             <ObjectList {lang} parsed={props.parsed.clone()} />
         </section>
-    }
-}
-
-/// Text as HTML text content: the manifest is the student's own, and must show as typed.
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
     }
 }
 
