@@ -297,6 +297,17 @@ pub struct ServiceProps {
 pub fn service_card(props: &ServiceProps) -> Html {
     let lang = props.lang;
     let svc = &props.service;
+    // The rows are kept by hand (see `patch_rows`); Yew renders the empty list around them.
+    let list = use_node_ref();
+    let shown = use_mut_ref(Vec::new);
+    {
+        let (list, shown) = (list.clone(), shown.clone());
+        use_effect_with((svc.clone(), lang), move |(svc, lang)| {
+            if let Some(el) = list.cast::<web_sys::Element>() {
+                patch_rows(&el, &mut shown.borrow_mut(), dns_rows(svc, *lang));
+            }
+        });
+    }
     html! {
         <section class="card service" data-testid="service" data-name={svc.name.clone()}>
             <h3 class="card-title">
@@ -306,39 +317,58 @@ pub fn service_card(props: &ServiceProps) -> Html {
             </h3>
             <p class="ports mono">{ &svc.ports }</p>
             <h4 class="sub-title">{ T::DnsRecords.get(lang) }</h4>
-            { dns_list(svc, lang) }
+            <ul class="dns" data-testid="dns-records" ref={list}></ul>
         </section>
     }
 }
 
-/// The Service's DNS names as markup, inserted in one piece. Yew lines up an unkeyed list from its
-/// end, so a record added at the end (each pod turning Ready at 100 replicas) rewrote every row
-/// after it, and a keyed list moved every row instead: a few hundred DOM calls per change.
-fn dns_list(svc: &ServiceView, lang: Lang) -> Html {
+/// The Service's DNS names, one `<li>` of markup each: the service's own name first, then a
+/// record per Ready pod, then the pods not in DNS.
+fn dns_rows(svc: &ServiceView, lang: Lang) -> Vec<String> {
     use std::fmt::Write;
-    let mut out = String::from(r#"<ul class="dns" data-testid="dns-records">"#);
-    let row = |out: &mut String, class: &str, testid: bool, name: &str, ips: &str, ips_class: &str| {
+    let row = |class: &str, testid: bool, name: &str, ips: &str, ips_class: &str| {
+        let mut out = String::new();
         let _ = write!(out, r#"<li class="{class}"{}><span class="fqdn mono">"#, if testid { r#" data-testid="dns-record""# } else { "" });
-        escape_into(out, name);
+        escape_into(&mut out, name);
         let _ = write!(out, r#"</span><span class="{ips_class}">"#);
-        escape_into(out, ips);
+        escape_into(&mut out, ips);
         out.push_str("</span></li>");
+        out
     };
+    let mut rows = Vec::with_capacity(1 + svc.records.len() + svc.not_ready.len());
     if svc.service_ips.is_empty() {
-        out.push_str(r#"<li class="dns-empty">"#);
+        let mut out = String::from(r#"<li class="dns-empty">"#);
         escape_into(&mut out, T::DnsEmpty.get(lang));
         out.push_str("</li>");
+        rows.push(out);
     } else {
-        row(&mut out, "dns-record service-record", false, &svc.service_fqdn, &svc.service_ips.join(", "), "ips mono");
+        rows.push(row("dns-record service-record", false, &svc.service_fqdn, &svc.service_ips.join(", "), "ips mono"));
     }
-    for r in &svc.records {
-        row(&mut out, "dns-record", true, &r.fqdn, &r.ip, "ips mono");
+    rows.extend(svc.records.iter().map(|r| row("dns-record", true, &r.fqdn, &r.ip, "ips mono")));
+    rows.extend(svc.not_ready.iter().map(|name| row("dns-record not-ready", false, name, T::DnsNotReady.get(lang), "ips")));
+    rows
+}
+
+/// Brings the list's rows from `shown` to `rows`, touching only the rows that differ. Yew lines an
+/// unkeyed list up from its end, so a record added at the end (each pod turning Ready, at 100
+/// replicas) rewrote every row's text; a keyed list moved every row instead; and replacing the
+/// whole list removed and parsed some 600 nodes per change.
+fn patch_rows(list: &web_sys::Element, shown: &mut Vec<String>, rows: Vec<String>) {
+    let mut child = list.first_element_child();
+    let mut i = 0;
+    while let Some(el) = child {
+        child = el.next_element_sibling();
+        match (rows.get(i), shown.get(i)) {
+            (Some(row), Some(old)) if row == old => {}
+            (Some(row), _) => el.set_outer_html(row),
+            (None, _) => el.remove(),
+        }
+        i += 1;
     }
-    for name in &svc.not_ready {
-        row(&mut out, "dns-record not-ready", false, name, T::DnsNotReady.get(lang), "ips");
+    if i < rows.len() {
+        let _ = list.insert_adjacent_html("beforeend", &rows[i..].concat());
     }
-    out.push_str("</ul>");
-    Html::from_html_unchecked(AttrValue::from(out))
+    *shown = rows;
 }
 
 #[derive(Properties, PartialEq)]
