@@ -4,7 +4,9 @@
 //      `stslab-first-render` performance mark), median of 5 cold loads (a fresh browser context
 //      each, so nothing is cached), on localhost;                                  budget ≤ 250 ms
 //   2. playback: a 100-replica StatefulSet played at 20×; each frame's work is the app's
-//      `stslab-frame` measure (clock tick → reduce → render, emitted with `?perf`); budget ≤ 8 ms
+//      `stslab-frame` measure (clock tick → reduce → Yew's DOM patch, emitted with `?perf`), with
+//      the app's finer `stslab-part-*` measures to say where a slow frame went; budget ≤ 8 ms
+//      These are wall-clock times: on a loaded machine they include time the tab was not running.
 //   3. download: html + js + wasm + css of dist/, gzip -9;                           budget ≤ 240 KB
 //
 // Usage: node scripts/measure-ui.mjs [DIST]   (default dist/; build it first with scripts/build.sh)
