@@ -397,8 +397,11 @@ struct Derived {
     decisions_len: Option<usize>,
     decisions: Rc<Vec<DecisionRow>>,
     /// (namespace, name) → (Service and Endpoints resourceVersions, card).
-    services: BTreeMap<(String, String), ((String, String), Rc<ServiceView>)>,
+    services: BTreeMap<(String, String), CachedService>,
 }
+
+/// A Service's card and the resourceVersions of the Service and Endpoints it was built from.
+type CachedService = ((String, String), Rc<ServiceView>);
 
 impl Mirror {
     /// Brings the copy up to date with the engine.
