@@ -4,7 +4,9 @@
 //      `stslab-first-render` performance mark), median of 5 cold loads (a fresh browser context
 //      each, so nothing is cached), on localhost;                                  budget ≤ 250 ms
 //   2. playback: a 100-replica StatefulSet played at 20×; each frame's work is the app's
-//      `stslab-frame` measure (clock tick → reduce → render, emitted with `?perf`); budget ≤ 8 ms
+//      `stslab-frame` measure (clock tick → reduce → Yew's DOM patch, emitted with `?perf`), with
+//      the app's finer `stslab-part-*` measures to say where a slow frame went; budget ≤ 8 ms
+//      These are wall-clock times: on a loaded machine they include time the tab was not running.
 //   3. download: html + js + wasm + css of dist/, gzip -9;                           budget ≤ 240 KB
 //
 // Usage: node scripts/measure-ui.mjs [DIST]   (default dist/; build it first with scripts/build.sh)
@@ -87,7 +89,11 @@ try {
   await page.getByTestId('speed').selectOption('20');
   await page.getByTestId('play').click();
   await page.waitForTimeout(PLAY_SECONDS * 1000);
-  const frames = await page.evaluate(() => performance.getEntriesByName('stslab-frame').map((e) => e.duration));
+  const frameEntries = await page.evaluate(() => performance.getEntriesByName('stslab-frame').map((e) => ({ start: e.startTime, duration: e.duration })));
+  const frames = frameEntries.map((e) => e.duration);
+  // The app's finer measures (`stslab-part-*`): which part of a frame took its time.
+  const parts = await page.evaluate(() =>
+    performance.getEntriesByType('measure').filter((e) => e.name.startsWith('stslab-part-')).map((e) => ({ name: e.name.slice(12), start: e.startTime, duration: e.duration })));
   const pods = await page.locator('[data-testid=pod]').count();
   const clock = await page.getByTestId('clock').textContent();
   await context.close();
@@ -101,6 +107,23 @@ try {
   }
   console.log(`  playback, 100 replicas at 20× for ${PLAY_SECONDS} s (virtual ${clock.trim()}, ${pods} pods on screen):`);
   console.log(`    ${frames.length} frames; work per frame median ${median(frames).toFixed(2)} ms, p95 ${pct(frames, 95).toFixed(2)} ms, max ${Math.max(...frames).toFixed(2)} ms; ${over} over ${BUDGET.frameMs} ms   budget ≤ ${BUDGET.frameMs} ms`);
+  if (parts.length) {
+    // Each frame's parts summed by name; the rest of a frame is Yew's render and effects.
+    const breakdown = frameEntries.map((f) => {
+      const sums = {};
+      for (const p of parts) if (p.start >= f.start && p.start < f.start + f.duration) sums[p.name] = (sums[p.name] ?? 0) + p.duration;
+      return { ...f, sums };
+    });
+    const names = [...new Set(parts.map((p) => p.name))];
+    const fmt = (sums) => names.map((n) => `${n} ${(sums[n] ?? 0).toFixed(1)}`).join(', ');
+    const medians = Object.fromEntries(names.map((n) => [n, median(breakdown.map((b) => b.sums[n] ?? 0))]));
+    const p95s = Object.fromEntries(names.map((n) => [n, pct(breakdown.map((b) => b.sums[n] ?? 0), 95)]));
+    console.log(`    parts per frame (ms), median: ${fmt(medians)}`);
+    console.log(`    parts per frame (ms), p95: ${fmt(p95s)}`);
+    for (const b of [...breakdown].sort((a, c) => c.duration - a.duration).slice(0, 5)) {
+      console.log(`    slow frame ${b.duration.toFixed(1)} ms: ${fmt(b.sums)}`);
+    }
+  }
   console.log(`  download (gzip -9): ${(totalGz / 1024).toFixed(1)} KB   budget ≤ ${BUDGET.downloadKb} KB`);
   for (const s of sizes) console.log(`    ${s.file.padEnd(44)} ${String(s.raw).padStart(9)} raw ${String(s.gz).padStart(8)} gzip`);
   if (problems.length) console.log(`  page errors: ${problems.join('; ')}`);

@@ -21,8 +21,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod browser_common;
 use browser_common::{mount_app, settle, step_until, Mounted};
 
-fn pod(name: &str, status: &str, tone: Tone, ready: bool) -> PodView {
-    PodView {
+fn pod(name: &str, status: &str, tone: Tone, ready: bool) -> Rc<PodView> {
+    Rc::new(PodView {
         name: name.into(),
         status: status.into(),
         tone,
@@ -36,7 +36,7 @@ fn pod(name: &str, status: &str, tone: Tone, ready: bool) -> PodView {
         node: "node-1".into(),
         terminating: false,
         created: String::new(),
-    }
+    })
 }
 
 fn claim(name: &str, state: ClaimState) -> ClaimView {
@@ -52,9 +52,12 @@ fn scaled_down_view() -> ClusterView {
         SlotView { ordinal: 2, beyond: false, pod: Some(pod("web-2", "Running", Tone::Ok, true)), claims: vec![claim("www-web-2", ClaimState::Reattached)] },
         SlotView { ordinal: 3, beyond: true, pod: None, claims: vec![claim("www-web-3", ClaimState::Orphaned)] },
         SlotView { ordinal: 4, beyond: true, pod: None, claims: vec![claim("www-web-4", ClaimState::Orphaned)] },
-    ];
+    ]
+    .into_iter()
+    .map(Rc::new)
+    .collect();
     ClusterView {
-        sets: vec![SetView {
+        sets: vec![Rc::new(SetView {
             namespace: "default".into(),
             name: "web".into(),
             exists: true,
@@ -70,7 +73,7 @@ fn scaled_down_view() -> ClusterView {
             claim_templates: vec!["www".into()],
             status: SetStatus::default(),
             slots,
-        }],
+        })],
         anything: true,
         ..ClusterView::default()
     }

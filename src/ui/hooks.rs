@@ -44,10 +44,38 @@ pub fn use_playback(playing: bool, dispatch: Callback<Action>) {
                 let elapsed = now - last.replace(now);
                 perf::tick_start();
                 dispatch.emit(Action::Tick(elapsed));
+                perf::tick_dispatched();
             })
         });
         move || drop(interval)
     });
+}
+
+/// Runs `f` once the browser has painted what is on screen now: reading the editor's YAML after
+/// the first screen is up, instead of before it shows.
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let f = Rc::new(Cell::new(Some(f)));
+    let later = move || {
+        let f = f.clone();
+        gloo_timers::callback::Timeout::new(0, move || {
+            if let Some(f) = f.take() {
+                f();
+            }
+        })
+        .forget();
+    };
+    // An animation frame callback runs just before a paint; a timeout set in it runs after.
+    let frame = {
+        let later = later.clone();
+        Closure::once_into_js(later)
+    };
+    let requested = web_sys::window().map(|w| w.request_animation_frame(frame.unchecked_ref()));
+    if !matches!(requested, Some(Ok(_))) {
+        // No animation frames to wait for: a timeout alone still lets the screen show first.
+        later();
+    }
 }
 
 fn now_ms() -> f64 {
@@ -56,12 +84,20 @@ fn now_ms() -> f64 {
 
 /// Performance marks for scripts/measure-ui.mjs, only when the page's query has `perf`:
 /// `stslab-first-render` once, and a `stslab-frame` measure around each tick's reduce and render.
+///
+/// A frame's work ends when Yew has patched the DOM for the tick. Yew renders in a microtask
+/// after the tick and runs effects in the same pass, unless the pass ran past its 16 ms deadline:
+/// then it leaves the effects to a later task, after the browser has painted. Measuring up to the
+/// root's effect would then count the paint and the wait for the next task as the frame's work,
+/// so the measure ends in a microtask queued after Yew's pass, once the root has rendered.
 pub mod perf {
     use std::cell::Cell;
 
     thread_local! {
         static ENABLED: Cell<Option<bool>> = const { Cell::new(None) };
         static PENDING: Cell<bool> = const { Cell::new(false) };
+        /// The root's view ran since the tick (so Yew's render pass for it has begun).
+        static VIEWED: Cell<bool> = const { Cell::new(false) };
         static FIRST: Cell<bool> = const { Cell::new(true) };
     }
 
@@ -89,6 +125,21 @@ pub mod perf {
         }
     }
 
+    /// Runs `f`, and with `perf` on records its duration as the measure `stslab-part-NAME`, so
+    /// the budget script can say which part of a slow frame took the time.
+    pub fn span<R>(name: &str, f: impl FnOnce() -> R) -> R {
+        if !enabled() {
+            return f();
+        }
+        let Some(p) = performance() else { return f() };
+        let start = format!("stslab-part-{name}-start");
+        let _ = p.mark(&start);
+        let r = f();
+        let _ = p.measure_with_start_mark(&format!("stslab-part-{name}"), &start);
+        p.clear_marks_with_mark_name(&start);
+        r
+    }
+
     pub fn tick_start() {
         if enabled() {
             if let Some(p) = performance() {
@@ -100,6 +151,33 @@ pub mod perf {
     pub fn tick_reduced() {
         if enabled() {
             PENDING.with(|p| p.set(true));
+            VIEWED.with(|v| v.set(false));
+        }
+    }
+
+    /// After the tick's dispatch: Yew's render pass was queued as a microtask during it, so one
+    /// queued now runs after that pass.
+    pub fn tick_dispatched() {
+        if enabled() {
+            yew::platform::spawn_local(async {
+                if VIEWED.with(Cell::get) {
+                    end_frame();
+                }
+            });
+        }
+    }
+
+    /// Called at the start of every render of the root.
+    pub fn viewed() {
+        VIEWED.with(|v| v.set(true));
+    }
+
+    fn end_frame() {
+        if PENDING.with(|p| p.replace(false)) {
+            if let Some(p) = performance() {
+                let _ = p.measure_with_start_mark("stslab-frame", "stslab-tick-start");
+                p.clear_marks_with_mark_name("stslab-tick-start");
+            }
         }
     }
 
@@ -110,11 +188,9 @@ pub mod perf {
                 let _ = p.mark("stslab-first-render");
             }
         }
-        if enabled() && PENDING.with(|p| p.replace(false)) {
-            if let Some(p) = performance() {
-                let _ = p.measure_with_start_mark("stslab-frame", "stslab-tick-start");
-                p.clear_marks_with_mark_name("stslab-tick-start");
-            }
+        // A frame not ended after Yew's pass (its render was already queued elsewhere) ends here.
+        if enabled() {
+            end_frame();
         }
     }
 }
@@ -182,7 +258,10 @@ pub fn initial_state() -> State {
             };
             State::new(lang, s.editor, sim)
         }
-        None => State::new(browser_lang(), crate::manifest::LECTURE_EXAMPLE.to_string(), Sim::new(1)),
+        None => {
+            let sim = perf::span("sim-new", || Sim::new(1));
+            perf::span("state-new", || State::new(browser_lang(), crate::manifest::LECTURE_EXAMPLE.to_string(), sim))
+        }
     };
     state.notice = notice;
     super::lab::on_open(&mut state, resumed, &fragment);

@@ -132,6 +132,10 @@ impl State {
         let (editor_hidden, speed, tab) = (self.editor_hidden, self.speed, self.tab);
         *self = State::new(self.lang, self.editor.to_string(), Sim::with_lab(seed, lab.clone()));
         (self.editor_hidden, self.speed, self.tab) = (editor_hidden, speed, tab);
+        // The new session's view was read for the console tab; the Events tab needs its rows.
+        if tab == super::state::Tab::Events {
+            self.refresh();
+        }
         labs.open = true;
         labs.browsing = false;
         labs.active = Some(lab);

@@ -3,7 +3,9 @@
 //! records, nodes, events and the controller's decisions.
 //!
 //! Components receive these plain values and compare them, so a slot whose pod did not change is
-//! not re-rendered. Nothing here decides anything: it reads what the engine holds.
+//! not re-rendered. Sets, slots and pods are shared (`Rc`) and an unchanged one is the previous
+//! frame's own value, so that comparison is a pointer check. Nothing here decides anything: it
+//! reads what the engine holds.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,9 +39,9 @@ impl Tone {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClusterView {
-    pub sets: Vec<SetView>,
+    pub sets: Vec<Rc<SetView>>,
     pub deployments: Vec<DeploymentView>,
-    pub services: Vec<ServiceView>,
+    pub services: Vec<Rc<ServiceView>>,
     pub nodes: Vec<NodeView>,
     /// Claims that belong to no set shown above.
     pub stray_claims: Vec<ClaimView>,
@@ -51,7 +53,8 @@ pub struct ClusterView {
     pub anything: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+// Eq lets `Rc<SetView>`, `Rc<SlotView>` and `Rc<PodView>` compare by pointer first.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetView {
     pub namespace: String,
     pub name: String,
@@ -68,10 +71,10 @@ pub struct SetView {
     pub image: String,
     pub claim_templates: Vec<String>,
     pub status: SetStatus,
-    pub slots: Vec<SlotView>,
+    pub slots: Vec<Rc<SlotView>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SetStatus {
     pub replicas: u32,
     pub ready: u32,
@@ -84,16 +87,16 @@ pub struct SetStatus {
     pub generation: i64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlotView {
     pub ordinal: u32,
     /// At or above `spec.replicas`: the slot of a condemned pod or of orphaned claims.
     pub beyond: bool,
-    pub pod: Option<PodView>,
+    pub pod: Option<Rc<PodView>>,
     pub claims: Vec<ClaimView>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PodView {
     pub name: String,
     pub status: String,
@@ -113,7 +116,7 @@ pub struct PodView {
     pub created: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimView {
     pub name: String,
     pub phase: String,
@@ -138,10 +141,10 @@ pub struct DeploymentView {
     pub replicas: u32,
     pub ready: u32,
     pub image: String,
-    pub pods: Vec<PodView>,
+    pub pods: Vec<Rc<PodView>>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceView {
     pub namespace: String,
     pub name: String,
@@ -157,7 +160,7 @@ pub struct ServiceView {
     pub not_ready: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DnsRecord {
     pub fqdn: String,
     pub ip: String,
@@ -287,23 +290,47 @@ fn pod_view(pod: &Value, set: Option<&Value>) -> PodView {
     }
 }
 
-/// Pod rows of the previous frame (`old`) and of this one (`new`, which replaces it): a row is
-/// rebuilt only when its pod or the set's update revision changed.
+/// A pod row and what it was built from: the pod's resourceVersion, and the owning set's name
+/// and update revision (which decide `revision` and `updated`).
+type CachedPod = (String, String, String, Rc<PodView>);
+
+/// A claim's card and what it was built from: the claim's resourceVersion and the creation time
+/// of the pod in its slot (which decides `state`; empty without a pod).
+type CachedClaim = (String, Option<String>, ClaimView);
+
+/// Pod rows and claim cards of the previous frame (`old`) and of this one (`new`, which replaces
+/// it): a row is rebuilt only when what it was built from changed, else a pod row is the same `Rc`.
 struct PodCache {
-    old: BTreeMap<(String, String), (String, String, PodView)>,
-    new: BTreeMap<(String, String), (String, String, PodView)>,
+    old: BTreeMap<(String, String), CachedPod>,
+    new: BTreeMap<(String, String), CachedPod>,
+    old_claims: BTreeMap<(String, String), CachedClaim>,
+    new_claims: BTreeMap<(String, String), CachedClaim>,
 }
 
 impl PodCache {
-    fn pod(&mut self, pod: &Value, set: Option<&Value>) -> PodView {
+    fn pod(&mut self, pod: &Value, set: Option<&Value>) -> Rc<PodView> {
         let key = (ns_of(pod).to_string(), name_of(pod).to_string());
         let rv = s(pod, &["metadata", "resourceVersion"]);
-        let owner = set.map(|set| format!("{}/{}", name_of(set), s(set, &["status", "updateRevision"]))).unwrap_or_default();
-        let view = match self.old.remove(&key) {
-            Some((old_rv, old_owner, view)) if !rv.is_empty() && old_rv == rv && old_owner == owner => view,
-            _ => pod_view(pod, set),
+        let (set_name, update) = set.map_or(("", ""), |set| (name_of(set), s(set, &["status", "updateRevision"])));
+        let entry = match self.old.remove(&key) {
+            Some(e) if !rv.is_empty() && e.0 == rv && e.1 == set_name && e.2 == update => e,
+            _ => (rv.to_string(), set_name.to_string(), update.to_string(), Rc::new(pod_view(pod, set))),
         };
-        self.new.insert(key, (rv.to_string(), owner, view.clone()));
+        let view = entry.3.clone();
+        self.new.insert(key, entry);
+        view
+    }
+
+    fn claim(&mut self, pvc: &Value, pod: Option<&PodView>) -> ClaimView {
+        let key = (ns_of(pvc).to_string(), name_of(pvc).to_string());
+        let rv = s(pvc, &["metadata", "resourceVersion"]);
+        let created = pod.map(|p| p.created.as_str());
+        let entry = match self.old_claims.remove(&key) {
+            Some(e) if !rv.is_empty() && e.0 == rv && e.1.as_deref() == created => e,
+            _ => (rv.to_string(), created.map(str::to_string), claim_view(pvc, pod)),
+        };
+        let view = entry.2.clone();
+        self.new_claims.insert(key, entry);
         view
     }
 }
@@ -358,13 +385,23 @@ pub struct Mirror {
 #[derive(Debug, Default)]
 struct Derived {
     /// (namespace, pod name) → (pod resourceVersion, owning set's name and updateRevision, row).
-    pods: BTreeMap<(String, String), (String, String, PodView)>,
+    pods: BTreeMap<(String, String), CachedPod>,
+    /// (namespace, claim name) → (claim resourceVersion, its pod's creation time, card).
+    claims: BTreeMap<(String, String), CachedClaim>,
+    /// The sets shown in the previous frame, by (namespace, name): a slot or set equal to its
+    /// previous value is that value again.
+    sets: BTreeMap<(String, String), Rc<SetView>>,
     /// The event log's length and newest record (by address) when `events` was built.
     events_key: Option<(usize, usize)>,
     events: Rc<Vec<EventRow>>,
     decisions_len: Option<usize>,
     decisions: Rc<Vec<DecisionRow>>,
+    /// (namespace, name) → (Service and Endpoints resourceVersions, card).
+    services: BTreeMap<(String, String), CachedService>,
 }
+
+/// A Service's card and the resourceVersions of the Service and Endpoints it was built from.
+type CachedService = ((String, String), Rc<ServiceView>);
 
 impl Mirror {
     /// Brings the copy up to date with the engine.
@@ -437,15 +474,21 @@ pub struct Memory {
 }
 
 /// Reads the whole cluster. Cost grows with the number of objects; the caller only calls this
-/// when the engine did something.
-pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterView {
+/// when the engine did something. The event rows are read only when `events` asks for them (the
+/// Events tab is open): listing the engine's Events walks its whole log, which grows all session.
+pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool) -> ClusterView {
     let sets = mirror.list(Kind::StatefulSet);
     let pods = mirror.list(Kind::Pod);
     let claims = mirror.list(Kind::PersistentVolumeClaim);
-    let mut used_pods = BTreeSet::new();
+    // Claims shown in a set's slots, by address in the mirror.
     let mut used_claims = BTreeSet::new();
     let mut derived = mirror.derived.borrow_mut();
-    let mut cache = PodCache { old: std::mem::take(&mut derived.pods), new: BTreeMap::new() };
+    let mut cache = PodCache {
+        old: std::mem::take(&mut derived.pods),
+        new: BTreeMap::new(),
+        old_claims: std::mem::take(&mut derived.claims),
+        new_claims: BTreeMap::new(),
+    };
 
     for set in &sets {
         let templates = arr(set, &["spec", "volumeClaimTemplates"]).iter().map(|t| name_of(t).to_string()).collect();
@@ -453,10 +496,18 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterVie
     }
 
     let mut set_views = Vec::new();
+    let mut old_sets = std::mem::take(&mut derived.sets);
     for ((ns, name), templates) in &memory.sets {
         let live = sets.iter().copied().find(|s| ns_of(s) == ns && name_of(s) == name);
-        let view = set_view(ns, name, templates, live, &pods, &claims, &mut used_pods, &mut used_claims, &mut cache);
+        let key = (ns.clone(), name.clone());
+        let old = old_sets.remove(&key);
+        let view = set_view(ns, name, templates, live, &pods, &claims, &mut used_claims, &mut cache, old.as_deref());
         if view.exists || view.slots.iter().any(|s| s.pod.is_some() || !s.claims.is_empty()) {
+            let view = match old {
+                Some(old) if *old == view => old,
+                _ => Rc::new(view),
+            };
+            derived.sets.insert(key, view.clone());
             set_views.push(view);
         }
     }
@@ -471,14 +522,11 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterVie
                 .filter(|rs| ns_of(rs) == ns_of(d) && controller_of(rs) == Some(("Deployment", name_of(d))))
                 .map(|rs| name_of(rs))
                 .collect();
-            let mut dpods: Vec<PodView> = pods
+            let mut dpods: Vec<Rc<PodView>> = pods
                 .iter()
                 .filter(|p| ns_of(p) == ns_of(d))
                 .filter(|p| matches!(controller_of(p), Some(("ReplicaSet", rs)) if rs_names.contains(&rs)))
-                .map(|p| {
-                    used_pods.insert(name_of(p).to_string());
-                    cache.pod(p, None)
-                })
+                .map(|p| cache.pod(p, None))
                 .collect();
             crate::sort::sort_by(&mut dpods, |a, b| a.created.cmp(&b.created).then(a.name.cmp(&b.name)));
             DeploymentView {
@@ -492,13 +540,29 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterVie
         .collect();
 
     let endpoints = mirror.list(Kind::Endpoints);
+    let mut old_services = std::mem::take(&mut derived.services);
     let services = mirror
         .list(Kind::Service)
         .into_iter()
         .filter(|svc| !(ns_of(svc) == "default" && name_of(svc) == "kubernetes"))
-        .map(|svc| service_view(svc, &endpoints))
+        .map(|svc| {
+            let key = (ns_of(svc).to_string(), name_of(svc).to_string());
+            let ep = endpoints.iter().copied().find(|e| ns_of(e) == key.0 && name_of(e) == key.1);
+            // A service's card depends on the Service and its Endpoints only.
+            let versions = (s(svc, &["metadata", "resourceVersion"]).to_string(), ep.map_or("", |e| s(e, &["metadata", "resourceVersion"])).to_string());
+            let view = match old_services.remove(&key) {
+                Some((v, view)) if !versions.0.is_empty() && !versions.1.is_empty() && v == versions => view,
+                _ => Rc::new(service_view(svc, ep)),
+            };
+            derived.services.insert(key, (versions, view.clone()));
+            view
+        })
         .collect();
 
+    let mut on_node: BTreeMap<&str, u32> = BTreeMap::new();
+    for p in &pods {
+        *on_node.entry(s(p, &["spec", "nodeName"])).or_default() += 1;
+    }
     let nodes = mirror
         .list(Kind::Node)
         .into_iter()
@@ -506,27 +570,28 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory) -> ClusterVie
             name: name_of(node).to_string(),
             ready: arr(node, &["status", "conditions"]).iter().any(|c| s(c, &["type"]) == "Ready" && s(c, &["status"]) == "True"),
             unschedulable: walk(node, &["spec", "unschedulable"]).and_then(Value::as_bool).unwrap_or(false),
-            pods: pods.iter().filter(|p| s(p, &["spec", "nodeName"]) == name_of(node)).count() as u32,
+            pods: on_node.get(name_of(node)).copied().unwrap_or(0),
         })
         .collect();
 
     let stray_claims = claims
         .iter()
-        .filter(|c| !used_claims.contains(&(ns_of(c).to_string(), name_of(c).to_string())))
-        .map(|c| claim_view(c, None))
+        .filter(|c| !used_claims.contains(&(**c as *const Value)))
+        .map(|c| cache.claim(c, None))
         .collect();
 
     derived.pods = cache.new;
+    derived.claims = cache.new_claims;
     // Only the newest events: the log only grows, and the panel shows a screenful.
     const KEEP_EVENTS: usize = 200;
-    let total = engine.events().count();
-    let newest = engine.events().last().map_or(0, |e| e as *const _ as usize);
-    if derived.events_key != Some((total, newest)) {
+    let live: Vec<_> = if events { engine.events().collect() } else { Vec::new() };
+    let total = live.len();
+    let newest = live.last().map_or(0, |e| *e as *const _ as usize);
+    if events && derived.events_key != Some((total, newest)) {
         derived.events_key = Some((total, newest));
         derived.events = Rc::new(
-            engine
-                .events()
-                .skip(total.saturating_sub(KEEP_EVENTS))
+            live[total.saturating_sub(KEEP_EVENTS)..]
+                .iter()
                 .map(|e| EventRow {
                     time_ms: e.time.0,
                     warning: e.warning,
@@ -582,9 +647,9 @@ fn set_view(
     live: Option<&Value>,
     pods: &[&Value],
     claims: &[&Value],
-    used_pods: &mut BTreeSet<String>,
-    used_claims: &mut BTreeSet<(String, String)>,
+    used_claims: &mut BTreeSet<*const Value>,
     cache: &mut PodCache,
+    previous: Option<&SetView>,
 ) -> SetView {
     let replicas = live.map(|s| u(s, &["spec", "replicas"])).unwrap_or(0);
     let mut by_ordinal: BTreeMap<u32, &Value> = BTreeMap::new();
@@ -610,22 +675,23 @@ fn set_view(
     let count = highest.max(replicas);
     let slots = (0..count)
         .map(|k| {
-            let pod = by_ordinal.get(&k).map(|p| {
-                used_pods.insert(name_of(p).to_string());
-                cache.pod(p, live)
-            });
+            let pod = by_ordinal.get(&k).map(|p| cache.pod(p, live));
             let claims = claims_by_ordinal
                 .get(&k)
                 .map(|cs| {
                     cs.iter()
                         .map(|c| {
-                            used_claims.insert((ns.to_string(), name_of(c).to_string()));
-                            claim_view(c, pod.as_ref())
+                            used_claims.insert(*c as *const Value);
+                            cache.claim(c, pod.as_deref())
                         })
                         .collect()
                 })
                 .unwrap_or_default();
-            SlotView { ordinal: k, beyond: k >= replicas, pod, claims }
+            let slot = SlotView { ordinal: k, beyond: k >= replicas, pod, claims };
+            match previous.and_then(|p| p.slots.get(k as usize)) {
+                Some(old) if **old == slot => old.clone(),
+                _ => Rc::new(slot),
+            }
         })
         .collect();
 
@@ -665,14 +731,14 @@ fn or_default(value: &str, default: &str) -> String {
     if value.is_empty() { default } else { value }.to_string()
 }
 
-fn service_view(svc: &Value, endpoints: &[&Value]) -> ServiceView {
+fn service_view(svc: &Value, endpoint: Option<&Value>) -> ServiceView {
     let ns = ns_of(svc);
     let name = name_of(svc);
     let domain = format!("{name}.{ns}.svc.cluster.local");
     let mut records = Vec::new();
     let mut service_ips = Vec::new();
     let mut not_ready = Vec::new();
-    if let Some(ep) = endpoints.iter().find(|e| ns_of(e) == ns && name_of(e) == name) {
+    if let Some(ep) = endpoint {
         for subset in arr(ep, &["subsets"]) {
             for a in arr(subset, &["addresses"]) {
                 let ip = s(a, &["ip"]).to_string();
@@ -690,9 +756,10 @@ fn service_view(svc: &Value, endpoints: &[&Value]) -> ServiceView {
             }
         }
     }
-    crate::sort::sort_by_key(&mut records, |r| natural(&r.fqdn));
+    // Keys computed once per element: these lists are sorted on every frame that changes them.
+    records.sort_by_cached_key(|r| natural(&r.fqdn));
     crate::sort::sort(&mut service_ips);
-    crate::sort::sort_by_key(&mut not_ready, |n| natural(n));
+    not_ready.sort_by_cached_key(|n| natural(n));
     let ports = arr(svc, &["spec", "ports"])
         .iter()
         .map(|p| match s(p, &["name"]) {

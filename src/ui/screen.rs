@@ -29,6 +29,7 @@ use super::state::{Action, Notice, Tab};
 /// example in a fresh cluster.
 #[function_component(Screen)]
 pub fn screen() -> Html {
+    perf::viewed();
     let store = use_reducer(|| Store(hooks::initial_state()));
     let state = &store.0;
     let lang = state.lang;
@@ -39,12 +40,25 @@ pub fn screen() -> Html {
         (*use_memo((), move |_| Callback::from(move |a| dispatcher.dispatch(a)))).clone()
     };
 
+    // The editor's callbacks, made once like `act`: new ones every tick would re-render the
+    // editor (its highlighting of every line) on every frame of playback.
+    let editor_cbs = {
+        let act = act.clone();
+        use_memo((), move |_| EditorCallbacks {
+            on_edit: act.reform(Action::Edit),
+            on_apply: act.reform(|_| Action::Apply),
+            on_example: act.reform(Action::LoadExample),
+            on_undo_example: act.reform(|_| Action::UndoExample),
+            on_hide: act.reform(|_| Action::ToggleEditor),
+        })
+    };
+
     use_playback(state.playing, act.clone());
     {
         let act = act.clone();
         use_effect_with((), move |_| {
             hooks::forget_fragment();
-            act.emit(Action::ParseEditor);
+            hooks::after_paint(move || act.emit(Action::ParseEditor));
         });
     }
     {
@@ -53,7 +67,7 @@ pub fn screen() -> Html {
         // and a storage write into every few frames at 20×.
         let store = store.clone();
         let every = (5000.0 * state.speed.max(1.0)) as u64;
-        use_effect_with((state.revision, state.playing, state.head.0 / every, state.labs.done.len()), move |_| hooks::save(&store.0));
+        use_effect_with((state.revision, state.playing, state.head.0 / every, state.labs.done.len()), move |_| perf::span("save", || hooks::save(&store.0)));
     }
     use_effect_with(lang, |lang| {
         if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
@@ -121,9 +135,9 @@ pub fn screen() -> Html {
                     </div>
                 } else {
                     <Editor {lang} text={state.editor.clone()} parsed={state.parsed.clone()} has_backup={state.editor_backup.is_some()}
-                        on_edit={act.reform(Action::Edit)} on_apply={act.reform(|_| Action::Apply)}
-                        on_example={act.reform(Action::LoadExample)} on_undo_example={act.reform(|_| Action::UndoExample)}
-                        on_hide={act.reform(|_| Action::ToggleEditor)} />
+                        on_edit={editor_cbs.on_edit.clone()} on_apply={editor_cbs.on_apply.clone()}
+                        on_example={editor_cbs.on_example.clone()} on_undo_example={editor_cbs.on_undo_example.clone()}
+                        on_hide={editor_cbs.on_hide.clone()} />
                 }
                 <div class="stage">
                     <TimeControls {lang} playing={state.playing} speed={state.speed} now_ms={state.now.0} head_ms={state.head.0}
@@ -143,6 +157,14 @@ pub fn screen() -> Html {
             </main>
         </div>
     }
+}
+
+struct EditorCallbacks {
+    on_edit: Callback<String>,
+    on_apply: Callback<()>,
+    on_example: Callback<usize>,
+    on_undo_example: Callback<()>,
+    on_hide: Callback<()>,
 }
 
 #[derive(Properties, PartialEq)]

@@ -210,10 +210,10 @@ impl Sim {
         self.now() < self.head
     }
 
-    /// Reads the cluster for the screen.
-    pub fn view(&mut self) -> ClusterView {
-        self.mirror.sync(&mut self.it.engine);
-        model::read(&self.mirror, &self.it.engine, &mut self.memory)
+    /// Reads the cluster for the screen; its event rows only when `events` (the Events tab shows).
+    pub fn view(&mut self, events: bool) -> ClusterView {
+        super::hooks::perf::span("sync", || self.mirror.sync(&mut self.it.engine));
+        super::hooks::perf::span("read", || model::read(&self.mirror, &self.it.engine, &mut self.memory, events))
     }
 
     /// The next moment something happens: a controller timer or a recorded command.
@@ -229,7 +229,7 @@ impl Sim {
     /// Plays to `target`, running recorded commands as their moments pass. Returns whether the
     /// cluster may have changed (a timer fired or a command ran), so the screen knows to redraw.
     pub fn advance_to(&mut self, target: Time) -> bool {
-        self.play(target, None)
+        super::hooks::perf::span("advance", || self.play(target, None))
     }
 
     /// `advance_to`, where recorded commands stop running (and are dropped) once the clock has
@@ -423,6 +423,10 @@ impl Sim {
     }
 
     fn force_checkpoint(&mut self) {
+        super::hooks::perf::span("checkpoint", || self.force_checkpoint_now())
+    }
+
+    fn force_checkpoint_now(&mut self) {
         let now = self.now();
         // Keep the list ordered by time: drop checkpoints a rewind left ahead of us.
         self.checkpoints.retain(|c| c.time < now || (c.time == now && c.applied < self.applied));
@@ -432,7 +436,8 @@ impl Sim {
         let transcript = (self.transcript.len(), self.transcript.last().map_or(0, |e| e.output.text.len()));
         let watch = self.it.watch.clone();
         let lab = self.lab.as_mut().and_then(|l| l.tracker.as_mut()).map(|t| t.mark(&mut self.it.engine));
-        self.checkpoints.push(Checkpoint { time: now, applied: self.applied, engine: self.it.engine.clone(), cursor, watch, transcript, lab });
+        let engine = super::hooks::perf::span("engine-clone", || self.it.engine.clone());
+        self.checkpoints.push(Checkpoint { time: now, applied: self.applied, engine, cursor, watch, transcript, lab });
         if self.checkpoints.len() > MAX_CHECKPOINTS {
             let mut i = 0;
             self.checkpoints.retain(|_| {

@@ -126,7 +126,8 @@ pub enum Action {
 impl State {
     pub fn new(lang: Lang, editor: String, sim: Sim) -> State {
         let mut sim = sim;
-        let view = Rc::new(sim.view());
+        // The console tab opens first; event rows are read when the Events tab is chosen.
+        let view = Rc::new(sim.view(false));
         let transcript = Rc::new(sim.transcript().to_vec());
         let (now, head) = (sim.now(), sim.head());
         let quiet = sim.engine().is_quiet();
@@ -173,8 +174,8 @@ impl State {
     /// Re-reads the cluster after the engine changed.
     pub(super) fn refresh(&mut self) {
         let mut sim = self.sim.borrow_mut();
-        let view = sim.view();
-        if *self.view != view {
+        let view = sim.view(self.tab == Tab::Events);
+        if super::hooks::perf::span("compare", || *self.view != view) {
             self.view = Rc::new(view);
         }
         if self.transcript.len() != sim.transcript().len() || self.transcript.last() != sim.transcript().last() {
@@ -212,7 +213,7 @@ impl State {
                     self.revision += 1;
                 }
             }
-            Action::ParseEditor => self.parsed = Rc::new(manifest::parse(&self.editor)),
+            Action::ParseEditor => self.parsed = Rc::new(super::hooks::perf::span("parse", || manifest::parse(&self.editor))),
             Action::LoadExample(index) => {
                 if let Some(example) = EXAMPLES.get(index) {
                     if *self.editor != *example.text {
@@ -309,7 +310,10 @@ impl State {
                 self.sim.borrow_mut().seek(head);
                 self.refresh();
             }
-            Action::SetTab(tab) => self.tab = tab,
+            Action::SetTab(tab) => {
+                self.tab = tab;
+                self.refresh();
+            }
             Action::ToggleCompare => self.compare = !self.compare,
             Action::ToggleEditor => self.editor_hidden = !self.editor_hidden,
             Action::StartCompare(set) => {

@@ -56,10 +56,41 @@ pub fn pod_actions(props: &PodActionsProps) -> Html {
     }
 }
 
+/// What the toolbar shows of a set: its spec, not its pods, so a pod changing does not
+/// re-render the toolbar.
+#[derive(Clone, PartialEq)]
+pub struct SetActionsSet {
+    pub name: String,
+    pub replicas: u32,
+    pub container: String,
+    pub image: String,
+    pub partition: u32,
+    pub strategy: String,
+    pub policy: String,
+    pub when_deleted: String,
+    pub when_scaled: String,
+}
+
+impl SetActionsSet {
+    pub fn of(set: &SetView) -> SetActionsSet {
+        SetActionsSet {
+            name: set.name.clone(),
+            replicas: set.replicas,
+            container: set.container.clone(),
+            image: set.image.clone(),
+            partition: set.partition,
+            strategy: set.strategy.clone(),
+            policy: set.policy.clone(),
+            when_deleted: set.when_deleted.clone(),
+            when_scaled: set.when_scaled.clone(),
+        }
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct SetActionsProps {
     pub lang: Lang,
-    pub set: SetView,
+    pub set: SetActionsSet,
     pub act: Callback<Action>,
 }
 

@@ -2,9 +2,12 @@
 //! below), Deployments in the same style, the headless Services with their DNS records, and
 //! the nodes. State is always written as a word; colour only repeats it.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
-use super::actions::{PodActions, SetActions};
+use super::actions::{PodActions, SetActions, SetActionsSet};
+use super::escape_into;
 use crate::ui::i18n::{tf, Lang, T};
 use crate::ui::model::{ClaimState, ClaimView, ClusterView, DeploymentView, NodeView, PodView, ServiceView, SetView, SlotView};
 use crate::ui::runner::commands;
@@ -58,7 +61,7 @@ pub fn cluster(props: &ClusterProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct SetRowProps {
     pub lang: Lang,
-    pub set: SetView,
+    pub set: Rc<SetView>,
     pub act: Callback<Action>,
     /// Whether to show the action toolbar and the per-pod buttons (off in compare mode).
     pub actions: bool,
@@ -69,6 +72,7 @@ pub fn set_row(props: &SetRowProps) -> Html {
     let lang = props.lang;
     let set = &props.set;
     let ready = set.slots.iter().filter(|s| s.pod.as_ref().is_some_and(|p| p.is_ready)).count();
+    let set_name = AttrValue::from(set.name.clone());
     html! {
         <section class={classes!("card", "set", (!set.exists).then_some("gone"))}
             data-testid="set" data-name={set.name.clone()} aria-labelledby={format!("set-{}", set.name)}>
@@ -95,11 +99,11 @@ pub fn set_row(props: &SetRowProps) -> Html {
                 }
             </header>
             if props.actions && set.exists {
-                <SetActions {lang} set={set.clone()} act={props.act.clone()} />
+                <SetActions {lang} set={SetActionsSet::of(set)} act={props.act.clone()} />
             }
             <ol class="slots" aria-label={T::StatefulSet.get(lang)}>
                 { for set.slots.iter().map(|slot| html! {
-                    <Slot key={slot.ordinal} {lang} set={set.name.clone()} slot={slot.clone()} act={props.act.clone()} actions={props.actions} />
+                    <Slot key={slot.ordinal} {lang} set={set_name.clone()} slot={slot.clone()} act={props.act.clone()} actions={props.actions} />
                 }) }
             </ol>
         </section>
@@ -109,8 +113,8 @@ pub fn set_row(props: &SetRowProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct SlotProps {
     lang: Lang,
-    set: String,
-    slot: SlotView,
+    set: AttrValue,
+    slot: Rc<SlotView>,
     act: Callback<Action>,
     actions: bool,
 }
@@ -154,7 +158,7 @@ fn slot(props: &SlotProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct PodProps {
     pub lang: Lang,
-    pub pod: PodView,
+    pub pod: Rc<PodView>,
     pub act: Callback<Action>,
     #[prop_or(true)]
     pub actions: bool,
@@ -286,13 +290,24 @@ pub fn deployment_row(props: &DeploymentProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct ServiceProps {
     pub lang: Lang,
-    pub service: ServiceView,
+    pub service: Rc<ServiceView>,
 }
 
 #[function_component(ServiceCard)]
 pub fn service_card(props: &ServiceProps) -> Html {
     let lang = props.lang;
     let svc = &props.service;
+    // The rows are kept by hand (see `patch_rows`); Yew renders the empty list around them.
+    let list = use_node_ref();
+    let shown = use_mut_ref(Vec::new);
+    {
+        let (list, shown) = (list.clone(), shown.clone());
+        use_effect_with((svc.clone(), lang), move |(svc, lang)| {
+            if let Some(el) = list.cast::<web_sys::Element>() {
+                patch_rows(&el, &mut shown.borrow_mut(), dns_rows(svc, *lang));
+            }
+        });
+    }
     html! {
         <section class="card service" data-testid="service" data-name={svc.name.clone()}>
             <h3 class="card-title">
@@ -302,30 +317,58 @@ pub fn service_card(props: &ServiceProps) -> Html {
             </h3>
             <p class="ports mono">{ &svc.ports }</p>
             <h4 class="sub-title">{ T::DnsRecords.get(lang) }</h4>
-            <ul class="dns" data-testid="dns-records">
-                if svc.service_ips.is_empty() {
-                    <li class="dns-empty">{ T::DnsEmpty.get(lang) }</li>
-                } else {
-                    <li class="dns-record service-record">
-                        <span class="fqdn mono">{ &svc.service_fqdn }</span>
-                        <span class="ips mono">{ svc.service_ips.join(", ") }</span>
-                    </li>
-                }
-                { for svc.records.iter().map(|r| html! {
-                    <li class="dns-record" data-testid="dns-record">
-                        <span class="fqdn mono">{ &r.fqdn }</span>
-                        <span class="ips mono">{ &r.ip }</span>
-                    </li>
-                }) }
-                { for svc.not_ready.iter().map(|name| html! {
-                    <li class="dns-record not-ready">
-                        <span class="fqdn mono">{ name }</span>
-                        <span class="ips">{ T::DnsNotReady.get(lang) }</span>
-                    </li>
-                }) }
-            </ul>
+            <ul class="dns" data-testid="dns-records" ref={list}></ul>
         </section>
     }
+}
+
+/// The Service's DNS names, one `<li>` of markup each: the service's own name first, then a
+/// record per Ready pod, then the pods not in DNS.
+fn dns_rows(svc: &ServiceView, lang: Lang) -> Vec<String> {
+    use std::fmt::Write;
+    let row = |class: &str, testid: bool, name: &str, ips: &str, ips_class: &str| {
+        let mut out = String::new();
+        let _ = write!(out, r#"<li class="{class}"{}><span class="fqdn mono">"#, if testid { r#" data-testid="dns-record""# } else { "" });
+        escape_into(&mut out, name);
+        let _ = write!(out, r#"</span><span class="{ips_class}">"#);
+        escape_into(&mut out, ips);
+        out.push_str("</span></li>");
+        out
+    };
+    let mut rows = Vec::with_capacity(1 + svc.records.len() + svc.not_ready.len());
+    if svc.service_ips.is_empty() {
+        let mut out = String::from(r#"<li class="dns-empty">"#);
+        escape_into(&mut out, T::DnsEmpty.get(lang));
+        out.push_str("</li>");
+        rows.push(out);
+    } else {
+        rows.push(row("dns-record service-record", false, &svc.service_fqdn, &svc.service_ips.join(", "), "ips mono"));
+    }
+    rows.extend(svc.records.iter().map(|r| row("dns-record", true, &r.fqdn, &r.ip, "ips mono")));
+    rows.extend(svc.not_ready.iter().map(|name| row("dns-record not-ready", false, name, T::DnsNotReady.get(lang), "ips")));
+    rows
+}
+
+/// Brings the list's rows from `shown` to `rows`, touching only the rows that differ. Yew lines an
+/// unkeyed list up from its end, so a record added at the end (each pod turning Ready, at 100
+/// replicas) rewrote every row's text; a keyed list moved every row instead; and replacing the
+/// whole list removed and parsed some 600 nodes per change.
+fn patch_rows(list: &web_sys::Element, shown: &mut Vec<String>, rows: Vec<String>) {
+    let mut child = list.first_element_child();
+    let mut i = 0;
+    while let Some(el) = child {
+        child = el.next_element_sibling();
+        match (rows.get(i), shown.get(i)) {
+            (Some(row), Some(old)) if row == old => {}
+            (Some(row), _) => el.set_outer_html(row),
+            (None, _) => el.remove(),
+        }
+        i += 1;
+    }
+    if i < rows.len() {
+        let _ = list.insert_adjacent_html("beforeend", &rows[i..].concat());
+    }
+    *shown = rows;
 }
 
 #[derive(Properties, PartialEq)]

@@ -4,17 +4,19 @@
 //! Diagnostics show at their line (a marker in the gutter, a tinted line and a short note after
 //! the line's text) and in full, with their hint, under the editor.
 
+use std::fmt::Write;
 use std::rc::Rc;
 
 use web_sys::{HtmlElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::escape_into;
 use super::highlight::tokens;
 use crate::manifest::{Diagnostic, Parsed, Severity};
 use crate::ui::examples::EXAMPLES;
 use crate::ui::i18n::{tf, Lang, T};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct EditorProps {
     pub lang: Lang,
     pub text: Rc<str>,
@@ -25,6 +27,22 @@ pub struct EditorProps {
     pub on_example: Callback<usize>,
     pub on_undo_example: Callback<()>,
     pub on_hide: Callback<()>,
+}
+
+// By hand for `parsed`: the same parse is the same `Rc`, and comparing two parses field by field
+// on every frame of playback cost more than the rest of the props together.
+impl PartialEq for EditorProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.lang == other.lang
+            && self.text == other.text
+            && (Rc::ptr_eq(&self.parsed, &other.parsed) || self.parsed == other.parsed)
+            && self.has_backup == other.has_backup
+            && self.on_edit == other.on_edit
+            && self.on_apply == other.on_apply
+            && self.on_example == other.on_example
+            && self.on_undo_example == other.on_undo_example
+            && self.on_hide == other.on_hide
+    }
 }
 
 #[function_component(Editor)]
@@ -84,32 +102,44 @@ pub fn editor(props: &EditorProps) -> Html {
     let lines: Vec<&str> = props.text.split('\n').collect();
     let first_at = |n: u32| diagnostics.iter().find(|d| d.line == n);
 
-    let gutter_lines = lines.iter().enumerate().map(|(i, _)| {
-        let n = i as u32 + 1;
-        match first_at(n) {
-            Some(d) => html! {
-                <div class={classes!("ln", severity_class(d.severity))}>
-                    <span class="ln-mark">{ if d.severity == Severity::Error { "✖" } else { "▲" } }</span>{ n }
-                </div>
-            },
-            None => html! { <div class="ln">{ n }</div> },
-        }
-    });
-    let code_lines = lines.iter().enumerate().map(|(i, line)| {
+    // The gutter and the highlighted copy are a few hundred elements that only ever change
+    // together with the text: they go in as markup, one DOM operation each, rather than one
+    // virtual node per token to build and diff (most of the first screen's rendering).
+    let mut gutter_html = String::new();
+    let mut code_html = String::new();
+    for (i, line) in lines.iter().enumerate() {
         let n = i as u32 + 1;
         let diag = first_at(n);
-        html! {
-            <div class={classes!("hl-line", diag.map(|d| severity_class(d.severity)))}>
-                { for tokens(line).into_iter().map(|(tok, piece)| match tok.class() {
-                    "" => html! { { piece } },
-                    class => html! { <span class={class}>{ piece }</span> },
-                }) }
-                if let Some(d) = diag {
-                    <span class="lens">{ lens_text(d, lang) }</span>
-                }
-            </div>
+        match diag {
+            Some(d) => {
+                let mark = if d.severity == Severity::Error { "✖" } else { "▲" };
+                let _ = write!(gutter_html, r#"<div class="ln {}"><span class="ln-mark">{mark}</span>{n}</div>"#, severity_class(d.severity));
+                let _ = write!(code_html, r#"<div class="hl-line {}">"#, severity_class(d.severity));
+            }
+            None => {
+                let _ = write!(gutter_html, r#"<div class="ln">{n}</div>"#);
+                code_html.push_str(r#"<div class="hl-line">"#);
+            }
         }
-    });
+        for (tok, piece) in tokens(line) {
+            match tok.class() {
+                "" => escape_into(&mut code_html, piece),
+                class => {
+                    let _ = write!(code_html, r#"<span class="{class}">"#);
+                    escape_into(&mut code_html, piece);
+                    code_html.push_str("</span>");
+                }
+            }
+        }
+        if let Some(d) = diag {
+            code_html.push_str(r#"<span class="lens">"#);
+            escape_into(&mut code_html, &lens_text(d, lang));
+            code_html.push_str("</span>");
+        }
+        code_html.push_str("</div>");
+    }
+    let gutter_lines = Html::from_html_unchecked(AttrValue::from(gutter_html));
+    let code_lines = Html::from_html_unchecked(AttrValue::from(code_html));
 
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     html! {
@@ -139,9 +169,9 @@ pub fn editor(props: &EditorProps) -> Html {
                 </div>
             </div>
             <div class={classes!("code", (errors > 0).then_some("has-errors"))}>
-                <div class="gutter" aria-hidden="true"><div class="gutter-inner" ref={gutter}>{ for gutter_lines }</div></div>
+                <div class="gutter" aria-hidden="true"><div class="gutter-inner" ref={gutter}>{ gutter_lines }</div></div>
                 <div class="code-area">
-                    <pre class="hl" aria-hidden="true"><code ref={layer}>{ for code_lines }</code></pre>
+                    <pre class="hl" aria-hidden="true"><code ref={layer}>{ code_lines }</code></pre>
                     <textarea
                         id="manifest"
                         ref={textarea}

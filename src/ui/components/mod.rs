@@ -11,3 +11,16 @@ pub mod labs;
 pub mod status;
 pub mod time;
 pub mod why;
+
+/// Appends `text` as HTML text content, for the parts of the screen inserted as markup (many
+/// elements that only change together): whatever the text holds shows as typed.
+pub(crate) fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+}

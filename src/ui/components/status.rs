@@ -9,13 +9,13 @@ use crate::ui::model::SetView;
 #[derive(Properties, PartialEq)]
 pub struct StatusProps {
     pub lang: Lang,
-    pub sets: Vec<SetView>,
+    pub sets: Vec<std::rc::Rc<SetView>>,
 }
 
 #[function_component(Status)]
 pub fn status(props: &StatusProps) -> Html {
     let lang = props.lang;
-    let live: Vec<&SetView> = props.sets.iter().filter(|s| s.exists).collect();
+    let live: Vec<&SetView> = props.sets.iter().map(|s| &**s).filter(|s| s.exists).collect();
     if live.is_empty() {
         return html! { <p class="empty">{ T::StatusEmpty.get(lang) }</p> };
     }
