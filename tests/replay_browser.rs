@@ -6,7 +6,7 @@
 
 use statefulset_lab::engine::Kind;
 use statefulset_lab::manifest;
-use statefulset_lab::session::{share, Command, Session, MAX_COMMANDS};
+use statefulset_lab::session::{share, Command, Session, MAX_COMMANDS, MAX_HEAD_MS};
 use statefulset_lab::ui::sim::Sim;
 use wasm_bindgen_test::*;
 
@@ -28,4 +28,27 @@ fn a_crafted_session_full_of_sleeps_restores_quickly_and_stops_at_a_day() {
     let sim = Sim::restore(restored.seed, restored.commands, restored.head);
     assert!(sim.commands().len() < 10, "the replay stops once a day of virtual time has passed: {} commands kept", sim.commands().len());
     assert!(sim.engine().get(Kind::Pod, "default", "web-0").is_ok(), "what came before the stop is kept");
+}
+
+#[wasm_bindgen_test]
+fn the_clock_stops_at_a_day_so_the_session_can_still_be_saved_and_restored() {
+    let mut sim = Sim::new(3);
+    sim.run("kubectl apply -f -", Some(manifest::LECTURE_EXAMPLE.into()));
+    // Left playing at 20× for over an hour, the clock would pass a day of virtual time.
+    sim.advance_to(statefulset_lab::engine::Time(MAX_HEAD_MS * 3));
+    assert_eq!(sim.now().0, MAX_HEAD_MS, "the clock stops at a day");
+    assert!(sim.at_day_end());
+    let refused = sim.run("kubectl scale sts web --replicas=3", None);
+    assert!(!refused.ok && refused.text.contains("a day of virtual time"), "acting past the day is refused with advice: {}", refused.text);
+
+    // What is saved restores: the student loses nothing.
+    let session = Session { seed: sim.seed(), editor: String::new(), commands: sim.commands().to_vec(), head: sim.head().0, lang: None };
+    let restored = share::from_json(&share::to_json(&session)).expect("a session stopped at a day restores");
+    let again = Sim::restore(restored.seed, restored.commands, restored.head);
+    assert_eq!(again.commands().len(), 1);
+    assert!(again.engine().get(Kind::Pod, "default", "web-1").is_ok());
+
+    // Rewinding gives the student their clock back.
+    sim.seek(statefulset_lab::engine::Time(60_000));
+    assert!(sim.run("kubectl scale sts web --replicas=3", None).ok);
 }

@@ -37,6 +37,8 @@ pub struct Session {
 /// Commands a session may hold (a share link or a stored session is cut here).
 pub const MAX_COMMANDS: usize = 2_000;
 
-/// A day of virtual time: far more than any lab needs. Saved and shared sessions end before it,
-/// and a replay stops once the clock passes it, so restoring a crafted session stays quick.
+/// A day of virtual time: far more than any lab needs. The screen's clock stops there, so saved
+/// and shared sessions end before it; a stored command past it (saved by an older version) ends
+/// the list instead of refusing the session; and a replay stops once the clock passes it, so
+/// restoring a crafted session stays quick.
 pub const MAX_HEAD_MS: u64 = 24 * 3600 * 1000;

@@ -75,6 +75,8 @@ texts! {
     ShareBroken => "The link's session could not be read; your saved work was opened instead.",
                    "링크의 세션을 읽을 수 없어 저장된 작업을 대신 열었습니다.";
     Restored => "Your previous work was restored.", "이전 작업을 복원했습니다.";
+    DayLimit => "The clock stopped: a session lasts at most a day of virtual time. Drag the timeline back to go on from an earlier moment, or start a new session.",
+                "시계가 멈췄습니다. 한 세션은 가상 시간으로 최대 하루까지입니다. 타임라인을 뒤로 끌어 이전 시점부터 계속하거나 새 세션을 시작하세요.";
     NewSession => "New session", "새 세션";
     NewSessionTitle => "Start over with an empty cluster (the editor text stays)",
                        "빈 클러스터로 다시 시작합니다 (편집기 내용은 유지)";

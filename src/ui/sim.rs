@@ -228,8 +228,16 @@ impl Sim {
 
     /// Plays to `target`, running recorded commands as their moments pass. Returns whether the
     /// cluster may have changed (a timer fired or a command ran), so the screen knows to redraw.
+    /// The clock stops at a day of virtual time (`MAX_HEAD_MS`): a session that went further
+    /// could not be saved, shared or restored.
     pub fn advance_to(&mut self, target: Time) -> bool {
+        let target = target.min(Time(MAX_HEAD_MS));
         super::hooks::perf::span("advance", || self.play(target, None))
+    }
+
+    /// Whether the clock has reached the end of the day a session may last.
+    pub fn at_day_end(&self) -> bool {
+        self.now().0 >= MAX_HEAD_MS
     }
 
     /// `advance_to`, where recorded commands stop running (and are dropped) once the clock has
@@ -343,6 +351,12 @@ impl Sim {
         }
         if self.commands.len() >= MAX_COMMANDS {
             return Output { text: format!("error: this session holds at most {MAX_COMMANDS} commands\n"), ok: false };
+        }
+        if self.at_day_end() {
+            return Output {
+                text: "error: this session has reached its limit of a day of virtual time; drag the timeline back to act from an earlier moment, or start a new session\n".to_string(),
+                ok: false,
+            };
         }
         let command = Command { at: self.now().0, line: line.to_string(), stdin, typed };
         self.commands.push(command.clone());

@@ -286,6 +286,10 @@ impl State {
                 }
                 self.finish_pending_delete();
                 self.lab_tick(real_ms);
+                if self.sim.borrow().at_day_end() {
+                    self.playing = false;
+                    self.notice = Some(Notice::Text(super::i18n::T::DayLimit));
+                }
             }
             Action::TogglePlay => self.playing = !self.playing,
             Action::Pause => self.playing = false,
