@@ -690,7 +690,7 @@ impl Engine {
                 let mut np = (*p).clone();
                 np.meta.deletion = Some(self.now);
                 np.meta.deletion_grace = Some(0);
-                let in_use = p.claim.as_ref().is_some_and(|(ns, n, uid)| self.store.pvcs.named(&ns, &n).is_some_and(|c| c.meta.uid == *uid));
+                let in_use = p.claim.as_ref().is_some_and(|(ns, n, uid)| self.store.pvcs.named(ns, n).is_some_and(|c| c.meta.uid == *uid));
                 if in_use {
                     let rc = self.put(np);
                     return Ok(rc.to_json());

@@ -79,7 +79,7 @@ impl Engine {
             .status
             .current_revision
             .as_ref()
-            .and_then(|name| self.store.revisions.named(&set.meta.namespace, &name))
+            .and_then(|name| self.store.revisions.named(&set.meta.namespace, name))
             .filter(|r| r.meta.controller().is_some_and(|c| c.uid == set.meta.uid))
             .cloned()
             .unwrap_or_else(|| update.clone());
