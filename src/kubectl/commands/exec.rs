@@ -315,7 +315,7 @@ pub fn exec(it: &mut Interpreter, args: &[String], out: &mut Output) {
         return out.fail("error: you must specify at least one command for the container");
     }
     let pod_name = match pod_arg.split_once('/') {
-        Some((t, n)) if matches!(t, "pod" | "pods" | "po") => n.to_string(),
+        Some(("pod" | "pods" | "po", n)) => n.to_string(),
         Some((t, n)) => {
             // kubectl exec sts/web picks the set's first pod.
             if crate::kubectl::resources::resolve(t) == Some(Kind::StatefulSet) {

@@ -42,7 +42,7 @@ until Ctrl-C.
 
 fn pod_name(arg: &str) -> Option<&str> {
     match arg.split_once('/') {
-        Some((t, n)) if matches!(t, "pod" | "pods" | "po") => Some(n),
+        Some(("pod" | "pods" | "po", n)) => Some(n),
         Some(_) => None,
         None => Some(arg),
     }

@@ -44,7 +44,7 @@ impl JsonPath {
     /// kubectl's wording for a bad template: `error: error parsing jsonpath {...}, <reason>`.
     pub fn parse(template: &str) -> Result<JsonPath, String> {
         let wrap = |e: String| format!("error: error parsing jsonpath {template}, {e}");
-        let mut stack: Vec<(Vec<Node>, Option<(bool, Vec<Step>)>)> = vec![(Vec::new(), None)];
+        let mut stack: Vec<Frame> = vec![(Vec::new(), None)];
         let mut rest = template;
         while !rest.is_empty() {
             let Some(open) = rest.find('{') else {
@@ -116,7 +116,11 @@ pub fn relaxed(expr: &str) -> String {
     }
 }
 
-fn push(stack: &mut [(Vec<Node>, Option<(bool, Vec<Step>)>)], node: Node) {
+/// One open `{range}` (or the whole template, at the bottom): the nodes read so far and, for a
+/// range, the path it iterates (from the root or not, and its steps).
+type Frame = (Vec<Node>, Option<(bool, Vec<Step>)>);
+
+fn push(stack: &mut [Frame], node: Node) {
     if let Some(top) = stack.last_mut() {
         top.0.push(node);
     }
