@@ -5,8 +5,14 @@
 //! lines here, so they print the same thing. As in kubectl, the header is printed again before
 //! the first change (the server sends a fresh table), and column widths are remembered across
 //! lines so the stream stays aligned.
+//!
+//! EndpointSlices and PodDisruptionBudget status are computed when read, not stored, so no
+//! change of theirs is recorded. Their watch re-reads them whenever something they are computed
+//! from changes, and prints those that differ from what it printed last, as the API server's
+//! watch of the real objects would.
 
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 use super::output::{self, Format, TableOpts};
 use super::printers::{selector_matches, st, table::TabWriter};
@@ -27,6 +33,17 @@ pub struct Watch {
     tab: TabWriter,
     header_again: bool,
     show_events: bool,
+    /// For a computed kind: the objects as last printed, by namespace and name.
+    seen: Option<BTreeMap<(String, String), Value>>,
+}
+
+/// Whether `kind`'s objects are computed on reading, from objects of other kinds.
+fn computed(kind: Kind) -> bool {
+    matches!(kind, Kind::EndpointSlice | Kind::PodDisruptionBudget)
+}
+
+fn ns_name(obj: &Value) -> (String, String) {
+    (st(obj, "/metadata/namespace").to_string(), st(obj, "/metadata/name").to_string())
 }
 
 impl Watch {
@@ -44,8 +61,11 @@ impl Watch {
         show_events: bool,
     ) -> (Watch, String) {
         let cursor = engine.watch();
-        let mut w = Watch { cursor, kind, namespace, selector, names, format, opts, tab: TabWriter::table(), header_again: true, show_events };
+        let mut w = Watch { cursor, kind, namespace, selector, names, format, opts, tab: TabWriter::table(), header_again: true, show_events, seen: None };
         let objs: Vec<Value> = engine.list(kind, w.namespace.as_deref()).into_iter().filter(|o| w.matches(o)).collect();
+        if computed(kind) {
+            w.seen = Some(objs.iter().map(|o| (ns_name(o), o.clone())).collect());
+        }
         let now = engine.now().0;
         let initial = if watch_only {
             String::new()
@@ -70,11 +90,17 @@ impl Watch {
     pub fn poll(&mut self, engine: &mut Engine) -> String {
         let (events, cursor) = engine.poll_watch(self.cursor);
         self.cursor = cursor;
-        let mut out = String::new();
-        for ev in events {
-            if ev.kind != self.kind || !self.matches(&ev.object) {
-                continue;
+        let changes: Vec<(WatchEventType, Value, Time)> = if self.seen.is_some() {
+            match events.last() {
+                Some(last) => self.recompute(engine, last.time),
+                None => Vec::new(),
             }
+        } else {
+            events.into_iter().filter(|ev| ev.kind == self.kind && self.matches(&ev.object)).map(|ev| (ev.event_type, ev.object, ev.time)).collect()
+        };
+        let mut out = String::new();
+        for (event_type, object, time) in changes {
+            let ev = crate::engine::WatchEvent { time, event_type, kind: self.kind, object };
             let objs = [ev.object];
             let text = match &self.format {
                 Format::Table | Format::Wide => {
@@ -99,6 +125,28 @@ impl Watch {
             }
         }
         out
+    }
+
+    /// A computed kind's objects that appeared, changed or went away since the last poll.
+    fn recompute(&mut self, engine: &Engine, time: Time) -> Vec<(WatchEventType, Value, Time)> {
+        let now: BTreeMap<(String, String), Value> =
+            engine.list(self.kind, self.namespace.as_deref()).into_iter().filter(|o| self.matches(o)).map(|o| (ns_name(&o), o)).collect();
+        let Some(seen) = self.seen.as_mut() else { return Vec::new() };
+        let mut changes = Vec::new();
+        for (key, obj) in &now {
+            match seen.get(key) {
+                None => changes.push((WatchEventType::Added, obj.clone(), time)),
+                Some(before) if before != obj => changes.push((WatchEventType::Modified, obj.clone(), time)),
+                Some(_) => {}
+            }
+        }
+        for (key, obj) in seen.iter() {
+            if !now.contains_key(key) {
+                changes.push((WatchEventType::Deleted, obj.clone(), time));
+            }
+        }
+        *seen = now;
+        changes
     }
 
     /// Runs the cluster until it is quiet (or the script limit), collecting every line.
