@@ -120,16 +120,24 @@ fn annotations_mut(v: &mut Value) -> Option<&mut serde_json::Map<String, Value>>
     ann.as_object_mut()
 }
 
+fn not_simulated(generator: &str, out: &mut Output) {
+    out.fail(&format!("error: `kubectl create {generator}` is not simulated; write a manifest and use kubectl create -f (or kubectl apply -f)"));
+}
+
 pub fn apply(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: &mut Output, create: bool) {
     let path = if create { "kubectl create" } else { "kubectl apply" };
+    // `kubectl create pdb NAME --min-available=2` and the other generators take flags of their
+    // own: say the generator is not simulated rather than that its flags are unknown.
+    if let Some(generator) = args.first().filter(|a| create && !a.starts_with('-')) {
+        return not_simulated(generator, out);
+    }
     let specs = [FILENAME, OUTPUT, DRY_RUN, RECURSIVE, SELECTOR, flag("validate", None, Str), flag("server-side", None, Bool), flag("force", None, Bool), flag("save-config", None, Bool), flag("prune", None, Bool)];
     let Some(f) = parse_flags(args, &specs, path, out) else { return };
     let files = f.strings("filename");
     if files.is_empty() {
-        if create && !f.args.is_empty() {
-            out.fail(&format!("error: `kubectl create {}` is not simulated; write a manifest and use kubectl create -f", f.args.join(" ")));
-        } else {
-            out.fail("error: must specify one of -f and -k");
+        match f.args.first().filter(|_| create) {
+            Some(generator) => not_simulated(generator, out),
+            None => out.fail("error: must specify one of -f and -k"),
         }
         return;
     }
