@@ -175,9 +175,9 @@ impl Engine {
             if let Some((kind, name, uid)) = owner_of(p) {
                 match &*kind {
                     "StatefulSet" if self.store.sets.named(&ns, &name).is_some_and(|s| s.meta.uid == uid) => {
-                        keys.push(Work::SyncSet(Key(ns.clone(), name)));
+                        keys.push(Work::SyncSet(Key::new(ns.clone(), name)));
                     }
-                    "ReplicaSet" => keys.push(Work::SyncWorkload(Kind::ReplicaSet, Key(ns.clone(), name))),
+                    "ReplicaSet" => keys.push(Work::SyncWorkload(Kind::ReplicaSet, Key::new(ns.clone(), name))),
                     _ => {}
                 }
             }
@@ -186,7 +186,7 @@ impl Engine {
             let orphan_changed = n.meta.controller().is_none()
                 && old.is_none_or(|o| o.meta.labels != n.meta.labels || o.meta.owners != n.meta.owners);
             if orphan_changed {
-                for (k, s) in self.store.sets.range(Key(ns.clone(), Str::from(""))..) {
+                for (k, s) in self.store.sets.range(Key::new(ns.clone(), Str::from(""))..) {
                     if k.0 != ns {
                         break;
                     }

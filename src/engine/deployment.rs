@@ -98,7 +98,7 @@ impl Engine {
     fn owned_pods(&self, ns: &Str, uid: &Str) -> Vec<Rc<Pod>> {
         self.store
             .pods
-            .range(Key(ns.clone(), Str::from(""))..)
+            .range(Key::new(ns.clone(), Str::from(""))..)
             .take_while(|(pk, _)| pk.0 == *ns)
             .filter(|(_, p)| p.meta.controller().is_some_and(|c| c.uid == *uid))
             .map(|(_, p)| p.clone())
@@ -148,7 +148,7 @@ impl Engine {
                 n.status = status;
                 self.put(n);
                 if let Some(c) = cur.meta.controller() {
-                    self.enqueue(Work::SyncWorkload(Kind::Deployment, Key(cur.meta.namespace.clone(), c.name.clone())));
+                    self.enqueue(Work::SyncWorkload(Kind::Deployment, Key::new(cur.meta.namespace.clone(), c.name.clone())));
                 }
             }
         }
@@ -160,7 +160,7 @@ impl Engine {
         self
             .store
             .replicasets
-            .range(Key(ns.clone(), Str::from(""))..)
+            .range(Key::new(ns.clone(), Str::from(""))..)
             .take_while(|(rk, _)| rk.0 == ns)
             .filter(|(_, r)| r.meta.controller().is_some_and(|c| c.uid == d.meta.uid))
             .map(|(_, r)| r.clone())

@@ -98,7 +98,7 @@ impl Engine {
         let pods: Vec<&Pod> = self
             .store
             .pods
-            .range(Key(g.meta.namespace.clone(), Str::from(""))..)
+            .range(Key::new(g.meta.namespace.clone(), Str::from(""))..)
             .take_while(|(k, _)| k.0 == g.meta.namespace)
             .map(|(_, p)| &**p)
             .filter(|p| sel.matches(&p.meta.labels))

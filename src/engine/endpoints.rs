@@ -56,7 +56,7 @@ impl Engine {
         }
         let ns = svc.meta.namespace.clone();
         let mut addrs = BTreeMap::new();
-        for (pk, pod) in self.store.pods.range(Key(ns.clone(), Str::from(""))..) {
+        for (pk, pod) in self.store.pods.range(Key::new(ns.clone(), Str::from(""))..) {
             if pk.0 != ns {
                 break;
             }
@@ -80,7 +80,7 @@ impl Engine {
         let services: Vec<Rc<Service>> = self
             .store
             .services
-            .range(Key(ns.clone(), Str::from(""))..)
+            .range(Key::new(ns.clone(), Str::from(""))..)
             .take_while(|(k, _)| k.0 == ns)
             .filter(|(_, s)| s.selector.is_some())
             .map(|(_, s)| s.clone())

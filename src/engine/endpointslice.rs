@@ -100,7 +100,7 @@ impl Engine {
         }
         // Terminating pods leave v1 Endpoints but stay in slices until they are gone.
         if let (Some(sel), false) = (&svc.selector, svc.publish_not_ready) {
-            for (_, p) in self.store.pods.range(Key(ns.clone(), Str::from(""))..).take_while(|(k, _)| k.0 == ns) {
+            for (_, p) in self.store.pods.range(Key::new(ns.clone(), Str::from(""))..).take_while(|(k, _)| k.0 == ns) {
                 let matches = sel.iter().all(|(k, v)| p.meta.labels.get(k) == Some(v));
                 if !matches || !p.terminating() || p.status.phase.terminal() {
                     continue;
@@ -209,7 +209,7 @@ impl Engine {
             }
             for v in self.service_slices(svc) {
                 let name = v.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
-                out.push((Key(k.0.clone(), Rc::from(name.as_str())), v));
+                out.push((Key::new(k.0.clone(), Rc::from(name.as_str())), v));
             }
         }
         crate::sort::sort_by(&mut out, |a, b| a.0.cmp(&b.0));

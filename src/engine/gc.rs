@@ -22,7 +22,7 @@ impl Engine {
     }
 
     fn owner_state(&self, ns: &Str, o: &OwnerRef) -> Option<Option<Time>> {
-        let k = Key(ns.clone(), o.name.clone());
+        let k = Key::new(ns.clone(), o.name.clone());
         let meta = match &*o.kind {
             "StatefulSet" => self.store.sets.get(&k).map(|x| x.meta.clone()),
             "Pod" => self.store.pods.get(&k).map(|x| x.meta.clone()),

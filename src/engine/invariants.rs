@@ -20,7 +20,7 @@ impl Engine {
             let Some(idx) = self.set_index.get(&set.meta.uid) else { continue };
             // Index agrees with the store.
             let mut by_ord: BTreeMap<i64, &Pod> = BTreeMap::new();
-            for (k, p) in self.store.pods.range(super::meta::Key(ns.clone(), super::meta::Str::from(""))..) {
+            for (k, p) in self.store.pods.range(super::meta::Key::new(ns.clone(), super::meta::Str::from(""))..) {
                 if k.0 != *ns {
                     break;
                 }

@@ -10,16 +10,43 @@ use std::rc::Rc;
 pub type Str = Rc<str>;
 /// `(namespace, name)`; cluster-scoped objects use an empty namespace. Ordered as that pair of
 /// strings, which is the order the API server lists objects in.
+///
+/// A key also carries the first 16 bytes of its name, so that comparing two keys (a B-tree
+/// search compares a dozen) rarely has to follow the name's pointer: at 10,000 pods those
+/// pointer chases were cache misses, most of what made a large session slower per pod.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct Key(pub Str, pub Str);
+pub struct Key(pub Str, pub Str, NamePrefix);
+
+impl Key {
+    pub fn new(ns: Str, name: Str) -> Key {
+        let prefix = NamePrefix::of(&name);
+        Key(ns, name, prefix)
+    }
+}
 
 pub fn key(ns: &str, name: &str) -> Key {
-    Key(namespace(ns), Rc::from(name))
+    Key::new(namespace(ns), Rc::from(name))
+}
+
+/// A name's first 16 bytes, zero-padded, as two big-endian words: comparing two of these
+/// orders names as comparing their first 16 bytes does. Equal prefixes say nothing (the names
+/// may go on differently), so a comparison then looks at the whole names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NamePrefix(u64, u64);
+
+impl NamePrefix {
+    fn of(name: &str) -> NamePrefix {
+        let mut bytes = [0u8; 16];
+        let n = name.len().min(16);
+        bytes[..n].copy_from_slice(&name.as_bytes()[..n]);
+        let (hi, lo) = bytes.split_at(8);
+        NamePrefix(u64::from_be_bytes(hi.try_into().unwrap_or_default()), u64::from_be_bytes(lo.try_into().unwrap_or_default()))
+    }
 }
 
 /// The one shared string of a namespace name. A cluster has a handful of namespaces and
 /// nearly every key compared is in the same one, so keys compare their namespaces by address
-/// first (see `same_str`) and only then by content.
+/// first (see `cmp_shared`) and only then by content.
 pub fn namespace(ns: &str) -> Str {
     thread_local! {
         static NAMESPACES: std::cell::RefCell<Vec<Str>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -47,13 +74,14 @@ fn cmp_shared(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-fn cmp_parts((ans, aname): (&str, &str), (bns, bname): (&str, &str)) -> std::cmp::Ordering {
-    cmp_shared(ans, bns).then_with(|| aname.cmp(bname))
+fn cmp_keys(a: &(impl KeyRef + ?Sized), b: &(impl KeyRef + ?Sized)) -> std::cmp::Ordering {
+    let ((ans, aname), (bns, bname)) = (a.parts(), b.parts());
+    cmp_shared(ans, bns).then_with(|| a.prefix().cmp(&b.prefix())).then_with(|| aname.cmp(bname))
 }
 
 impl Ord for Key {
     fn cmp(&self, other: &Key) -> std::cmp::Ordering {
-        cmp_parts(self.parts(), other.parts())
+        cmp_keys(self, other)
     }
 }
 
@@ -67,11 +95,17 @@ impl PartialOrd for Key {
 /// one (a lookup used to allocate both strings, and lookups are most of what a sync does).
 pub trait KeyRef {
     fn parts(&self) -> (&str, &str);
+    fn prefix(&self) -> NamePrefix {
+        NamePrefix::of(self.parts().1)
+    }
 }
 
 impl KeyRef for Key {
     fn parts(&self) -> (&str, &str) {
         (&self.0, &self.1)
+    }
+    fn prefix(&self) -> NamePrefix {
+        self.2
     }
 }
 
@@ -103,7 +137,7 @@ impl PartialOrd for dyn KeyRef + '_ {
 
 impl Ord for dyn KeyRef + '_ {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        cmp_parts(self.parts(), other.parts())
+        cmp_keys(self, other)
     }
 }
 
@@ -115,15 +149,33 @@ pub trait ByName<V> {
     }
 }
 
+/// A borrowed key with its name's prefix worked out once, not at every comparison.
+struct Named<'a>(&'a str, &'a str, NamePrefix);
+
+impl<'a> Named<'a> {
+    fn new(ns: &'a str, name: &'a str) -> Named<'a> {
+        Named(ns, name, NamePrefix::of(name))
+    }
+}
+
+impl KeyRef for Named<'_> {
+    fn parts(&self) -> (&str, &str) {
+        (self.0, self.1)
+    }
+    fn prefix(&self) -> NamePrefix {
+        self.2
+    }
+}
+
 impl<V> ByName<V> for BTreeMap<Key, V> {
     fn named(&self, ns: &str, name: &str) -> Option<&V> {
-        self.get(&(ns, name) as &dyn KeyRef)
+        self.get(&Named::new(ns, name) as &dyn KeyRef)
     }
 }
 
 impl ByName<()> for std::collections::BTreeSet<Key> {
     fn named(&self, ns: &str, name: &str) -> Option<&()> {
-        self.contains(&(ns, name) as &dyn KeyRef).then_some(&())
+        self.contains(&Named::new(ns, name) as &dyn KeyRef).then_some(&())
     }
 }
 
@@ -218,7 +270,7 @@ pub struct Meta {
 
 impl Meta {
     pub fn key(&self) -> Key {
-        Key(self.namespace.clone(), self.name.clone())
+        Key::new(self.namespace.clone(), self.name.clone())
     }
 
     pub fn controller(&self) -> Option<&OwnerRef> {
@@ -548,4 +600,28 @@ pub fn intern_owned(s: String) -> Str {
         }
         v
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_order_as_their_strings_do() {
+        let names = [
+            "", "a", "web", "web-0", "web-1", "web-10", "web-1\u{0}", "web-2", "www-web-1234567890", "www-web-123456789", "www-web-12345678901",
+            "www-web-1234567899", "z", "é", "web-0000000000000000", "web-000000000000000",
+        ];
+        let keys: Vec<(Key, (&str, &str))> = ["", "default", "kube-system"]
+            .iter()
+            .flat_map(|ns| names.iter().map(move |n| (key(ns, n), (*ns, *n))))
+            .collect();
+        for (a, sa) in &keys {
+            for (b, sb) in &keys {
+                assert_eq!(a.cmp(b), sa.cmp(sb), "{sa:?} vs {sb:?}");
+                let borrowed = Named::new(sb.0, sb.1);
+                assert_eq!((a as &dyn KeyRef).cmp(&borrowed as &dyn KeyRef), sa.cmp(sb), "{sa:?} vs borrowed {sb:?}");
+            }
+        }
+    }
 }

@@ -145,7 +145,7 @@ impl Store {
             Kind::Event => self
                 .live_events()
                 .into_iter()
-                .map(|e| (Key(e.involved_ns.clone(), Rc::from(e.name.as_str())), Obj::Event(e.clone())))
+                .map(|e| (Key::new(e.involved_ns.clone(), Rc::from(e.name.as_str())), Obj::Event(e.clone())))
                 .collect(),
             _ => self
                 .generic

@@ -115,7 +115,7 @@ impl Engine {
             return;
         }
         let ns = set.meta.namespace.clone();
-        let candidates: Vec<Key> = self.orphans.range(Key(ns.clone(), Str::from(""))..).take_while(|Key(n, _)| *n == ns).cloned().collect();
+        let candidates: Vec<Key> = self.orphans.range(Key::new(ns.clone(), Str::from(""))..).take_while(|k| k.0 == ns).cloned().collect();
         for k in candidates {
             let Some(p) = self.store.pods.get(&k).cloned() else { continue };
             if p.terminating() || !utils::is_member_name(&set.meta.name, &p.meta.name) || !set.spec.selector.matches(&p.meta.labels) {

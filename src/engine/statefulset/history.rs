@@ -14,10 +14,11 @@ impl Engine {
     /// orphans that match its selector.
     pub(in crate::engine) fn set_revision_list(&mut self, set: &StatefulSet) -> Vec<Rc<Revision>> {
         let ns = set.meta.namespace.clone();
-        let lo = Key(ns.clone(), Str::from(""));
+        let lo = Key::new(ns.clone(), Str::from(""));
         let mut mine = Vec::new();
         let mut orphans = Vec::new();
-        for (Key(rns, _), r) in self.store.revisions.range(lo..) {
+        for (k, r) in self.store.revisions.range(lo..) {
+            let rns = &k.0;
             if *rns != ns {
                 break;
             }
@@ -95,7 +96,7 @@ impl Engine {
         // nothing can be in excess, and the listing (every sync) is skipped.
         let limit = set.spec.history_limit as usize;
         let ns = &set.meta.namespace;
-        let in_namespace = self.store.revisions.range(Key(ns.clone(), Str::from(""))..).take_while(|(Key(n, _), _)| n == ns).take(limit + 1).count();
+        let in_namespace = self.store.revisions.range(Key::new(ns.clone(), Str::from(""))..).take_while(|(k, _)| k.0 == *ns).take(limit + 1).count();
         if in_namespace <= limit {
             return;
         }

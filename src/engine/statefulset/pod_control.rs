@@ -158,7 +158,7 @@ impl Engine {
         let name = utils::pod_name(&set.meta.name, ordinal);
         let Some(idx) = self.set_index.get(&set.meta.uid) else { return Ok(false) };
         let Some(member) = idx.members.get(&ordinal) else { return Ok(false) };
-        let k = Key(set.meta.namespace.clone(), member.name.clone());
+        let k = Key::new(set.meta.namespace.clone(), member.name.clone());
         let Some(pod) = self.store.pods.get(&k).cloned() else { return Ok(false) };
         let identity_ok = utils::identity_matches(&set.meta.name, &set.meta.namespace, &pod);
         let storage_ok = utils::storage_matches(&set.meta.name, &set.spec, &pod);
