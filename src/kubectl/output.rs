@@ -200,6 +200,43 @@ pub fn list_of(items: &[Value]) -> Value {
     json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
 }
 
+/// Renders watch events for `--output-watch-events`, as kubectl prints a `WatchEvent`: tables get
+/// an EVENT column first, yaml and json print `{type, object}`; other formats print the object.
+pub fn render_events(kind: Kind, events: &[(&str, Value)], format: &Format, opts: &TableOpts, tab: &mut TabWriter, engine_now_ms: u64) -> String {
+    match format {
+        Format::Table | Format::Wide => {
+            let now = clock::unix_ms(engine_now_ms);
+            let o = TableOpts { wide: opts.wide || matches!(format, Format::Wide), ..*opts };
+            let mut rows = Vec::new();
+            if !o.no_headers {
+                let mut h = header(kind, &o);
+                h.insert(0, "EVENT".to_string());
+                rows.push(h);
+            }
+            for (ty, obj) in events {
+                let mut r = row(kind, obj, &o, now);
+                r.insert(0, ty.to_string());
+                rows.push(r);
+            }
+            tab.rows(&rows)
+        }
+        // The yaml printer goes through a map, so its keys come sorted (`object` first).
+        Format::Yaml => events.iter().map(|(ty, obj)| yaml::to_yaml(&json!({"type": ty, "object": obj}))).collect(),
+        // The json printer marshals the WatchEvent struct itself: `type`, then `object`.
+        Format::Json => events
+            .iter()
+            .map(|(ty, obj)| {
+                let object = json::to_json(obj);
+                format!("{{\n    \"type\": {},\n    \"object\": {}\n}}\n", json::compact(&json!(ty)), object.trim_end().replace('\n', "\n    "))
+            })
+            .collect(),
+        _ => {
+            let objs: Vec<Value> = events.iter().map(|(_, obj)| obj.clone()).collect();
+            objs.iter().map(|obj| render(kind, std::slice::from_ref(obj), format, opts, true, tab, engine_now_ms)).collect()
+        }
+    }
+}
+
 /// Renders objects of one kind; `single` when exactly one object was asked for by name
 /// (then yaml/json/jsonpath print the object itself, not a List).
 pub fn render(kind: Kind, objs: &[Value], format: &Format, opts: &TableOpts, single: bool, tab: &mut TabWriter, engine_now_ms: u64) -> String {

@@ -69,6 +69,10 @@ impl Watch {
         let now = engine.now().0;
         let initial = if watch_only {
             String::new()
+        } else if show_events {
+            // "Existing objects are output as initial ADDED events."
+            let events: Vec<(&str, Value)> = objs.iter().map(|o| ("ADDED", o.clone())).collect();
+            output::render_events(kind, &events, &w.format, &w.opts, &mut w.tab, now)
         } else {
             let single = w.names.len() == 1;
             output::render(kind, &objs, &w.format, &w.opts, single, &mut w.tab, now)
@@ -100,29 +104,27 @@ impl Watch {
         };
         let mut out = String::new();
         for (event_type, object, time) in changes {
-            let ev = crate::engine::WatchEvent { time, event_type, kind: self.kind, object };
-            let objs = [ev.object];
-            let text = match &self.format {
-                Format::Table | Format::Wide => {
-                    let opts = TableOpts { no_headers: !self.header_again, ..self.opts };
-                    self.header_again = false;
-                    output::render(self.kind, &objs, &self.format, &opts, true, &mut self.tab, ev.time.0)
-                }
-                other => output::render(self.kind, &objs, other, &self.opts, true, &mut self.tab, ev.time.0),
-            };
             if self.show_events {
-                let ty = match ev.event_type {
+                let ty = match event_type {
                     WatchEventType::Added => "ADDED",
                     WatchEventType::Modified => "MODIFIED",
                     WatchEventType::Deleted => "DELETED",
                 };
-                // `--output-watch-events` adds an EVENT column; approximate it with a prefix.
-                for line in text.lines() {
-                    out.push_str(&format!("{ty:<9}{line}\n"));
-                }
-            } else {
-                out.push_str(&text);
+                let opts = TableOpts { no_headers: !self.header_again, ..self.opts };
+                self.header_again = false;
+                out.push_str(&output::render_events(self.kind, &[(ty, object)], &self.format, &opts, &mut self.tab, time.0));
+                continue;
             }
+            let objs = [object];
+            let text = match &self.format {
+                Format::Table | Format::Wide => {
+                    let opts = TableOpts { no_headers: !self.header_again, ..self.opts };
+                    self.header_again = false;
+                    output::render(self.kind, &objs, &self.format, &opts, true, &mut self.tab, time.0)
+                }
+                other => output::render(self.kind, &objs, other, &self.opts, true, &mut self.tab, time.0),
+            };
+            out.push_str(&text);
         }
         out
     }
