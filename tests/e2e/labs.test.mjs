@@ -7,51 +7,29 @@
 // STSLAB_DIST=/other/dist runs it against another build.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROOT, SCREENSHOTS, launch, watchedPage } from './helpers.mjs';
-import { serveStatic } from './static-server.mjs';
+import { ROOT, SCREENSHOTS } from './helpers.mjs';
+import { start, until } from './student.mjs';
 
-const DIST = process.env.STSLAB_DIST ?? join(ROOT, 'dist');
-
-let browser;
-let server;
+let app;
 
 before(async () => {
-  assert.ok(existsSync(join(DIST, 'index.html')), `${DIST} is missing: run scripts/build.sh first`);
-  server = await serveStatic(DIST, { mount: '/course/' });
-  browser = await launch();
+  app = await start();
   await mkdir(SCREENSHOTS, { recursive: true });
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+after(async () => app?.close());
 
 const shot = (page, name) => page.screenshot({ path: fileURLToPath(new URL(`labs-${name}.png`, SCREENSHOTS)) });
 const checks = (page) => page.locator('[data-testid=lab-check]');
 const holding = async (page) => (await checks(page).evaluateAll((els) => els.map((e) => e.dataset.holds)));
 
-/** Waits, at most `ms` of real time, until `check()` is true. */
-async function until(page, what, check, ms = 30000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await page.waitForTimeout(50);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
-
 test('a student completes the ordered-deployment lab, and the completion survives a reload', async () => {
-  const origin = new URL(server.url).origin;
-  const { page, problems } = await watchedPage(browser, (url) => url.startsWith('data:') || new URL(url).origin === origin);
-  await page.setViewportSize({ width: 1280, height: 720 });
   // A new page is a new browser context: its localStorage starts empty.
-  await page.goto(server.url);
-  await page.getByTestId('manifest-input').waitFor();
+  const { page, problems } = await app.open();
 
   // Open the labs and pick the second one: a fresh cluster, every check still red.
   await page.getByTestId('labs-toggle').click();
@@ -113,14 +91,10 @@ test('a student completes the ordered-deployment lab, and the completion survive
 });
 
 test('a course links to its own lab; a broken one is refused at its line', async () => {
-  const origin = new URL(server.url).origin;
-  const { page, problems } = await watchedPage(browser, (url) => url.startsWith('data:') || new URL(url).origin === origin);
-  await page.setViewportSize({ width: 1280, height: 720 });
   const lab = readFileSync(join(ROOT, 'labs/03-sticky-identity.yaml'), 'utf8').replace('id: sticky-identity', 'id: course-sticky');
-  const link = (yaml) => `${server.url}#lab=${Buffer.from(yaml).toString('base64url')}`;
+  const link = (yaml) => `${app.server.url}#lab=${Buffer.from(yaml).toString('base64url')}`;
 
-  await page.goto(link(lab));
-  await page.getByTestId('lab').waitFor();
+  const { page, problems } = await app.open(link(lab), { ready: 'lab' });
   assert.equal(await page.getByTestId('lab').getAttribute('data-id'), 'course-sticky');
   assert.match(await page.getByTestId('console').textContent(), /kubectl rollout status sts\/web/, 'its setup ran');
   assert.equal(new URL(page.url()).hash, '', 'the link is tidied from the address bar');

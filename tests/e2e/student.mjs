@@ -18,12 +18,17 @@ export async function start() {
   return {
     server,
     browser,
-    /** A fresh page on the app at `url` (the site by default), with a watchdog for errors. */
-    async open(url = server.url, viewport = { width: 1280, height: 720 }) {
+    /**
+     * A fresh 1280×720 page on the app at `url` (the site by default), with a watchdog for
+     * errors, once the element with test id `ready` shows (by default, the editor or its
+     * "show" button).
+     */
+    async open(url = server.url, { ready } = {}) {
       const watched = await watchedPage(browser, (u) => u.startsWith('data:') || new URL(u).origin === origin);
-      await watched.page.setViewportSize(viewport);
-      await watched.page.goto(url);
-      await watched.page.getByTestId('manifest-input').or(watched.page.getByTestId('show-editor')).waitFor();
+      const { page } = watched;
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await page.goto(url);
+      await (ready ? page.getByTestId(ready) : page.getByTestId('manifest-input').or(page.getByTestId('show-editor'))).waitFor();
       return watched;
     },
     async close() {
