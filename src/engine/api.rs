@@ -43,7 +43,17 @@ impl Engine {
     }
 
     /// Stores a new version (ADDED or MODIFIED), bumping the resourceVersion.
-    pub(super) fn put<T: Stored>(&mut self, mut obj: T) -> Rc<T> {
+    pub(super) fn put<T: Stored>(&mut self, obj: T) -> Rc<T> {
+        self.store_version(obj, false)
+    }
+
+    /// Stores a new version of an object the caller took out of its map to change it in
+    /// place: recorded as MODIFIED, like `put` on an object that is still stored.
+    pub(super) fn put_modified<T: Stored>(&mut self, obj: T) -> Rc<T> {
+        self.store_version(obj, true)
+    }
+
+    fn store_version<T: Stored>(&mut self, mut obj: T, taken_out: bool) -> Rc<T> {
         self.store.rv += 1;
         obj.meta_mut().resource_version = self.store.rv;
         let kind = obj.kind();
@@ -53,23 +63,8 @@ impl Engine {
             Some(m) => m.insert(k, rc.clone()).is_some(),
             None => false,
         };
-        let ty = if existed { WatchEventType::Modified } else { WatchEventType::Added };
+        let ty = if existed || taken_out { WatchEventType::Modified } else { WatchEventType::Added };
         self.store.journal.record(self.now, ty, T::wrap(rc.clone()));
-        rc
-    }
-
-    /// Stores a new version of an object the caller took out of its map to change it in
-    /// place: recorded as MODIFIED, like `put` on an object that is still stored.
-    pub(super) fn put_modified<T: Stored>(&mut self, mut obj: T) -> Rc<T> {
-        self.store.rv += 1;
-        obj.meta_mut().resource_version = self.store.rv;
-        let kind = obj.kind();
-        let k = obj.meta().key();
-        let rc = Rc::new(obj);
-        if let Some(m) = T::map(&mut self.store, kind) {
-            m.insert(k, rc.clone());
-        }
-        self.store.journal.record(self.now, WatchEventType::Modified, T::wrap(rc.clone()));
         rc
     }
 
