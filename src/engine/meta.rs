@@ -91,13 +91,12 @@ impl PartialOrd for Key {
     }
 }
 
-/// A key seen as two borrowed strings, so maps keyed by [`Key`] are searched without building
-/// one (a lookup used to allocate both strings, and lookups are most of what a sync does).
+/// A key seen as two borrowed strings and its name's prefix, so maps keyed by [`Key`] are
+/// searched without building one (a lookup used to allocate both strings, and lookups are most
+/// of what a sync does).
 pub trait KeyRef {
     fn parts(&self) -> (&str, &str);
-    fn prefix(&self) -> NamePrefix {
-        NamePrefix::of(self.parts().1)
-    }
+    fn prefix(&self) -> NamePrefix;
 }
 
 impl KeyRef for Key {
@@ -106,12 +105,6 @@ impl KeyRef for Key {
     }
     fn prefix(&self) -> NamePrefix {
         self.2
-    }
-}
-
-impl KeyRef for (&str, &str) {
-    fn parts(&self) -> (&str, &str) {
-        *self
     }
 }
 
@@ -150,10 +143,10 @@ pub trait ByName<V> {
 }
 
 /// A borrowed key with its name's prefix worked out once, not at every comparison.
-struct Named<'a>(&'a str, &'a str, NamePrefix);
+pub struct Named<'a>(&'a str, &'a str, NamePrefix);
 
 impl<'a> Named<'a> {
-    fn new(ns: &'a str, name: &'a str) -> Named<'a> {
+    pub fn new(ns: &'a str, name: &'a str) -> Named<'a> {
         Named(ns, name, NamePrefix::of(name))
     }
 }

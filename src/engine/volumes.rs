@@ -77,7 +77,7 @@ impl Engine {
         }
         if let Some(o) = live(old) {
             for c in o.claim_names() {
-                let k: &dyn KeyRef = &(&*o.meta.namespace, c);
+                let k: &dyn KeyRef = &Named::new(&o.meta.namespace, c);
                 if let Some(n) = self.files.users.get_mut(k) {
                     *n = n.saturating_sub(1);
                     if *n == 0 {
