@@ -104,25 +104,20 @@ impl Watch {
         };
         let mut out = String::new();
         for (event_type, object, time) in changes {
-            if self.show_events {
+            let mut opts = self.opts;
+            if matches!(self.format, Format::Table | Format::Wide) {
+                opts.no_headers = !self.header_again;
+                self.header_again = false;
+            }
+            let text = if self.show_events {
                 let ty = match event_type {
                     WatchEventType::Added => "ADDED",
                     WatchEventType::Modified => "MODIFIED",
                     WatchEventType::Deleted => "DELETED",
                 };
-                let opts = TableOpts { no_headers: !self.header_again, ..self.opts };
-                self.header_again = false;
-                out.push_str(&output::render_events(self.kind, &[(ty, object)], &self.format, &opts, &mut self.tab, time.0));
-                continue;
-            }
-            let objs = [object];
-            let text = match &self.format {
-                Format::Table | Format::Wide => {
-                    let opts = TableOpts { no_headers: !self.header_again, ..self.opts };
-                    self.header_again = false;
-                    output::render(self.kind, &objs, &self.format, &opts, true, &mut self.tab, time.0)
-                }
-                other => output::render(self.kind, &objs, other, &self.opts, true, &mut self.tab, time.0),
+                output::render_events(self.kind, &[(ty, object)], &self.format, &opts, &mut self.tab, time.0)
+            } else {
+                output::render(self.kind, &[object], &self.format, &opts, true, &mut self.tab, time.0)
             };
             out.push_str(&text);
         }
