@@ -74,14 +74,13 @@ fn cmp_shared(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-fn cmp_keys(a: &(impl KeyRef + ?Sized), b: &(impl KeyRef + ?Sized)) -> std::cmp::Ordering {
-    let ((ans, aname), (bns, bname)) = (a.parts(), b.parts());
-    cmp_shared(ans, bns).then_with(|| a.prefix().cmp(&b.prefix())).then_with(|| aname.cmp(bname))
+fn cmp_keys(a: KeyView, b: KeyView) -> std::cmp::Ordering {
+    cmp_shared(a.0, b.0).then_with(|| a.2.cmp(&b.2)).then_with(|| a.1.cmp(b.1))
 }
 
 impl Ord for Key {
     fn cmp(&self, other: &Key) -> std::cmp::Ordering {
-        cmp_keys(self, other)
+        cmp_keys(self.view(), other.view())
     }
 }
 
@@ -94,17 +93,20 @@ impl PartialOrd for Key {
 /// A key seen as two borrowed strings and its name's prefix, so maps keyed by [`Key`] are
 /// searched without building one (a lookup used to allocate both strings, and lookups are most
 /// of what a sync does).
+///
+/// One call gives all three parts: a search through `dyn KeyRef` pays an indirect call per
+/// call, and a comparison used to make four.
 pub trait KeyRef {
-    fn parts(&self) -> (&str, &str);
-    fn prefix(&self) -> NamePrefix;
+    fn view(&self) -> KeyView<'_>;
 }
 
+/// `(namespace, name, name prefix)`, borrowed.
+#[derive(Clone, Copy)]
+pub struct KeyView<'a>(&'a str, &'a str, NamePrefix);
+
 impl KeyRef for Key {
-    fn parts(&self) -> (&str, &str) {
-        (&self.0, &self.1)
-    }
-    fn prefix(&self) -> NamePrefix {
-        self.2
+    fn view(&self) -> KeyView<'_> {
+        KeyView(&self.0, &self.1, self.2)
     }
 }
 
@@ -116,7 +118,8 @@ impl<'a> std::borrow::Borrow<dyn KeyRef + 'a> for Key {
 
 impl PartialEq for dyn KeyRef + '_ {
     fn eq(&self, other: &Self) -> bool {
-        self.parts() == other.parts()
+        let (a, b) = (self.view(), other.view());
+        (a.0, a.1) == (b.0, b.1)
     }
 }
 
@@ -130,7 +133,7 @@ impl PartialOrd for dyn KeyRef + '_ {
 
 impl Ord for dyn KeyRef + '_ {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        cmp_keys(self, other)
+        cmp_keys(self.view(), other.view())
     }
 }
 
@@ -152,11 +155,8 @@ impl<'a> Named<'a> {
 }
 
 impl KeyRef for Named<'_> {
-    fn parts(&self) -> (&str, &str) {
-        (self.0, self.1)
-    }
-    fn prefix(&self) -> NamePrefix {
-        self.2
+    fn view(&self) -> KeyView<'_> {
+        KeyView(self.0, self.1, self.2)
     }
 }
 
