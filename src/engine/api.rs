@@ -44,28 +44,26 @@ impl Engine {
 
     /// Stores a new version (ADDED or MODIFIED), bumping the resourceVersion.
     pub(super) fn put<T: Stored>(&mut self, obj: T) -> Rc<T> {
-        self.store_version(obj, false)
+        self.store_version(obj, false).0
     }
 
     /// Stores a new version of an object the caller took out of its map to change it in
     /// place: recorded as MODIFIED, like `put` on an object that is still stored.
     pub(super) fn put_modified<T: Stored>(&mut self, obj: T) -> Rc<T> {
-        self.store_version(obj, true)
+        self.store_version(obj, true).0
     }
 
-    fn store_version<T: Stored>(&mut self, mut obj: T, taken_out: bool) -> Rc<T> {
+    /// Stores `obj` and returns it with the version it replaced, found by the same search.
+    fn store_version<T: Stored>(&mut self, mut obj: T, taken_out: bool) -> (Rc<T>, Option<Rc<T>>) {
         self.store.rv += 1;
         obj.meta_mut().resource_version = self.store.rv;
         let kind = obj.kind();
         let k = obj.meta().key();
         let rc = Rc::new(obj);
-        let existed = match T::map(&mut self.store, kind) {
-            Some(m) => m.insert(k, rc.clone()).is_some(),
-            None => false,
-        };
-        let ty = if existed || taken_out { WatchEventType::Modified } else { WatchEventType::Added };
+        let old = T::map(&mut self.store, kind).and_then(|m| m.insert(k, rc.clone()));
+        let ty = if old.is_some() || taken_out { WatchEventType::Modified } else { WatchEventType::Added };
         self.store.journal.record(self.now, ty, T::wrap(rc.clone()));
-        rc
+        (rc, old)
     }
 
     /// Removes an object (DELETED).
@@ -92,8 +90,7 @@ impl Engine {
     }
 
     pub(super) fn write_pod(&mut self, pod: Pod) -> Rc<Pod> {
-        let old = self.store.pods.get(&pod.meta.key()).cloned();
-        let rc = self.put(pod);
+        let (rc, old) = self.store_version(pod, false);
         self.pod_changed(old.as_ref(), Some(&rc));
         rc
     }
@@ -155,7 +152,7 @@ impl Engine {
                 Some((kind, name, uid)) if &*kind == "StatefulSet" => {
                     if let Some(set) = self.store.sets.named(&ns, &name).filter(|s| s.meta.uid == uid).cloned() {
                         let idx = self.set_index.entry(uid.clone()).or_insert_with(|| SetIndex::new(ns.clone(), name.clone()));
-                        idx.add(&set.spec, n);
+                        idx.add(&set.spec, n, old.filter(|_| same_set).map(|o| &**o));
                     }
                 }
                 Some(_) => {}

@@ -10,6 +10,7 @@ use super::super::objects::*;
 use super::super::Time;
 use super::utils;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 #[derive(Debug, Clone)]
 pub struct Member {
@@ -60,8 +61,17 @@ impl SetIndex {
         (parent == &*self.name && spec.selector.matches(&pod.meta.labels)).then_some(ord)
     }
 
-    pub fn add(&mut self, spec: &StsSpec, pod: &Pod) {
-        let Some(ord) = self.matches(spec, pod) else {
+    /// Records a new version of a pod this set controls. `old` is its previous version when
+    /// that was a member too: selector, name and claim templates are immutable, so when the pod
+    /// kept its labels, template and claims, it still matches and is exactly as intact as before
+    /// (most writes only change status, and re-checking identity and storage was a fifth of a
+    /// pod write).
+    pub fn add(&mut self, spec: &StsSpec, pod: &Pod, old: Option<&Pod>) {
+        let same_shape = old.is_some_and(|o| {
+            o.meta.name == pod.meta.name && o.meta.labels == pod.meta.labels && Rc::ptr_eq(&o.tmpl, &pod.tmpl) && o.claims == pod.claims
+        });
+        let known = if same_shape { utils::parent_and_ordinal(&pod.meta.name).map(|(_, ord)| ord).filter(|ord| self.members.get(ord).is_some_and(|m| m.name == pod.meta.name)) } else { None };
+        let Some(ord) = known.or_else(|| self.matches(spec, pod)) else {
             self.release.insert(pod.meta.name.clone());
             return;
         };
@@ -82,7 +92,10 @@ impl SetIndex {
         };
         let terminating = pod.terminating();
         let healthy = pod.running_and_ready() && !terminating;
-        let intact = utils::identity_matches(&self.name, &self.ns, pod) && utils::storage_matches(&self.name, spec, pod);
+        let intact = match known {
+            Some(ord) => !self.repair.contains(&ord),
+            None => utils::identity_matches(&self.name, &self.ns, pod) && utils::storage_matches(&self.name, spec, pod),
+        };
         let ready_since = if pod.running_and_ready() { pod.ready_since() } else { None };
         mark(&mut self.unhealthy, ord, !healthy);
         mark(&mut self.repair, ord, !intact);
