@@ -70,9 +70,10 @@ await ${init}({ module_or_path: wasmBytes });
 
 // The icon (a file next to the page, for the served site's CSP) goes in as a data: URL; from
 // file:// no Content-Security-Policy applies.
-const icon = html.match(/<link rel="icon" href="\.\/([^"]+\.svg)"[^>]*>/);
+const icon = html.match(/<link rel="icon" href="\.\/([^"]+\.(png|svg))"[^>]*>/);
 if (icon) {
-  const data = 'data:image/svg+xml;base64,' + readFileSync(join(DIST, icon[1])).toString('base64');
+  const type = icon[2] === 'png' ? 'image/png' : 'image/svg+xml';
+  const data = `data:${type};base64,` + readFileSync(join(DIST, icon[1])).toString('base64');
   html = html.replace(icon[0], () => `<link rel="icon" href="${data}">`);
 }
 

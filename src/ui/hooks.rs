@@ -82,8 +82,9 @@ fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
-/// Performance marks for scripts/measure-ui.mjs, only when the page's query has `perf`:
-/// `stslab-first-render` once, and a `stslab-frame` measure around each tick's reduce and render.
+/// Performance marks for scripts/measure-ui.mjs: `stslab-first-render` once, after the browser
+/// has painted the first screen; with `perf` in the page's query also a `stslab-frame` measure
+/// around each tick's reduce and render.
 ///
 /// A frame's work ends when Yew has patched the DOM for the tick. Yew renders in a microtask
 /// after the tick and runs effects in the same pass, unless the pass ran past its 16 ms deadline:
@@ -167,9 +168,17 @@ pub mod perf {
         }
     }
 
-    /// Called at the start of every render of the root.
+    /// Called at the start of every render of the root. The first time, it asks for the
+    /// `stslab-first-render` mark once the frame after this render pass has been painted: the
+    /// student sees the screen then. Yew builds the whole first tree before it ever yields to the
+    /// browser, so that frame shows all of it. Marking in the root's effect instead put the mark
+    /// wherever Yew ran its effects: before the paint when the pass was short, after a timer
+    /// when it was long.
     pub fn viewed() {
         VIEWED.with(|v| v.set(true));
+        if FIRST.with(|f| f.replace(false)) {
+            super::after_paint(|| mark("stslab-first-render"));
+        }
     }
 
     fn end_frame() {
@@ -181,14 +190,9 @@ pub mod perf {
         }
     }
 
-    /// Called after every render of the root.
+    /// Called after every render of the root: a frame not ended after Yew's pass (its render
+    /// was already queued elsewhere) ends here.
     pub fn rendered() {
-        if FIRST.with(|f| f.replace(false)) {
-            if let Some(p) = performance() {
-                let _ = p.mark("stslab-first-render");
-            }
-        }
-        // A frame not ended after Yew's pass (its render was already queued elsewhere) ends here.
         if enabled() {
             end_frame();
         }

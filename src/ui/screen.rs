@@ -65,9 +65,18 @@ pub fn screen() -> Html {
         // Save whenever the inputs change, on pause, and every 5 real seconds of playback (5
         // virtual seconds at 1×, 100 at 20×): saving every 5 virtual seconds put a serialisation
         // and a storage write into every few frames at 20×.
+        // The first save (a share link's session, so a reload finds it) waits until the first
+        // screen is painted: serialising and writing storage there only delayed it.
         let store = store.clone();
+        let first = use_mut_ref(|| true);
         let every = (5000.0 * state.speed.max(1.0)) as u64;
-        use_effect_with((state.revision, state.playing, state.head.0 / every, state.labs.done.len()), move |_| perf::span("save", || hooks::save(&store.0)));
+        use_effect_with((state.revision, state.playing, state.head.0 / every, state.labs.done.len()), move |_| {
+            if first.replace(false) {
+                hooks::after_paint(move || perf::span("save", || hooks::save(&store.0)));
+            } else {
+                perf::span("save", || hooks::save(&store.0));
+            }
+        });
     }
     use_effect_with(lang, |lang| {
         if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
