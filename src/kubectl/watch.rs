@@ -64,7 +64,7 @@ impl Watch {
         let mut w = Watch { cursor, kind, namespace, selector, names, format, opts, tab: TabWriter::table(), header_again: true, show_events, seen: None };
         let objs: Vec<Value> = engine.list(kind, w.namespace.as_deref()).into_iter().filter(|o| w.matches(o)).collect();
         if computed(kind) {
-            w.seen = Some(objs.iter().map(|o| (ns_name(o), o.clone())).collect());
+            w.seen = Some(by_name(objs.iter().cloned()));
         }
         let now = engine.now().0;
         let initial = if watch_only {
@@ -126,8 +126,7 @@ impl Watch {
 
     /// A computed kind's objects that appeared, changed or went away since the last poll.
     fn recompute(&mut self, engine: &Engine, time: Time) -> Vec<(WatchEventType, Value, Time)> {
-        let now: BTreeMap<(String, String), Value> =
-            engine.list(self.kind, self.namespace.as_deref()).into_iter().filter(|o| self.matches(o)).map(|o| (ns_name(&o), o)).collect();
+        let now = by_name(engine.list(self.kind, self.namespace.as_deref()).into_iter().filter(|o| self.matches(o)));
         let Some(seen) = self.seen.as_mut() else { return Vec::new() };
         let mut changes = Vec::new();
         for (key, obj) in &now {
@@ -167,4 +166,14 @@ impl Watch {
     pub fn close(self, engine: &mut Engine) {
         engine.close_watch(self.cursor);
     }
+}
+
+/// Objects by (namespace, name). Inserts rather than `collect`: each `collect` into a BTreeMap
+/// compiles its own copy of the sort.
+fn by_name(objects: impl Iterator<Item = Value>) -> BTreeMap<(String, String), Value> {
+    let mut map = BTreeMap::new();
+    for o in objects {
+        map.insert(ns_name(&o), o);
+    }
+    map
 }

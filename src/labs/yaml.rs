@@ -240,7 +240,12 @@ impl<'a> Pairs<'a> {
 
     /// Every entry as text, for maps of names to text.
     pub fn rest_as_strings(self) -> Result<BTreeMap<String, String>, String> {
-        self.pairs.iter().map(|(k, n)| Ok((k.clone(), n.string()?))).collect()
+        // Inserts rather than `collect`: collecting into a BTreeMap compiles its own sort.
+        let mut map = BTreeMap::new();
+        for (k, n) in self.pairs {
+            map.insert(k.clone(), n.string()?);
+        }
+        Ok(map)
     }
 
     pub fn done(mut self) -> Result<(), String> {

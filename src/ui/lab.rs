@@ -303,12 +303,17 @@ pub fn resume(session: &Session) -> Option<(Rc<Lab>, Option<Rc<str>>, usize)> {
 
 fn saved_done() -> BTreeSet<String> {
     let text = storage().and_then(|s| s.get_item(DONE_KEY).ok().flatten()).unwrap_or_default();
-    let done: BTreeSet<String> = match serde_json::from_str::<Value>(&text) {
-        Ok(Value::Array(ids)) => ids.iter().map(|id| id.as_str().map(str::to_string)).collect::<Option<_>>().unwrap_or_default(),
-        _ => BTreeSet::new(),
+    let ids = match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Array(ids)) if ids.iter().all(Value::is_string) => ids,
+        _ => Vec::new(),
     };
-    // Ids only: a tampered entry cannot grow without bound.
-    done.into_iter().filter(|id| id.len() <= 200).take(1000).collect()
+    // Ids only: a tampered entry cannot grow without bound. Inserts rather than `collect`:
+    // collecting into a BTreeSet compiles its own sort.
+    let mut done = BTreeSet::new();
+    for id in ids.iter().filter_map(Value::as_str).filter(|id| id.len() <= 200).take(1000) {
+        done.insert(id.to_string());
+    }
+    done
 }
 
 /// Sets up the labs on the opening state: completion from this browser, the lab the session

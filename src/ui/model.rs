@@ -757,9 +757,9 @@ fn service_view(svc: &Value, endpoint: Option<&Value>) -> ServiceView {
         }
     }
     // Keys computed once per element: these lists are sorted on every frame that changes them.
-    records.sort_by_cached_key(|r| natural(&r.fqdn));
+    crate::sort::sort_by_cached_key(&mut records, |r| natural(&r.fqdn));
     crate::sort::sort(&mut service_ips);
-    not_ready.sort_by_cached_key(|n| natural(n));
+    crate::sort::sort_by_cached_key(&mut not_ready, |n| natural(n));
     let ports = arr(svc, &["spec", "ports"])
         .iter()
         .map(|p| match s(p, &["name"]) {
