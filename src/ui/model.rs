@@ -301,11 +301,23 @@ type CachedClaim = (String, Option<String>, ClaimView);
 /// Pod rows and claim cards of the previous frame (`old`) and of this one (`new`, which replaces
 /// it): a row is rebuilt only when what it was built from changed, else a pod row is the same `Rc`.
 struct PodCache {
-    old: BTreeMap<(String, String), CachedPod>,
-    new: BTreeMap<(String, String), CachedPod>,
-    old_claims: BTreeMap<(String, String), CachedClaim>,
-    new_claims: BTreeMap<(String, String), CachedClaim>,
+    old: Cache,
+    new: Cache,
+    old_claims: Cache,
+    new_claims: Cache,
 }
+
+/// Anything a frame keeps of the previous one, by (namespace, name). One value type for all the
+/// caches: a B-tree map's code is compiled once per key and value type (~3 KB of download each).
+#[derive(Debug)]
+enum Cached {
+    Pod(CachedPod),
+    Claim(CachedClaim),
+    Set(Rc<SetView>),
+    Service(CachedService),
+}
+
+type Cache = BTreeMap<(String, String), Cached>;
 
 impl PodCache {
     fn pod(&mut self, pod: &Value, set: Option<&Value>) -> Rc<PodView> {
@@ -313,11 +325,11 @@ impl PodCache {
         let rv = s(pod, &["metadata", "resourceVersion"]);
         let (set_name, update) = set.map_or(("", ""), |set| (name_of(set), s(set, &["status", "updateRevision"])));
         let entry = match self.old.remove(&key) {
-            Some(e) if !rv.is_empty() && e.0 == rv && e.1 == set_name && e.2 == update => e,
+            Some(Cached::Pod(e)) if !rv.is_empty() && e.0 == rv && e.1 == set_name && e.2 == update => e,
             _ => (rv.to_string(), set_name.to_string(), update.to_string(), Rc::new(pod_view(pod, set))),
         };
         let view = entry.3.clone();
-        self.new.insert(key, entry);
+        self.new.insert(key, Cached::Pod(entry));
         view
     }
 
@@ -326,11 +338,11 @@ impl PodCache {
         let rv = s(pvc, &["metadata", "resourceVersion"]);
         let created = pod.map(|p| p.created.as_str());
         let entry = match self.old_claims.remove(&key) {
-            Some(e) if !rv.is_empty() && e.0 == rv && e.1.as_deref() == created => e,
+            Some(Cached::Claim(e)) if !rv.is_empty() && e.0 == rv && e.1.as_deref() == created => e,
             _ => (rv.to_string(), created.map(str::to_string), claim_view(pvc, pod)),
         };
         let view = entry.2.clone();
-        self.new_claims.insert(key, entry);
+        self.new_claims.insert(key, Cached::Claim(entry));
         view
     }
 }
@@ -385,19 +397,19 @@ pub struct Mirror {
 #[derive(Debug, Default)]
 struct Derived {
     /// (namespace, pod name) → (pod resourceVersion, owning set's name and updateRevision, row).
-    pods: BTreeMap<(String, String), CachedPod>,
+    pods: Cache,
     /// (namespace, claim name) → (claim resourceVersion, its pod's creation time, card).
-    claims: BTreeMap<(String, String), CachedClaim>,
+    claims: Cache,
     /// The sets shown in the previous frame, by (namespace, name): a slot or set equal to its
     /// previous value is that value again.
-    sets: BTreeMap<(String, String), Rc<SetView>>,
+    sets: Cache,
     /// The event log's length and newest record (by address) when `events` was built.
     events_key: Option<(usize, usize)>,
     events: Rc<Vec<EventRow>>,
     decisions_len: Option<usize>,
     decisions: Rc<Vec<DecisionRow>>,
     /// (namespace, name) → (Service and Endpoints resourceVersions, card).
-    services: BTreeMap<(String, String), CachedService>,
+    services: Cache,
 }
 
 /// A Service's card and the resourceVersions of the Service and Endpoints it was built from.
@@ -500,14 +512,17 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
     for ((ns, name), templates) in &memory.sets {
         let live = sets.iter().copied().find(|s| ns_of(s) == ns && name_of(s) == name);
         let key = (ns.clone(), name.clone());
-        let old = old_sets.remove(&key);
+        let old = match old_sets.remove(&key) {
+            Some(Cached::Set(view)) => Some(view),
+            _ => None,
+        };
         let view = set_view(ns, name, templates, live, &pods, &claims, &mut used_claims, &mut cache, old.as_deref());
         if view.exists || view.slots.iter().any(|s| s.pod.is_some() || !s.claims.is_empty()) {
             let view = match old {
                 Some(old) if *old == view => old,
                 _ => Rc::new(view),
             };
-            derived.sets.insert(key, view.clone());
+            derived.sets.insert(key, Cached::Set(view.clone()));
             set_views.push(view);
         }
     }
@@ -551,10 +566,10 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
             // A service's card depends on the Service and its Endpoints only.
             let versions = (s(svc, &["metadata", "resourceVersion"]).to_string(), ep.map_or("", |e| s(e, &["metadata", "resourceVersion"])).to_string());
             let view = match old_services.remove(&key) {
-                Some((v, view)) if !versions.0.is_empty() && !versions.1.is_empty() && v == versions => view,
+                Some(Cached::Service((v, view))) if !versions.0.is_empty() && !versions.1.is_empty() && v == versions => view,
                 _ => Rc::new(service_view(svc, ep)),
             };
-            derived.services.insert(key, (versions, view.clone()));
+            derived.services.insert(key, Cached::Service((versions, view.clone())));
             view
         })
         .collect();
