@@ -34,7 +34,7 @@ pub struct Watch {
     header_again: bool,
     show_events: bool,
     /// For a computed kind: the objects as last printed, by namespace and name.
-    seen: Option<BTreeMap<(String, String), Value>>,
+    seen: Option<BTreeMap<String, Value>>,
 }
 
 /// Whether `kind`'s objects are computed on reading, from objects of other kinds.
@@ -42,8 +42,10 @@ fn computed(kind: Kind) -> bool {
     matches!(kind, Kind::EndpointSlice | Kind::PodDisruptionBudget)
 }
 
-fn ns_name(obj: &Value) -> (String, String) {
-    (st(obj, "/metadata/namespace").to_string(), st(obj, "/metadata/name").to_string())
+/// `namespace\0name`: orders as the (namespace, name) pair does (no name holds a NUL), and a
+/// String key reuses the B-tree code serde_json's maps already compile; a pair key cost its own.
+fn ns_name(obj: &Value) -> String {
+    format!("{}\0{}", st(obj, "/metadata/namespace"), st(obj, "/metadata/name"))
 }
 
 impl Watch {
@@ -170,7 +172,7 @@ impl Watch {
 
 /// Objects by (namespace, name). Inserts rather than `collect`: each `collect` into a BTreeMap
 /// compiles its own copy of the sort.
-fn by_name(objects: impl Iterator<Item = Value>) -> BTreeMap<(String, String), Value> {
+fn by_name(objects: impl Iterator<Item = Value>) -> BTreeMap<String, Value> {
     let mut map = BTreeMap::new();
     for o in objects {
         map.insert(ns_name(&o), o);

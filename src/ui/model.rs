@@ -384,7 +384,8 @@ const SHOWN: [Kind; 8] = [
 /// frame converts only what changed to JSON instead of listing every object again.
 #[derive(Debug, Default)]
 pub struct Mirror {
-    objects: BTreeMap<Kind, BTreeMap<(String, String), Value>>,
+    /// By kind, then by `namespace\0name` (see `object_key`).
+    objects: BTreeMap<Kind, BTreeMap<String, Value>>,
     cursor: Option<u64>,
     /// Rows built in earlier frames, reused while their inputs are unchanged.
     derived: RefCell<Derived>,
@@ -427,7 +428,7 @@ impl Mirror {
                 self.cursor = Some(next);
                 for e in events {
                     if let Some(objects) = self.objects.get_mut(&e.kind) {
-                        let key = (ns_of(&e.object).to_string(), name_of(&e.object).to_string());
+                        let key = object_key(&e.object);
                         match e.event_type {
                             WatchEventType::Deleted => {
                                 objects.remove(&key);
@@ -468,7 +469,7 @@ impl Mirror {
             // Inserts rather than `collect`: collecting into a BTreeMap compiles its own sort.
             let objects = self.objects.entry(kind).or_default();
             for o in engine.list(kind, None) {
-                objects.insert((ns_of(&o).to_string(), name_of(&o).to_string()), o);
+                objects.insert(object_key(&o), o);
             }
         }
     }
@@ -476,6 +477,12 @@ impl Mirror {
     fn list(&self, kind: Kind) -> Vec<&Value> {
         self.objects.get(&kind).map(|m| m.values().collect()).unwrap_or_default()
     }
+}
+
+/// `namespace\0name`: orders as the (namespace, name) pair does (no name holds a NUL), and a
+/// String key reuses the B-tree code serde_json's maps already compile; a pair key cost its own.
+fn object_key(o: &Value) -> String {
+    format!("{}\0{}", ns_of(o), name_of(o))
 }
 
 /// Sets seen earlier in the session, so a deleted set's leftovers stay in their slots.
