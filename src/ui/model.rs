@@ -8,7 +8,7 @@
 //! reads what the engine holds.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -500,7 +500,8 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
     let pods = mirror.list(Kind::Pod);
     let claims = mirror.list(Kind::PersistentVolumeClaim);
     // Claims shown in a set's slots, by address in the mirror.
-    let mut used_claims = BTreeSet::new();
+    // A list, not a set: a few dozen claims, and a set type would compile its own B-tree code.
+    let mut used_claims = Vec::new();
     let mut derived = mirror.derived.borrow_mut();
     let mut cache = PodCache {
         old: std::mem::take(&mut derived.pods),
@@ -581,9 +582,14 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
         })
         .collect();
 
-    let mut on_node: BTreeMap<&str, u32> = BTreeMap::new();
+    // Pods per node, in a list: a handful of nodes, and a map type would compile its own B-tree code.
+    let mut on_node: Vec<(&str, u32)> = Vec::new();
     for p in &pods {
-        *on_node.entry(s(p, &["spec", "nodeName"])).or_default() += 1;
+        let node = s(p, &["spec", "nodeName"]);
+        match on_node.iter_mut().find(|(n, _)| *n == node) {
+            Some((_, count)) => *count += 1,
+            None => on_node.push((node, 1)),
+        }
     }
     let nodes = mirror
         .list(Kind::Node)
@@ -592,7 +598,7 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
             name: name_of(node).to_string(),
             ready: arr(node, &["status", "conditions"]).iter().any(|c| s(c, &["type"]) == "Ready" && s(c, &["status"]) == "True"),
             unschedulable: walk(node, &["spec", "unschedulable"]).and_then(Value::as_bool).unwrap_or(false),
-            pods: on_node.get(name_of(node)).copied().unwrap_or(0),
+            pods: on_node.iter().find(|(n, _)| *n == name_of(node)).map_or(0, |(_, count)| *count),
         })
         .collect();
 
@@ -669,12 +675,14 @@ fn set_view(
     live: Option<&Value>,
     pods: &[&Value],
     claims: &[&Value],
-    used_claims: &mut BTreeSet<*const Value>,
+    used_claims: &mut Vec<*const Value>,
     cache: &mut PodCache,
     previous: Option<&SetView>,
 ) -> SetView {
     let replicas = live.map(|s| u(s, &["spec", "replicas"])).unwrap_or(0);
-    let mut by_ordinal: BTreeMap<u32, &Value> = BTreeMap::new();
+    // Per ordinal, its pod and its claims: one map for both, as each B-tree map type (key and
+    // value) compiles its own code.
+    let mut by_ordinal: BTreeMap<u32, (Option<&Value>, Vec<&Value>)> = BTreeMap::new();
     for pod in pods.iter().filter(|p| ns_of(p) == ns) {
         // Owned by this set, or an orphan that still bears its name (after --cascade=orphan).
         let owner_ok = match controller_of(pod) {
@@ -682,28 +690,27 @@ fn set_view(
             None => true,
         };
         if let (true, Some(k)) = (owner_ok, ordinal_of(name_of(pod), name)) {
-            by_ordinal.insert(k, pod);
+            by_ordinal.entry(k).or_default().0 = Some(pod);
         }
     }
-    let mut claims_by_ordinal: BTreeMap<u32, Vec<&Value>> = BTreeMap::new();
     for claim in claims.iter().filter(|c| ns_of(c) == ns) {
         for t in templates {
             if let Some(k) = name_of(claim).strip_prefix(t.as_str()).and_then(|r| r.strip_prefix('-')).and_then(|r| ordinal_of(r, name)) {
-                claims_by_ordinal.entry(k).or_default().push(claim);
+                by_ordinal.entry(k).or_default().1.push(claim);
             }
         }
     }
-    let highest = by_ordinal.keys().chain(claims_by_ordinal.keys()).max().map(|k| k + 1).unwrap_or(0);
+    let highest = by_ordinal.keys().max().map(|k| k + 1).unwrap_or(0);
     let count = highest.max(replicas);
     let slots = (0..count)
         .map(|k| {
-            let pod = by_ordinal.get(&k).map(|p| cache.pod(p, live));
-            let claims = claims_by_ordinal
-                .get(&k)
+            let (pod, claims) = by_ordinal.get(&k).map_or((None, None), |(p, cs)| (*p, Some(cs)));
+            let pod = pod.map(|p| cache.pod(p, live));
+            let claims = claims
                 .map(|cs| {
                     cs.iter()
                         .map(|c| {
-                            used_claims.insert(*c as *const Value);
+                            used_claims.push(*c as *const Value);
                             cache.claim(c, pod.as_deref())
                         })
                         .collect()
