@@ -4,7 +4,6 @@
 use super::format::*;
 use crate::engine::{DnsAnswer, Engine, Kind, WatchEvent, WatchEventType};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 const NAMESPACE: &str = "default";
 
@@ -35,9 +34,9 @@ impl PodEvent {
 #[derive(Debug, Clone, Default)]
 pub struct History {
     events: Vec<(String, PodEvent)>,
-    /// What is known per pod name. One map rather than one per fact: a B-tree map's code is
-    /// compiled once per key and value type, and each costs download.
-    pods: BTreeMap<String, Seen>,
+    /// What is known per pod name, in a list: a lab has a few pods, and each B-tree map type
+    /// (key and value) compiles its own code into the download.
+    pods: Vec<(String, Seen)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -62,9 +61,10 @@ impl History {
         let mut history = History::default();
         for pod in engine.list(Kind::Pod, Some(NAMESPACE)) {
             let seen = history.names();
-            let entry = history.pods.entry(str_at(&pod, "/metadata/name").to_string()).or_default();
-            entry.first = Some((str_at(&pod, "/metadata/uid").to_string(), seen));
-            entry.state = Some(pod_state(&pod));
+            if let Some(entry) = entry(&mut history.pods, str_at(&pod, "/metadata/name")) {
+                entry.first = Some((str_at(&pod, "/metadata/uid").to_string(), seen));
+                entry.state = Some(pod_state(&pod));
+            }
         }
         history
     }
@@ -76,7 +76,7 @@ impl History {
         }
         let name = str_at(&event.object, "/metadata/name").to_string();
         let seen = self.names();
-        let entry = self.pods.entry(name.clone()).or_default();
+        let Some(entry) = entry(&mut self.pods, &name) else { return };
         entry.first.get_or_insert_with(|| (str_at(&event.object, "/metadata/uid").to_string(), seen));
         if event.event_type == WatchEventType::Deleted {
             self.events.push((name, PodEvent::Deleted));
@@ -105,8 +105,9 @@ impl History {
 
     /// How many pod names it has seen.
     fn names(&self) -> usize {
-        self.pods.values().filter(|s| s.first.is_some()).count()
+        self.pods.iter().filter(|(_, s)| s.first.is_some()).count()
     }
+
 
     /// How many pod changes it has recorded.
     pub fn len(&self) -> usize {
@@ -126,15 +127,16 @@ impl History {
     /// came later is forgotten, and each pod's last known state is read from that cluster.
     pub fn rewind(&mut self, mark: Mark, engine: &Engine) {
         self.events.truncate(mark.events);
-        for s in self.pods.values_mut() {
+        for (_, s) in &mut self.pods {
             s.first = s.first.take().filter(|(_, seen)| *seen < mark.names);
             s.state = None;
         }
-        // Inserts rather than `collect`: collecting into a BTreeMap compiles its own sort.
         for pod in engine.list(Kind::Pod, Some(NAMESPACE)) {
-            self.pods.entry(str_at(&pod, "/metadata/name").to_string()).or_default().state = Some(pod_state(&pod));
+            if let Some(entry) = entry(&mut self.pods, str_at(&pod, "/metadata/name")) {
+                entry.state = Some(pod_state(&pod));
+            }
         }
-        self.pods.retain(|_, s| s.first.is_some() || s.state.is_some());
+        self.pods.retain(|(_, s)| s.first.is_some() || s.state.is_some());
     }
 
     fn position(&self, pod: &str, event: PodEvent, after: usize) -> Option<usize> {
@@ -201,7 +203,7 @@ fn pod_holds(c: &PodCondition, engine: &Engine, history: &History) -> bool {
             .collect::<Vec<_>>()
     };
     let recreated = || {
-        history.pods.get(&c.name).and_then(|s| s.first.as_ref()).is_some_and(|(uid, _)| uid != str_at(&pod, "/metadata/uid"))
+        history.pods.iter().find(|(n, _)| *n == c.name).and_then(|(_, s)| s.first.as_ref()).is_some_and(|(uid, _)| uid != str_at(&pod, "/metadata/uid"))
     };
     c.exists != Some(false)
         && c.phase.as_deref().is_none_or(|p| str_at(&pod, "/status/phase") == p)
@@ -290,4 +292,17 @@ fn is_ready(pod: &Value) -> bool {
 
 fn str_at<'a>(value: &'a Value, pointer: &str) -> &'a str {
     value.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+}
+
+/// What is known of the pod `name`, added if new (`None` only if the list changed under us,
+/// which it cannot: the caller holds it mutably).
+fn entry<'a>(pods: &'a mut Vec<(String, Seen)>, name: &str) -> Option<&'a mut Seen> {
+    let found = match pods.iter().position(|(n, _)| n == name) {
+        Some(i) => pods.get_mut(i),
+        None => {
+            pods.push((name.to_string(), Seen::default()));
+            pods.last_mut()
+        }
+    };
+    found.map(|(_, seen)| seen)
 }
