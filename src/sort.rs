@@ -14,6 +14,21 @@ pub fn sort_by<T>(v: &mut Vec<T>, mut cmp: impl FnMut(&T, &T) -> Ordering) {
         return;
     }
     let order = sorted_positions(v.len(), &mut |a, b| cmp(&v[a], &v[b]));
+    permute(v, order);
+}
+
+/// Sorts `v` stably by a key computed once per element, like `v.sort_by_cached_key(key)`.
+pub fn sort_by_cached_key<T, K: Ord>(v: &mut Vec<T>, key: impl FnMut(&T) -> K) {
+    if v.len() < 2 {
+        return;
+    }
+    let keys: Vec<K> = v.iter().map(key).collect();
+    let order = sorted_positions(v.len(), &mut |a, b| keys[a].cmp(&keys[b]));
+    permute(v, order);
+}
+
+/// Puts `v`'s elements in the order of `order`'s positions.
+fn permute<T>(v: &mut Vec<T>, order: Vec<usize>) {
     let mut slots: Vec<Option<T>> = v.drain(..).map(Some).collect();
     v.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }
@@ -62,5 +77,15 @@ mod tests {
         let mut one = vec![String::from("web-0")];
         sort(&mut one);
         assert_eq!(one, ["web-0"]);
+    }
+
+    #[test]
+    fn cached_keys_order_like_std() {
+        let words = ["web-10", "db-1", "web-2", "db-0", "web-1", "cache", "db-1", "web-0"];
+        let mut ours: Vec<(usize, &str)> = words.iter().copied().enumerate().collect();
+        let mut std_ = ours.clone();
+        sort_by_cached_key(&mut ours, |(_, w)| w.len());
+        std_.sort_by_cached_key(|(_, w)| w.len());
+        assert_eq!(ours, std_);
     }
 }

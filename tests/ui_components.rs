@@ -284,3 +284,19 @@ fn a_completion_replaces_the_word_at_the_cursor() {
     assert_eq!(apply_completion("kubectl get sts w -o wide", 17, &one("web")).0, "kubectl get sts web -o wide");
     assert_eq!(apply_completion("kubectl get xyz", 15, &[]).0, "kubectl get xyz");
 }
+
+/// The clock is written without float formatting (it cost download); it must read exactly as
+/// `{:.1}` of the seconds did, ties included (0.05 s is just above 0.05, 0.15 s just below).
+#[wasm_bindgen_test]
+fn the_clock_reads_as_float_formatting_did() {
+    use statefulset_lab::ui::components::time::clock;
+    let old = |ms: u64| {
+        let secs = ms as f64 / 1000.0;
+        if secs < 60.0 { format!("{secs:.1} s") } else { format!("{:.0} min {:04.1} s", (secs / 60.0).floor(), secs - (secs / 60.0).floor() * 60.0) }
+    };
+    let samples = (0..200_000u64).chain((0..20_000u64).map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 24));
+    for ms in samples.chain([50, 150, 250, 59_950, 59_999, 60_000, 119_950, 86_400_000]) {
+        assert_eq!(clock(ms), old(ms), "{ms} ms");
+    }
+    assert_eq!((clock(150), clock(250), clock(65_050)), ("0.1 s".to_string(), "0.2 s".to_string(), "1 min 05.0 s".to_string()));
+}

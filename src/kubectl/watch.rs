@@ -34,7 +34,7 @@ pub struct Watch {
     header_again: bool,
     show_events: bool,
     /// For a computed kind: the objects as last printed, by namespace and name.
-    seen: Option<BTreeMap<(String, String), Value>>,
+    seen: Option<BTreeMap<String, Value>>,
 }
 
 /// Whether `kind`'s objects are computed on reading, from objects of other kinds.
@@ -42,8 +42,10 @@ fn computed(kind: Kind) -> bool {
     matches!(kind, Kind::EndpointSlice | Kind::PodDisruptionBudget)
 }
 
-fn ns_name(obj: &Value) -> (String, String) {
-    (st(obj, "/metadata/namespace").to_string(), st(obj, "/metadata/name").to_string())
+/// `namespace\0name`: orders as the (namespace, name) pair does (no name holds a NUL), and a
+/// String key reuses the B-tree code serde_json's maps already compile; a pair key cost its own.
+fn ns_name(obj: &Value) -> String {
+    format!("{}\0{}", st(obj, "/metadata/namespace"), st(obj, "/metadata/name"))
 }
 
 impl Watch {
@@ -64,7 +66,7 @@ impl Watch {
         let mut w = Watch { cursor, kind, namespace, selector, names, format, opts, tab: TabWriter::table(), header_again: true, show_events, seen: None };
         let objs: Vec<Value> = engine.list(kind, w.namespace.as_deref()).into_iter().filter(|o| w.matches(o)).collect();
         if computed(kind) {
-            w.seen = Some(objs.iter().map(|o| (ns_name(o), o.clone())).collect());
+            w.seen = Some(by_name(objs.iter().cloned()));
         }
         let now = engine.now().0;
         let initial = if watch_only {
@@ -126,8 +128,7 @@ impl Watch {
 
     /// A computed kind's objects that appeared, changed or went away since the last poll.
     fn recompute(&mut self, engine: &Engine, time: Time) -> Vec<(WatchEventType, Value, Time)> {
-        let now: BTreeMap<(String, String), Value> =
-            engine.list(self.kind, self.namespace.as_deref()).into_iter().filter(|o| self.matches(o)).map(|o| (ns_name(&o), o)).collect();
+        let now = by_name(engine.list(self.kind, self.namespace.as_deref()).into_iter().filter(|o| self.matches(o)));
         let Some(seen) = self.seen.as_mut() else { return Vec::new() };
         let mut changes = Vec::new();
         for (key, obj) in &now {
@@ -167,4 +168,14 @@ impl Watch {
     pub fn close(self, engine: &mut Engine) {
         engine.close_watch(self.cursor);
     }
+}
+
+/// Objects by (namespace, name). Inserts rather than `collect`: each `collect` into a BTreeMap
+/// compiles its own copy of the sort.
+fn by_name(objects: impl Iterator<Item = Value>) -> BTreeMap<String, Value> {
+    let mut map = BTreeMap::new();
+    for o in objects {
+        map.insert(ns_name(&o), o);
+    }
+    map
 }

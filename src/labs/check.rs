@@ -4,7 +4,6 @@
 use super::format::*;
 use crate::engine::{DnsAnswer, Engine, Kind, WatchEvent, WatchEventType};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 const NAMESPACE: &str = "default";
 
@@ -35,11 +34,18 @@ impl PodEvent {
 #[derive(Debug, Clone, Default)]
 pub struct History {
     events: Vec<(String, PodEvent)>,
-    /// The UID each pod name had when the lab first saw it, and when (how many names were
-    /// known before it), so a rewind can forget names first seen later.
-    first_uid: BTreeMap<String, (String, usize)>,
-    /// Last known (running, ready, terminating) per pod, to turn updates into steps.
-    state: BTreeMap<String, (bool, bool, bool)>,
+    /// What is known per pod name, in a list: a lab has a few pods, and each B-tree map type
+    /// (key and value) compiles its own code into the download.
+    pods: Vec<(String, Seen)>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Seen {
+    /// The UID the name had when the lab first saw it, and when (how many names were known
+    /// before it), so a rewind can forget names first seen later.
+    first: Option<(String, usize)>,
+    /// Last known (running, ready, terminating) while the pod exists, to turn updates into steps.
+    state: Option<(bool, bool, bool)>,
 }
 
 /// How far a [`History`] had got: a rewind to this point forgets what came after.
@@ -54,10 +60,11 @@ impl History {
     pub fn new(engine: &Engine) -> History {
         let mut history = History::default();
         for pod in engine.list(Kind::Pod, Some(NAMESPACE)) {
-            let name = str_at(&pod, "/metadata/name").to_string();
-            let seen = history.first_uid.len();
-            history.first_uid.insert(name.clone(), (str_at(&pod, "/metadata/uid").to_string(), seen));
-            history.state.insert(name, pod_state(&pod));
+            let seen = history.names();
+            if let Some(entry) = entry(&mut history.pods, str_at(&pod, "/metadata/name")) {
+                entry.first = Some((str_at(&pod, "/metadata/uid").to_string(), seen));
+                entry.state = Some(pod_state(&pod));
+            }
         }
         history
     }
@@ -68,11 +75,12 @@ impl History {
             return;
         }
         let name = str_at(&event.object, "/metadata/name").to_string();
-        let seen = self.first_uid.len();
-        self.first_uid.entry(name.clone()).or_insert_with(|| (str_at(&event.object, "/metadata/uid").to_string(), seen));
+        let seen = self.names();
+        let Some(entry) = entry(&mut self.pods, &name) else { return };
+        entry.first.get_or_insert_with(|| (str_at(&event.object, "/metadata/uid").to_string(), seen));
         if event.event_type == WatchEventType::Deleted {
-            self.events.push((name.clone(), PodEvent::Deleted));
-            self.state.remove(&name);
+            self.events.push((name, PodEvent::Deleted));
+            entry.state = None;
             return;
         }
         let now = pod_state(&event.object);
@@ -81,7 +89,7 @@ impl History {
                 self.events.push((name.clone(), PodEvent::Created));
                 (false, false, false)
             }
-            _ => self.state.get(&name).copied().unwrap_or_default(),
+            _ => entry.state.unwrap_or_default(),
         };
         for (was, is, step) in [
             (before.0, now.0, PodEvent::Running),
@@ -92,8 +100,14 @@ impl History {
                 self.events.push((name.clone(), step));
             }
         }
-        self.state.insert(name, now);
+        entry.state = Some(now);
     }
+
+    /// How many pod names it has seen.
+    fn names(&self) -> usize {
+        self.pods.iter().filter(|(_, s)| s.first.is_some()).count()
+    }
+
 
     /// How many pod changes it has recorded.
     pub fn len(&self) -> usize {
@@ -106,19 +120,23 @@ impl History {
 
     /// Where the history stands now.
     pub fn mark(&self) -> Mark {
-        Mark { events: self.events.len(), names: self.first_uid.len() }
+        Mark { events: self.events.len(), names: self.names() }
     }
 
     /// Goes back to `mark`, with `engine` the cluster as it was then (a rewound session): what
     /// came later is forgotten, and each pod's last known state is read from that cluster.
     pub fn rewind(&mut self, mark: Mark, engine: &Engine) {
         self.events.truncate(mark.events);
-        self.first_uid.retain(|_, (_, seen)| *seen < mark.names);
-        // Inserts rather than `collect`: collecting into a BTreeMap compiles its own sort.
-        self.state.clear();
-        for pod in engine.list(Kind::Pod, Some(NAMESPACE)) {
-            self.state.insert(str_at(&pod, "/metadata/name").to_string(), pod_state(&pod));
+        for (_, s) in &mut self.pods {
+            s.first = s.first.take().filter(|(_, seen)| *seen < mark.names);
+            s.state = None;
         }
+        for pod in engine.list(Kind::Pod, Some(NAMESPACE)) {
+            if let Some(entry) = entry(&mut self.pods, str_at(&pod, "/metadata/name")) {
+                entry.state = Some(pod_state(&pod));
+            }
+        }
+        self.pods.retain(|(_, s)| s.first.is_some() || s.state.is_some());
     }
 
     fn position(&self, pod: &str, event: PodEvent, after: usize) -> Option<usize> {
@@ -185,7 +203,7 @@ fn pod_holds(c: &PodCondition, engine: &Engine, history: &History) -> bool {
             .collect::<Vec<_>>()
     };
     let recreated = || {
-        history.first_uid.get(&c.name).is_some_and(|(uid, _)| uid != str_at(&pod, "/metadata/uid"))
+        history.pods.iter().find(|(n, _)| *n == c.name).and_then(|(_, s)| s.first.as_ref()).is_some_and(|(uid, _)| uid != str_at(&pod, "/metadata/uid"))
     };
     c.exists != Some(false)
         && c.phase.as_deref().is_none_or(|p| str_at(&pod, "/status/phase") == p)
@@ -274,4 +292,17 @@ fn is_ready(pod: &Value) -> bool {
 
 fn str_at<'a>(value: &'a Value, pointer: &str) -> &'a str {
     value.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+}
+
+/// What is known of the pod `name`, added if new (`None` only if the list changed under us,
+/// which it cannot: the caller holds it mutably).
+fn entry<'a>(pods: &'a mut Vec<(String, Seen)>, name: &str) -> Option<&'a mut Seen> {
+    let found = match pods.iter().position(|(n, _)| n == name) {
+        Some(i) => pods.get_mut(i),
+        None => {
+            pods.push((name.to_string(), Seen::default()));
+            pods.last_mut()
+        }
+    };
+    found.map(|(_, seen)| seen)
 }

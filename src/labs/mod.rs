@@ -6,6 +6,7 @@
 
 mod check;
 mod format;
+mod yaml;
 mod link;
 mod session;
 mod show_me;

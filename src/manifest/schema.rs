@@ -2,7 +2,8 @@
 //! decoder reports before any validation runs — unknown fields, wrong types, bad quantities —
 //! in the decoder's own words (sigs.k8s.io/json, a fork of Go's encoding/json).
 
-use super::fields::{KNOWN_KINDS, ROOTS, STRUCTS};
+use super::fields::{KNOWN_KINDS, ROOTS};
+use std::sync::OnceLock;
 use super::quantity;
 use super::read::child_path;
 use serde_json::Value;
@@ -27,7 +28,7 @@ pub enum Ty {
     Time,
     /// Any JSON (RawExtension, FieldsV1).
     Raw,
-    /// A struct, by index into `STRUCTS`.
+    /// A struct, by its line in `fields::STRUCTS`.
     S(u16),
     L(&'static Ty),
     M(&'static Ty),
@@ -39,11 +40,60 @@ pub struct Struct {
     pub name: &'static str,
     pub go: &'static str,
     /// Sorted by JSON name.
-    pub fields: &'static [(&'static str, Ty)],
+    pub fields: Vec<(&'static str, Ty)>,
+}
+
+/// The field table, read from its text form (`fields.rs`) on first use and kept for the page's
+/// life: a few hundred microseconds once, against ~5 KB of download for a table of statics.
+fn structs() -> &'static [Struct] {
+    static TABLE: OnceLock<Vec<Struct>> = OnceLock::new();
+    TABLE.get_or_init(|| super::fields::STRUCTS.lines().filter(|l| !l.is_empty()).map(parse_struct).collect())
+}
+
+/// `Name go.Name field:type ...`; a malformed field is left out (the table's test reads every one).
+fn parse_struct(line: &'static str) -> Struct {
+    let mut words = line.split(' ');
+    let name = words.next().unwrap_or_default();
+    let go = words.next().unwrap_or_default();
+    let fields = words.filter_map(|w| {
+        let (field, code) = w.split_once(':')?;
+        Some((field, parse_type(code)?))
+    });
+    Struct { name, go, fields: fields.collect() }
+}
+
+/// A type code: `s` string, `b` []byte, `i` int32, `I` int64, `f` float64, `o` bool, `q` Quantity,
+/// `n` IntOrString, `t` Time, `r` raw JSON, a number the struct on that line, `[T` a list of T,
+/// `{T` a map of T, `(go.Name)T` T under a named Go type.
+fn parse_type(code: &'static str) -> Option<Ty> {
+    fn boxed(code: &'static str) -> Option<&'static Ty> {
+        // Built once per table entry and kept for the page's life, like a static.
+        Some(Box::leak(Box::new(parse_type(code)?)))
+    }
+    let rest = code.get(1..)?;
+    Some(match code.as_bytes().first()? {
+        b's' => Ty::Str,
+        b'b' => Ty::Bytes,
+        b'i' => Ty::I32,
+        b'I' => Ty::I64,
+        b'f' => Ty::F64,
+        b'o' => Ty::Bool,
+        b'q' => Ty::Qty,
+        b'n' => Ty::IntStr,
+        b't' => Ty::Time,
+        b'r' => Ty::Raw,
+        b'[' => Ty::L(boxed(rest)?),
+        b'{' => Ty::M(boxed(rest)?),
+        b'(' => {
+            let (name, inner) = rest.split_once(')')?;
+            Ty::Go(name, boxed(inner)?)
+        }
+        _ => Ty::S(code.parse().ok()?),
+    })
 }
 
 impl Struct {
-    pub fn field(&self, name: &str) -> Option<&'static Ty> {
+    pub fn field(&'static self, name: &str) -> Option<&'static Ty> {
         self.fields
             .binary_search_by(|(n, _)| (*n).cmp(name))
             .ok()
@@ -56,7 +106,7 @@ pub fn root_struct(api_version: &str, kind: &str) -> Option<&'static Struct> {
     ROOTS
         .iter()
         .find(|(av, k, _)| *av == api_version && *k == kind)
-        .and_then(|(_, _, i)| STRUCTS.get(*i as usize))
+        .and_then(|(_, _, i)| structs().get(*i as usize))
 }
 
 /// Field names of a struct reached by a JSON path such as `spec.template.spec.containers[0]`
@@ -73,13 +123,13 @@ pub fn fields_at(api_version: &str, kind: &str, path: &str) -> Option<Vec<&'stat
         match (ty, seg) {
             (Ty::L(inner), Seg::Index) => ty = inner,
             (Ty::M(inner), Seg::Key(_)) => ty = inner,
-            (Ty::S(i), Seg::Key(k)) => ty = STRUCTS.get(*i as usize)?.field(k)?,
+            (Ty::S(i), Seg::Key(k)) => ty = structs().get(*i as usize)?.field(k)?,
             _ => return None,
         }
     }
     match strip(ty) {
         Ty::S(i) => Some(
-            STRUCTS
+            structs()
                 .get(*i as usize)?
                 .fields
                 .iter()
@@ -122,24 +172,23 @@ fn strip(t: &Ty) -> &Ty {
     }
 }
 
+/// (apiVersion, kind) of every kind the API serves.
+fn known_kinds() -> impl Iterator<Item = (&'static str, &'static str)> {
+    KNOWN_KINDS.lines().filter_map(|l| l.split_once(' '))
+}
+
 /// Is `apiVersion`/`kind` a type the real API serves at all?
 pub fn known_kind(api_version: &str, kind: &str) -> bool {
-    KNOWN_KINDS
-        .iter()
-        .any(|(av, k)| *av == api_version && *k == kind)
+    known_kinds().any(|(av, k)| av == api_version && k == kind)
 }
 
 /// API versions that serve `kind` (for "did you mean apps/v1?").
 pub fn versions_of(kind: &str) -> Vec<&'static str> {
-    KNOWN_KINDS
-        .iter()
-        .filter(|(_, k)| *k == kind)
-        .map(|(av, _)| *av)
-        .collect()
+    known_kinds().filter(|(_, k)| *k == kind).map(|(av, _)| av).collect()
 }
 
 pub fn kind_names() -> impl Iterator<Item = &'static str> {
-    KNOWN_KINDS.iter().map(|(_, k)| *k)
+    known_kinds().map(|(_, k)| k)
 }
 
 /// A problem the decoder reports, with the JSON path of the offending node (indices included).
@@ -230,7 +279,7 @@ fn go_name(t: &Ty) -> String {
         Ty::IntStr => "intstr.IntOrString".into(),
         Ty::Time => "v1.Time".into(),
         Ty::Raw => "runtime.RawExtension".into(),
-        Ty::S(i) => STRUCTS
+        Ty::S(i) => structs()
             .get(*i as usize)
             .map(|s| s.go.to_string())
             .unwrap_or_default(),
@@ -372,7 +421,7 @@ impl Walker<'_> {
             },
             Ty::Raw => {}
             Ty::S(i) => {
-                if let Some(s) = STRUCTS.get(*i as usize) {
+                if let Some(s) = structs().get(*i as usize) {
                     let saved = ctx.struct_name;
                     self.structure(s, v, path, ctx, s.go);
                     ctx.struct_name = saved;
@@ -469,4 +518,56 @@ fn looks_like_rfc3339(s: &str) -> bool {
         || (rest.len() == 6
             && (rest.starts_with('+') || rest.starts_with('-'))
             && rest.as_bytes().get(3) == Some(&b':'))
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    fn code(t: &Ty) -> String {
+        match t {
+            Ty::Str => "s".into(),
+            Ty::Bytes => "b".into(),
+            Ty::I32 => "i".into(),
+            Ty::I64 => "I".into(),
+            Ty::F64 => "f".into(),
+            Ty::Bool => "o".into(),
+            Ty::Qty => "q".into(),
+            Ty::IntStr => "n".into(),
+            Ty::Time => "t".into(),
+            Ty::Raw => "r".into(),
+            Ty::S(i) => i.to_string(),
+            Ty::L(inner) => format!("[{}", code(inner)),
+            Ty::M(inner) => format!("{{{}", code(inner)),
+            Ty::Go(name, inner) => format!("({name}){}", code(inner)),
+        }
+    }
+
+    #[test]
+    fn the_field_table_reads_whole() {
+        let lines: Vec<&str> = super::super::fields::STRUCTS.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(structs().len(), lines.len());
+        for (s, line) in structs().iter().zip(&lines) {
+            // Written back, every struct is its line again: no field was dropped or misread.
+            let fields: Vec<String> = s.fields.iter().map(|(n, t)| format!("{n}:{}", code(t))).collect();
+            assert_eq!(format!("{} {} {}", s.name, s.go, fields.join(" ")), *line);
+            assert!(s.fields.windows(2).all(|w| w[0].0 < w[1].0), "{}: fields sorted for binary search", s.name);
+            for (_, t) in &s.fields {
+                if let Ty::S(i) = strip_lists(t) {
+                    assert!((*i as usize) < structs().len(), "{}", s.name);
+                }
+            }
+        }
+        assert!(ROOTS.iter().all(|(_, _, i)| (*i as usize) < structs().len()));
+        assert_eq!(root_struct("apps/v1", "StatefulSet").map(|s| s.go), Some("v1.StatefulSet"));
+        assert!(known_kind("v1", "ServiceAccount") && known_kind("apps/v1", "ControllerRevision"));
+        assert_eq!(versions_of("Deployment"), ["apps/v1"]);
+    }
+
+    fn strip_lists(t: &Ty) -> &Ty {
+        match t {
+            Ty::L(inner) | Ty::M(inner) | Ty::Go(_, inner) => strip_lists(inner),
+            other => other,
+        }
+    }
 }

@@ -201,3 +201,46 @@ fn check_report_lines() {
         r.files[1].lines
     );
 }
+
+/// serde_yaml's message and location for the first syntax error: what the editor showed before
+/// serde_yaml left the download. It is a native dev-dependency only, kept to hold the wording.
+fn serde_yaml_syntax_error(text: &str) -> Option<(String, (u32, u32))> {
+    use serde::Deserialize;
+    for doc in serde_yaml::Deserializer::from_str(text).take(1000) {
+        if let Err(e) = serde::de::IgnoredAny::deserialize(doc) {
+            let at = e.location().map(|l| (l.line() as u32, l.column() as u32)).unwrap_or((1, 1));
+            return Some((e.to_string(), at));
+        }
+    }
+    None
+}
+
+#[test]
+fn syntax_errors_are_worded_and_placed_as_serde_yaml_did() {
+    let mut texts: Vec<String> = [
+        "a: [", "{", "a: 'x", "a:\n  b: c\n d: e", "- a\nb: c", "a: \"\\q\"", "key: @x", "%YAML 1.1\n%YAML 1.1\n---\na",
+        "a: b: c", "\t- x", "---\na: 1\n---\n- [", "? [\n", "a: |\n  x\n y", "!<x y", "[a, b}",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for dir in ["tests/manifests/valid", "tests/manifests/invalid"] {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            texts.push(std::fs::read_to_string(entry.path()).unwrap_or_default());
+        }
+    }
+    let mut compared = 0;
+    for t in &texts {
+        // Each text cut short, and with a stray bracket or quote, at many places.
+        for i in (0..=t.len()).filter(|&i| t.is_char_boundary(i)).step_by(23) {
+            for variant in [t[..i].to_string(), format!("{}]{}", &t[..i], &t[i..]), format!("{}\"{}", &t[..i], &t[i..])] {
+                if read::read_documents(&variant).1 != Some(ReadError::Syntax) {
+                    continue;
+                }
+                compared += 1;
+                assert_eq!(Some(syntax_error(&variant)), serde_yaml_syntax_error(&variant), "{variant:?}");
+            }
+        }
+    }
+    assert!(compared > 1000, "{compared}");
+}

@@ -4,22 +4,18 @@
 //!
 //! It lives outside `ui` so the codec is compiled, tested and fuzzed natively.
 
-use serde::{Deserialize, Serialize};
-
 pub mod share;
 
 /// One input of the session: a command line issued at a virtual time, with the text it read
 /// on stdin (`kubectl apply -f -` keeps the editor text as it was when applied).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command {
     /// Virtual milliseconds since the session began.
     pub at: u64,
     pub line: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stdin: Option<String>,
     /// Typed at the console. Only such a line stops the console's `get -w`, as typing in a
     /// terminal would; a button is another terminal and leaves the watch streaming.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub typed: bool,
 }
 

@@ -9,7 +9,7 @@
 
 use base64::engine::{general_purpose::GeneralPurpose, DecodePaddingMode, GeneralPurposeConfig};
 use base64::{alphabet, Engine};
-use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::{Command, Session, MAX_COMMANDS, MAX_HEAD_MS};
 
@@ -26,42 +26,71 @@ const BASE64URL: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_encode_padding(false).with_decode_padding_mode(DecodePaddingMode::RequireNone),
 );
 
-#[derive(Serialize, Deserialize)]
-struct Wire {
-    v: u32,
-    s: u64,
-    #[serde(default)]
-    h: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    l: Option<String>,
-    y: String,
-    #[serde(default)]
-    t: Vec<String>,
-    #[serde(default)]
-    c: Vec<(u64, String, Option<usize>)>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    k: Vec<usize>,
+/// Written and read by hand (through `serde_json::Value`) rather than with serde derives: the
+/// derives' decoding code, and the float formatting its error messages pull in, cost download.
+pub fn to_json(session: &Session) -> String {
+    let mut texts: Vec<&str> = Vec::new();
+    let mut commands = Vec::with_capacity(session.commands.len());
+    for c in &session.commands {
+        let index = match c.stdin.as_deref() {
+            None => "null".to_string(),
+            Some(text) => match texts.iter().position(|t| *t == text) {
+                Some(i) => i.to_string(),
+                None => {
+                    texts.push(text);
+                    (texts.len() - 1).to_string()
+                }
+            },
+        };
+        commands.push(format!("[{},{},{index}]", c.at, quote(&c.line)));
+    }
+    let typed: Vec<String> = session.commands.iter().enumerate().filter(|(_, c)| c.typed).map(|(i, _)| i.to_string()).collect();
+    let mut out = format!("{{\"v\":1,\"s\":{},\"h\":{}", session.seed, session.head);
+    if let Some(lang) = &session.lang {
+        out += &format!(",\"l\":{}", quote(lang));
+    }
+    let texts: Vec<String> = texts.into_iter().map(quote).collect();
+    out += &format!(",\"y\":{},\"t\":[{}],\"c\":[{}]", quote(&session.editor), texts.join(","), commands.join(","));
+    if !typed.is_empty() {
+        out += &format!(",\"k\":[{}]", typed.join(","));
+    }
+    out + "}"
 }
 
-pub fn to_json(session: &Session) -> String {
-    let mut texts: Vec<String> = Vec::new();
-    let commands = session
-        .commands
-        .iter()
-        .map(|c| {
-            let index = c.stdin.as_ref().map(|text| match texts.iter().position(|t| t == text) {
-                Some(i) => i,
-                None => {
-                    texts.push(text.clone());
-                    texts.len() - 1
-                }
-            });
-            (c.at, c.line.clone(), index)
-        })
-        .collect();
-    let typed = session.commands.iter().enumerate().filter(|(_, c)| c.typed).map(|(i, _)| i).collect();
-    let wire = Wire { v: 1, s: session.seed, h: session.head, l: session.lang.clone(), y: session.editor.clone(), t: texts, c: commands, k: typed };
-    serde_json::to_string(&wire).unwrap_or_default()
+/// A JSON string literal.
+fn quote(s: &str) -> String {
+    Value::from(s).to_string()
+}
+
+/// Field `key` of the wire object, read by `read`; `None` when absent (or null, for `l`).
+fn field<'a, T>(wire: &'a serde_json::Map<String, Value>, key: &str, read: impl Fn(&'a Value) -> Option<T>) -> Result<Option<T>, String> {
+    match wire.get(key) {
+        None => Ok(None),
+        Some(v) => read(v).map(Some).ok_or_else(|| format!("invalid type for field `{key}`")),
+    }
+}
+
+fn required<T>(v: Result<Option<T>, String>, key: &str) -> Result<T, String> {
+    v?.ok_or_else(|| format!("missing field `{key}`"))
+}
+
+fn strings(v: &Value) -> Option<Vec<String>> {
+    v.as_array()?.iter().map(|t| t.as_str().map(str::to_string)).collect()
+}
+
+fn indices(v: &Value) -> Option<Vec<usize>> {
+    v.as_array()?.iter().map(|i| usize::try_from(i.as_u64()?).ok()).collect()
+}
+
+/// `[at, line, text index or null]`.
+fn command(v: &Value) -> Option<(u64, String, Option<usize>)> {
+    match v.as_array()?.as_slice() {
+        [at, line, text] => {
+            let text = if text.is_null() { None } else { Some(usize::try_from(text.as_u64()?).ok()?) };
+            Some((at.as_u64()?, line.as_str()?.to_string(), text))
+        }
+        _ => None,
+    }
 }
 
 /// Reads a session; anything malformed, oversized or out of range is refused with a reason.
@@ -69,20 +98,29 @@ pub fn from_json(json: &str) -> Result<Session, String> {
     if json.len() > 4 * MAX_TEXT + MAX_COMMANDS * MAX_LINE {
         return Err("too large".into());
     }
-    let wire: Wire = serde_json::from_str(json).map_err(|e| e.to_string())?;
-    if wire.v != 1 {
-        return Err(format!("unknown version {}", wire.v));
+    let value: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let wire = value.as_object().ok_or("not a session object")?;
+    let version = required(field(wire, "v", Value::as_u64), "v")?;
+    let seed = required(field(wire, "s", Value::as_u64), "s")?;
+    let head = field(wire, "h", Value::as_u64)?.unwrap_or(0);
+    let lang = field(wire, "l", |v| if v.is_null() { Some(None) } else { v.as_str().map(|s| Some(s.to_string())) })?.flatten();
+    let editor = required(field(wire, "y", |v| v.as_str().map(str::to_string)), "y")?;
+    let texts = field(wire, "t", strings)?.unwrap_or_default();
+    let lines = field(wire, "c", |v| v.as_array()?.iter().map(command).collect::<Option<Vec<_>>>())?.unwrap_or_default();
+    let typed = field(wire, "k", indices)?.unwrap_or_default();
+    if version != 1 {
+        return Err(format!("unknown version {version}"));
     }
-    if wire.y.len() > MAX_TEXT || wire.t.iter().any(|t| t.len() > MAX_TEXT) || wire.t.len() > MAX_COMMANDS {
+    if editor.len() > MAX_TEXT || texts.iter().any(|t| t.len() > MAX_TEXT) || texts.len() > MAX_COMMANDS {
         return Err("text too long".into());
     }
-    if wire.c.len() > MAX_COMMANDS || wire.k.len() > wire.c.len() {
+    if lines.len() > MAX_COMMANDS || typed.len() > lines.len() {
         return Err("too many commands".into());
     }
-    let typed: std::collections::HashSet<usize> = wire.k.into_iter().collect();
-    let mut commands = Vec::with_capacity(wire.c.len());
+    let typed: std::collections::HashSet<usize> = typed.into_iter().collect();
+    let mut commands = Vec::with_capacity(lines.len());
     let mut last = 0;
-    for (i, (at, line, text)) in wire.c.into_iter().enumerate() {
+    for (i, (at, line, text)) in lines.into_iter().enumerate() {
         if line.len() > MAX_LINE || line.contains('\n') {
             return Err("command line too long".into());
         }
@@ -96,11 +134,11 @@ pub fn from_json(json: &str) -> Result<Session, String> {
         last = at;
         let stdin = match text {
             None => None,
-            Some(i) => Some(wire.t.get(i).cloned().ok_or("bad text index")?),
+            Some(i) => Some(texts.get(i).cloned().ok_or("bad text index")?),
         };
         commands.push(Command { at, line, stdin, typed: typed.contains(&i) });
     }
-    Ok(Session { seed: wire.s, editor: wire.y, commands, head: wire.h.min(MAX_HEAD_MS), lang: wire.l })
+    Ok(Session { seed, editor, commands, head: head.min(MAX_HEAD_MS), lang })
 }
 
 /// The part of a link after `#`.
@@ -219,5 +257,26 @@ mod tests {
         let mut session = lecture();
         session.head = u64::MAX;
         assert_eq!(from_json(&to_json(&session)).map(|s| s.head), Ok(MAX_HEAD_MS));
+    }
+
+    #[test]
+    fn the_wire_format_is_unchanged() {
+        // As the serde-derived encoder wrote it: field order v s h l y t c k, `l` and `k` only when set.
+        let json = to_json(&lecture());
+        let yaml = "\"apiVersion: v1\\nkind: Service\\nmetadata:\\n  name: nginx # 한국어 주석\\n\"";
+        assert_eq!(json, format!("{{\"v\":1,\"s\":42,\"h\":31000,\"l\":\"ko\",\"y\":{yaml},\"t\":[{yaml}],\"c\":[[0,\"kubectl apply -f -\",0],[9000,\"kubectl scale sts web --replicas=5\",null],[20000,\"kubectl apply -f -\",0]],\"k\":[1]}}"));
+        let mut quiet = lecture();
+        quiet.lang = None;
+        quiet.commands.clear();
+        assert_eq!(to_json(&quiet), format!("{{\"v\":1,\"s\":42,\"h\":31000,\"y\":{yaml},\"t\":[],\"c\":[]}}"));
+    }
+
+    #[test]
+    fn fields_of_the_wrong_type_or_missing_are_named() {
+        assert_eq!(from_json(r#"{"v":1,"s":1}"#), Err("missing field `y`".into()));
+        assert_eq!(from_json(r#"{"v":1,"s":1,"y":"","c":[[0,"x"]]}"#), Err("invalid type for field `c`".into()));
+        assert_eq!(from_json(r#"{"v":1,"s":-1,"y":""}"#), Err("invalid type for field `s`".into()));
+        assert_eq!(from_json("[]"), Err("not a session object".into()));
+        assert_eq!(from_json(r#"{"v":1,"s":1,"y":"","l":null,"zz":3}"#).map(|s| s.lang), Ok(None));
     }
 }

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 // The reader of outside labs is native (and fuzzed); the panel and tests reach it from here.
 pub use crate::labs::{from_fragment, read_lab, to_fragment, FRAGMENT_PREFIX, MAX_LAB_BYTES};
@@ -220,15 +220,42 @@ impl LabsUi {
 // ---- kept in this browser ----------------------------------------------------------------------
 
 /// The lab in progress, as saved: enough to rebuild it over the saved session, and to notice
-/// that the session is no longer the one the lab began in.
-#[derive(Serialize, Deserialize)]
+/// that the session is no longer the one the lab began in. Stored as JSON
+/// `{"id":..,"yaml":..,"from":..,"before":[[at,line],..]}` (`yaml` only for a lab brought in),
+/// written and read by hand: serde derives' decoding code costs download.
 struct SavedLab {
     id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     yaml: Option<String>,
     from: usize,
     /// The session's commands before the lab began (its setup): (at, line).
     before: Vec<(u64, String)>,
+}
+
+impl SavedLab {
+    fn to_json(&self) -> String {
+        let quote = |s: &str| Value::from(s).to_string();
+        let yaml = self.yaml.as_deref().map(|y| format!(",\"yaml\":{}", quote(y))).unwrap_or_default();
+        let before: Vec<String> = self.before.iter().map(|(at, line)| format!("[{at},{}]", quote(line))).collect();
+        format!("{{\"id\":{}{yaml},\"from\":{},\"before\":[{}]}}", quote(&self.id), self.from, before.join(","))
+    }
+
+    fn from_json(text: &str) -> Option<SavedLab> {
+        let v: Value = serde_json::from_str(text).ok()?;
+        let yaml = match v.get("yaml") {
+            None | Some(Value::Null) => None,
+            Some(y) => Some(y.as_str()?.to_string()),
+        };
+        let before = v.get("before")?.as_array()?.iter().map(|c| match c.as_array()?.as_slice() {
+            [at, line] => Some((at.as_u64()?, line.as_str()?.to_string())),
+            _ => None,
+        });
+        Some(SavedLab {
+            id: v.get("id")?.as_str()?.to_string(),
+            yaml,
+            from: usize::try_from(v.get("from")?.as_u64()?).ok()?,
+            before: before.collect::<Option<_>>()?,
+        })
+    }
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -246,16 +273,15 @@ pub fn save(state: &State) {
     let saved = sim.lab().zip(state.labs.active.as_ref()).and_then(|((_, from), lab)| {
         let before = prefix(sim.commands(), from)?;
         let yaml = state.labs.source.as_ref().map(|s| s.to_string());
-        serde_json::to_string(&SavedLab { id: lab.id.clone(), yaml, from, before }).ok()
+        Some(SavedLab { id: lab.id.clone(), yaml, from, before }.to_json())
     });
     // A full or forbidden storage must not break the page.
     let _ = match saved {
         Some(json) => storage.set_item(LAB_KEY, &json),
         None => storage.remove_item(LAB_KEY),
     };
-    if let Ok(json) = serde_json::to_string(&*state.labs.done) {
-        let _ = storage.set_item(DONE_KEY, &json);
-    }
+    let done: Vec<Value> = state.labs.done.iter().map(|id| Value::from(id.as_str())).collect();
+    let _ = storage.set_item(DONE_KEY, &Value::Array(done).to_string());
 }
 
 /// The lab the saved session was in, if it is still that session: (lab, source, from).
@@ -264,7 +290,7 @@ pub fn resume(session: &Session) -> Option<(Rc<Lab>, Option<Rc<str>>, usize)> {
     if text.len() > 2 * MAX_LAB_BYTES {
         return None;
     }
-    let saved: SavedLab = serde_json::from_str(&text).ok()?;
+    let saved = SavedLab::from_json(&text)?;
     if prefix(&session.commands, saved.from)? != saved.before {
         return None;
     }
@@ -277,9 +303,17 @@ pub fn resume(session: &Session) -> Option<(Rc<Lab>, Option<Rc<str>>, usize)> {
 
 fn saved_done() -> BTreeSet<String> {
     let text = storage().and_then(|s| s.get_item(DONE_KEY).ok().flatten()).unwrap_or_default();
-    let done: BTreeSet<String> = serde_json::from_str(&text).unwrap_or_default();
-    // Ids only: a tampered entry cannot grow without bound.
-    done.into_iter().filter(|id| id.len() <= 200).take(1000).collect()
+    let ids = match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Array(ids)) if ids.iter().all(Value::is_string) => ids,
+        _ => Vec::new(),
+    };
+    // Ids only: a tampered entry cannot grow without bound. Inserts rather than `collect`:
+    // collecting into a BTreeSet compiles its own sort.
+    let mut done = BTreeSet::new();
+    for id in ids.iter().filter_map(Value::as_str).filter(|id| id.len() <= 200).take(1000) {
+        done.insert(id.to_string());
+    }
+    done
 }
 
 /// Sets up the labs on the opening state: completion from this browser, the lab the session

@@ -8,7 +8,7 @@
 //! reads what the engine holds.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -301,11 +301,23 @@ type CachedClaim = (String, Option<String>, ClaimView);
 /// Pod rows and claim cards of the previous frame (`old`) and of this one (`new`, which replaces
 /// it): a row is rebuilt only when what it was built from changed, else a pod row is the same `Rc`.
 struct PodCache {
-    old: BTreeMap<(String, String), CachedPod>,
-    new: BTreeMap<(String, String), CachedPod>,
-    old_claims: BTreeMap<(String, String), CachedClaim>,
-    new_claims: BTreeMap<(String, String), CachedClaim>,
+    old: Cache,
+    new: Cache,
+    old_claims: Cache,
+    new_claims: Cache,
 }
+
+/// Anything a frame keeps of the previous one, by (namespace, name). One value type for all the
+/// caches: a B-tree map's code is compiled once per key and value type (~3 KB of download each).
+#[derive(Debug)]
+enum Cached {
+    Pod(CachedPod),
+    Claim(CachedClaim),
+    Set(Rc<SetView>),
+    Service(CachedService),
+}
+
+type Cache = BTreeMap<(String, String), Cached>;
 
 impl PodCache {
     fn pod(&mut self, pod: &Value, set: Option<&Value>) -> Rc<PodView> {
@@ -313,11 +325,11 @@ impl PodCache {
         let rv = s(pod, &["metadata", "resourceVersion"]);
         let (set_name, update) = set.map_or(("", ""), |set| (name_of(set), s(set, &["status", "updateRevision"])));
         let entry = match self.old.remove(&key) {
-            Some(e) if !rv.is_empty() && e.0 == rv && e.1 == set_name && e.2 == update => e,
+            Some(Cached::Pod(e)) if !rv.is_empty() && e.0 == rv && e.1 == set_name && e.2 == update => e,
             _ => (rv.to_string(), set_name.to_string(), update.to_string(), Rc::new(pod_view(pod, set))),
         };
         let view = entry.3.clone();
-        self.new.insert(key, entry);
+        self.new.insert(key, Cached::Pod(entry));
         view
     }
 
@@ -326,11 +338,11 @@ impl PodCache {
         let rv = s(pvc, &["metadata", "resourceVersion"]);
         let created = pod.map(|p| p.created.as_str());
         let entry = match self.old_claims.remove(&key) {
-            Some(e) if !rv.is_empty() && e.0 == rv && e.1.as_deref() == created => e,
+            Some(Cached::Claim(e)) if !rv.is_empty() && e.0 == rv && e.1.as_deref() == created => e,
             _ => (rv.to_string(), created.map(str::to_string), claim_view(pvc, pod)),
         };
         let view = entry.2.clone();
-        self.new_claims.insert(key, entry);
+        self.new_claims.insert(key, Cached::Claim(entry));
         view
     }
 }
@@ -372,7 +384,8 @@ const SHOWN: [Kind; 8] = [
 /// frame converts only what changed to JSON instead of listing every object again.
 #[derive(Debug, Default)]
 pub struct Mirror {
-    objects: BTreeMap<Kind, BTreeMap<(String, String), Value>>,
+    /// By kind, then by `namespace\0name` (see `object_key`).
+    objects: BTreeMap<Kind, BTreeMap<String, Value>>,
     cursor: Option<u64>,
     /// Rows built in earlier frames, reused while their inputs are unchanged.
     derived: RefCell<Derived>,
@@ -385,19 +398,19 @@ pub struct Mirror {
 #[derive(Debug, Default)]
 struct Derived {
     /// (namespace, pod name) → (pod resourceVersion, owning set's name and updateRevision, row).
-    pods: BTreeMap<(String, String), CachedPod>,
+    pods: Cache,
     /// (namespace, claim name) → (claim resourceVersion, its pod's creation time, card).
-    claims: BTreeMap<(String, String), CachedClaim>,
+    claims: Cache,
     /// The sets shown in the previous frame, by (namespace, name): a slot or set equal to its
     /// previous value is that value again.
-    sets: BTreeMap<(String, String), Rc<SetView>>,
+    sets: Cache,
     /// The event log's length and newest record (by address) when `events` was built.
     events_key: Option<(usize, usize)>,
     events: Rc<Vec<EventRow>>,
     decisions_len: Option<usize>,
     decisions: Rc<Vec<DecisionRow>>,
     /// (namespace, name) → (Service and Endpoints resourceVersions, card).
-    services: BTreeMap<(String, String), CachedService>,
+    services: Cache,
 }
 
 /// A Service's card and the resourceVersions of the Service and Endpoints it was built from.
@@ -415,7 +428,7 @@ impl Mirror {
                 self.cursor = Some(next);
                 for e in events {
                     if let Some(objects) = self.objects.get_mut(&e.kind) {
-                        let key = (ns_of(&e.object).to_string(), name_of(&e.object).to_string());
+                        let key = object_key(&e.object);
                         match e.event_type {
                             WatchEventType::Deleted => {
                                 objects.remove(&key);
@@ -456,7 +469,7 @@ impl Mirror {
             // Inserts rather than `collect`: collecting into a BTreeMap compiles its own sort.
             let objects = self.objects.entry(kind).or_default();
             for o in engine.list(kind, None) {
-                objects.insert((ns_of(&o).to_string(), name_of(&o).to_string()), o);
+                objects.insert(object_key(&o), o);
             }
         }
     }
@@ -464,6 +477,12 @@ impl Mirror {
     fn list(&self, kind: Kind) -> Vec<&Value> {
         self.objects.get(&kind).map(|m| m.values().collect()).unwrap_or_default()
     }
+}
+
+/// `namespace\0name`: orders as the (namespace, name) pair does (no name holds a NUL), and a
+/// String key reuses the B-tree code serde_json's maps already compile; a pair key cost its own.
+fn object_key(o: &Value) -> String {
+    format!("{}\0{}", ns_of(o), name_of(o))
 }
 
 /// Sets seen earlier in the session, so a deleted set's leftovers stay in their slots.
@@ -481,7 +500,8 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
     let pods = mirror.list(Kind::Pod);
     let claims = mirror.list(Kind::PersistentVolumeClaim);
     // Claims shown in a set's slots, by address in the mirror.
-    let mut used_claims = BTreeSet::new();
+    // A list, not a set: a few dozen claims, and a set type would compile its own B-tree code.
+    let mut used_claims = Vec::new();
     let mut derived = mirror.derived.borrow_mut();
     let mut cache = PodCache {
         old: std::mem::take(&mut derived.pods),
@@ -500,14 +520,17 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
     for ((ns, name), templates) in &memory.sets {
         let live = sets.iter().copied().find(|s| ns_of(s) == ns && name_of(s) == name);
         let key = (ns.clone(), name.clone());
-        let old = old_sets.remove(&key);
+        let old = match old_sets.remove(&key) {
+            Some(Cached::Set(view)) => Some(view),
+            _ => None,
+        };
         let view = set_view(ns, name, templates, live, &pods, &claims, &mut used_claims, &mut cache, old.as_deref());
         if view.exists || view.slots.iter().any(|s| s.pod.is_some() || !s.claims.is_empty()) {
             let view = match old {
                 Some(old) if *old == view => old,
                 _ => Rc::new(view),
             };
-            derived.sets.insert(key, view.clone());
+            derived.sets.insert(key, Cached::Set(view.clone()));
             set_views.push(view);
         }
     }
@@ -551,17 +574,22 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
             // A service's card depends on the Service and its Endpoints only.
             let versions = (s(svc, &["metadata", "resourceVersion"]).to_string(), ep.map_or("", |e| s(e, &["metadata", "resourceVersion"])).to_string());
             let view = match old_services.remove(&key) {
-                Some((v, view)) if !versions.0.is_empty() && !versions.1.is_empty() && v == versions => view,
+                Some(Cached::Service((v, view))) if !versions.0.is_empty() && !versions.1.is_empty() && v == versions => view,
                 _ => Rc::new(service_view(svc, ep)),
             };
-            derived.services.insert(key, (versions, view.clone()));
+            derived.services.insert(key, Cached::Service((versions, view.clone())));
             view
         })
         .collect();
 
-    let mut on_node: BTreeMap<&str, u32> = BTreeMap::new();
+    // Pods per node, in a list: a handful of nodes, and a map type would compile its own B-tree code.
+    let mut on_node: Vec<(&str, u32)> = Vec::new();
     for p in &pods {
-        *on_node.entry(s(p, &["spec", "nodeName"])).or_default() += 1;
+        let node = s(p, &["spec", "nodeName"]);
+        match on_node.iter_mut().find(|(n, _)| *n == node) {
+            Some((_, count)) => *count += 1,
+            None => on_node.push((node, 1)),
+        }
     }
     let nodes = mirror
         .list(Kind::Node)
@@ -570,7 +598,7 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
             name: name_of(node).to_string(),
             ready: arr(node, &["status", "conditions"]).iter().any(|c| s(c, &["type"]) == "Ready" && s(c, &["status"]) == "True"),
             unschedulable: walk(node, &["spec", "unschedulable"]).and_then(Value::as_bool).unwrap_or(false),
-            pods: on_node.get(name_of(node)).copied().unwrap_or(0),
+            pods: on_node.iter().find(|(n, _)| *n == name_of(node)).map_or(0, |(_, count)| *count),
         })
         .collect();
 
@@ -647,12 +675,14 @@ fn set_view(
     live: Option<&Value>,
     pods: &[&Value],
     claims: &[&Value],
-    used_claims: &mut BTreeSet<*const Value>,
+    used_claims: &mut Vec<*const Value>,
     cache: &mut PodCache,
     previous: Option<&SetView>,
 ) -> SetView {
     let replicas = live.map(|s| u(s, &["spec", "replicas"])).unwrap_or(0);
-    let mut by_ordinal: BTreeMap<u32, &Value> = BTreeMap::new();
+    // Per ordinal, its pod and its claims: one map for both, as each B-tree map type (key and
+    // value) compiles its own code.
+    let mut by_ordinal: BTreeMap<u32, (Option<&Value>, Vec<&Value>)> = BTreeMap::new();
     for pod in pods.iter().filter(|p| ns_of(p) == ns) {
         // Owned by this set, or an orphan that still bears its name (after --cascade=orphan).
         let owner_ok = match controller_of(pod) {
@@ -660,28 +690,27 @@ fn set_view(
             None => true,
         };
         if let (true, Some(k)) = (owner_ok, ordinal_of(name_of(pod), name)) {
-            by_ordinal.insert(k, pod);
+            by_ordinal.entry(k).or_default().0 = Some(pod);
         }
     }
-    let mut claims_by_ordinal: BTreeMap<u32, Vec<&Value>> = BTreeMap::new();
     for claim in claims.iter().filter(|c| ns_of(c) == ns) {
         for t in templates {
             if let Some(k) = name_of(claim).strip_prefix(t.as_str()).and_then(|r| r.strip_prefix('-')).and_then(|r| ordinal_of(r, name)) {
-                claims_by_ordinal.entry(k).or_default().push(claim);
+                by_ordinal.entry(k).or_default().1.push(claim);
             }
         }
     }
-    let highest = by_ordinal.keys().chain(claims_by_ordinal.keys()).max().map(|k| k + 1).unwrap_or(0);
+    let highest = by_ordinal.keys().max().map(|k| k + 1).unwrap_or(0);
     let count = highest.max(replicas);
     let slots = (0..count)
         .map(|k| {
-            let pod = by_ordinal.get(&k).map(|p| cache.pod(p, live));
-            let claims = claims_by_ordinal
-                .get(&k)
+            let (pod, claims) = by_ordinal.get(&k).map_or((None, None), |(p, cs)| (*p, Some(cs)));
+            let pod = pod.map(|p| cache.pod(p, live));
+            let claims = claims
                 .map(|cs| {
                     cs.iter()
                         .map(|c| {
-                            used_claims.insert(*c as *const Value);
+                            used_claims.push(*c as *const Value);
                             cache.claim(c, pod.as_deref())
                         })
                         .collect()
@@ -757,9 +786,9 @@ fn service_view(svc: &Value, endpoint: Option<&Value>) -> ServiceView {
         }
     }
     // Keys computed once per element: these lists are sorted on every frame that changes them.
-    records.sort_by_cached_key(|r| natural(&r.fqdn));
+    crate::sort::sort_by_cached_key(&mut records, |r| natural(&r.fqdn));
     crate::sort::sort(&mut service_ips);
-    not_ready.sort_by_cached_key(|n| natural(n));
+    crate::sort::sort_by_cached_key(&mut not_ready, |n| natural(n));
     let ports = arr(svc, &["spec", "ports"])
         .iter()
         .map(|p| match s(p, &["name"]) {

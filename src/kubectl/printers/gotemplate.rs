@@ -29,7 +29,10 @@ pub struct GoTemplate {
 fn parse_expr(s: &str) -> Result<Expr, String> {
     let s = s.trim();
     if s.starts_with('"') {
-        return serde_json::from_str::<String>(s).map(Expr::Str).map_err(|_| format!("unterminated quoted string in {s}"));
+        return match serde_json::from_str::<Value>(s) {
+            Ok(Value::String(text)) => Ok(Expr::Str(text)),
+            _ => Err(format!("unterminated quoted string in {s}")),
+        };
     }
     let (var, rest) = if let Some(r) = s.strip_prefix('$') {
         let end = r.find('.').unwrap_or(r.len());

@@ -276,7 +276,8 @@ fn read_file(act: Callback<Action>) -> Callback<Event> {
         // The same file picked again must fire `change` again.
         input.set_value("");
         if file.size() > MAX_LAB_BYTES as f64 {
-            let kb = (file.size() / 1024.0).ceil();
+            // Whole KB as an integer: formatting an f64 would pull float formatting into the wasm.
+            let kb = (file.size() / 1024.0).ceil() as u64;
             act.emit(Action::Lab(LabAction::Load(Err(format!("the file is {kb} KB; a lab may be at most {} KB", MAX_LAB_BYTES / 1024)))));
             return;
         }

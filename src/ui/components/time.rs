@@ -18,19 +18,54 @@ pub struct TimeProps {
     pub act: Callback<Action>,
 }
 
-/// `75.3 s` or `2 min 05.0 s`.
+/// `75.3 s` or `2 min 05.0 s`: the seconds rounded to tenths as `{:.1}` of `ms / 1000.0` would
+/// round them, without pulling core's float formatting (~7 KB of download) into the wasm.
 pub fn clock(ms: u64) -> String {
     let secs = ms as f64 / 1000.0;
     if secs < 60.0 {
-        format!("{secs:.1} s")
+        let t = tenths(secs);
+        format!("{}.{} s", t / 10, t % 10)
     } else {
         let m = (secs / 60.0).floor();
-        format!("{m:.0} min {:04.1} s", secs - m * 60.0)
+        let t = tenths(secs - m * 60.0);
+        format!("{} min {:02}.{} s", m as u64, t / 10, t % 10)
     }
 }
 
-fn speed_label(s: f64) -> String {
-    if s < 1.0 { format!("{s}×") } else { format!("{s:.0}×") }
+/// A finite `x >= 0` times ten, rounded to the nearest integer (ties to even) from x's exact
+/// binary value, which is how `{:.1}` rounds.
+fn tenths(x: f64) -> u64 {
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    // x = mantissa * 2^exp exactly.
+    let (mantissa, exp) = if biased == 0 { (fraction, -1074) } else { (fraction | 1 << 52, biased - 1075) };
+    let n = mantissa as u128 * 10;
+    if exp >= 0 {
+        // Only from 2^52 s on, far beyond any session; saturate rather than overflow.
+        return u64::try_from(n << exp.min(64)).unwrap_or(u64::MAX);
+    }
+    let shift = exp.unsigned_abs();
+    if shift > 64 {
+        return 0; // x * 10 < 2^-7: rounds to zero
+    }
+    let whole = n >> shift;
+    let rest = n - (whole << shift);
+    let half = 1u128 << (shift - 1);
+    let up = rest > half || (rest == half && whole & 1 == 1);
+    u64::try_from(whole + up as u128).unwrap_or(u64::MAX)
+}
+
+/// A speed as `to_string` writes it (`0.25`, `0.5`, `20`), for the speeds the menu offers:
+/// whole numbers and hundredths.
+fn speed_text(s: f64) -> String {
+    let hundredths = (s * 100.0 + 0.5) as u64;
+    let (whole, part) = (hundredths / 100, hundredths % 100);
+    match part {
+        0 => whole.to_string(),
+        p if p % 10 == 0 => format!("{whole}.{}", p / 10),
+        p => format!("{whole}.{p:02}"),
+    }
 }
 
 #[function_component(TimeControls)]
@@ -57,7 +92,7 @@ pub fn time_controls(props: &TimeProps) -> Html {
                 <span>{ T::Speed.get(lang) }</span>
                 <select onchange={on_speed} data-testid="speed">
                     { for SPEEDS.iter().map(|&s| html! {
-                        <option value={s.to_string()} selected={(s - props.speed).abs() < 1e-9}>{ speed_label(s) }</option>
+                        <option value={speed_text(s)} selected={(s - props.speed).abs() < 1e-9}>{ format!("{}×", speed_text(s)) }</option>
                     }) }
                 </select>
             </label>
