@@ -11,7 +11,7 @@
 use arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use statefulset_lab::engine::Time;
-use statefulset_lab::labs::{self, Lab, LabSession, ShowMe, Text};
+use statefulset_lab::labs::{self, Check, Lab, LabSession, ShowMe, Text};
 
 const NAMES: &[&str] = &["web-0", "web-1", "web-2", "web", "nginx", "www-web-0", "", "-", "web-4294967296", "../web-0", "web-0\n", "WEB-0"];
 const WORDS: &[&str] = &[
@@ -50,9 +50,6 @@ fn small(u: &mut Unstructured) -> Result<i64> {
         _ => u.int_in_range(0..=6)?,
     })
 }
-
-/// A lab file but for its checks, which follow: a check is read by the lab reader, as from a file.
-const ONE_CHECK: &str = "id: x\ntitle: {en: a, ko: b}\ngoal: {en: a, ko: b}\nexplanation: {en: a, ko: b}\nsteps: []\nsolution: x\nchecks: ";
 
 /// One check as YAML: the format's own parser then builds it, as it would from a file.
 fn check(u: &mut Unstructured) -> Result<String> {
@@ -96,8 +93,8 @@ fn hostile(u: &mut Unstructured) -> Result<Lab> {
     lab.checks.clear();
     for _ in 0..u.int_in_range(1..=6)? {
         let yaml = check(u)?;
-        if let Ok(mut one) = labs::parse_lab(&format!("{ONE_CHECK}[{yaml}]\n")) {
-            lab.checks.append(&mut one.checks);
+        if let Ok(c) = serde_yaml::from_str::<Check>(&yaml) {
+            lab.checks.push(c);
         }
     }
     if u.arbitrary()? {

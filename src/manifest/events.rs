@@ -1,9 +1,8 @@
-//! YAML events with their positions, and syntax errors worded as serde_yaml words them, from
-//! libyaml (the `unsafe-libyaml` crate serde_yaml is built on). Every YAML reader of the app
-//! (manifests, patches, labs) goes through here; serde_yaml itself would cost ~20 KB of download.
+//! YAML events with their positions, from libyaml (the `unsafe-libyaml` crate serde_yaml is
+//! built on, so it costs no extra download and agrees with serde_yaml on what is valid YAML).
 //!
-//! The editor needs the line and column of every node. This is the only file with `unsafe`: a
-//! thin, owning wrapper around libyaml's parser.
+//! serde_yaml does not expose node positions, and the editor needs the line and column of every
+//! node. This is the only file with `unsafe`: a thin, owning wrapper around libyaml's parser.
 
 use std::mem::MaybeUninit;
 use unsafe_libyaml as yaml_sys_unsafe;
@@ -55,20 +54,6 @@ pub struct Parser<'a> {
     _input: &'a [u8],
     failed: bool,
     done: bool,
-    error: Option<SyntaxError>,
-}
-
-/// libyaml's account of a syntax error, worded as serde_yaml words it (the app's messages
-/// were serde_yaml's before it was dropped from the download, and stay so).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyntaxError {
-    /// The sentence alone (`did not find expected key`).
-    pub problem: String,
-    /// The whole message, with positions and context.
-    pub message: String,
-    /// 1-based line and column of the problem.
-    pub line: u32,
-    pub column: u32,
 }
 
 impl<'a> Parser<'a> {
@@ -92,16 +77,11 @@ impl<'a> Parser<'a> {
             _input: bytes,
             failed: !ok,
             done: false,
-            error: None,
         }
     }
 
-    /// The error that stopped the parser, once `next_event` has returned `Err`.
-    pub fn error(&self) -> Option<&SyntaxError> {
-        self.error.as_ref()
-    }
-
-    /// The next event and where it starts, or `Err(())` on a syntax error (see [`Parser::error`]).
+    /// The next event and where it starts, or `Err(())` on a syntax error (the caller asks
+    /// serde_yaml for the wording, so messages stay serde_yaml's).
     pub fn next_event(&mut self) -> Result<(Event, Mark), ()> {
         if self.failed {
             return Err(());
@@ -116,7 +96,6 @@ impl<'a> Parser<'a> {
             let event = raw.as_mut_ptr();
             if yaml_sys_unsafe::yaml_parser_parse(parser, event).fail {
                 self.failed = true;
-                self.error = Some(syntax_error(&*parser));
                 return Err(());
             }
             let start = mark((*event).start_mark);
@@ -136,37 +115,6 @@ impl Drop for Parser<'_> {
         // a parser that failed part-way; a zeroed, never-initialised parser has null buffers.
         unsafe { yaml_sys_unsafe::yaml_parser_delete(self.sys.as_mut_ptr()) }
     }
-}
-
-/// serde_yaml's wording: `problem at line L column C, context at line L column C`, where a
-/// position of line 0 column 0 (0-based) is given as a byte position instead.
-fn syntax_error(p: &yaml_sys_unsafe::yaml_parser_t) -> SyntaxError {
-    fn at(m: &yaml_sys_unsafe::yaml_mark_t) -> String {
-        if m.line != 0 || m.column != 0 {
-            format!("line {} column {}", m.line + 1, m.column + 1)
-        } else {
-            format!("position {}", m.index)
-        }
-    }
-    // SAFETY: libyaml's problem and context are null or static NUL-terminated strings.
-    let (problem, context) = unsafe { (c_string(p.problem as *const u8), c_string(p.context as *const u8)) };
-    let problem = problem.unwrap_or_else(|| "libyaml parser failed but there is no error".to_string());
-    let (pm, cm) = (&p.problem_mark, &p.context_mark);
-    let mut message = problem.clone();
-    if pm.line != 0 || pm.column != 0 {
-        message += &format!(" at {}", at(pm));
-    } else if p.problem_offset != 0 {
-        message += &format!(" at position {}", p.problem_offset);
-    }
-    if let Some(context) = context {
-        message += &format!(", {context}");
-        if (cm.line != 0 || cm.column != 0) && (cm.line != pm.line || cm.column != pm.column) {
-            message += &format!(" at {}", at(cm));
-        }
-    }
-    let line = (pm.line as u32).saturating_add(1);
-    let column = (pm.column as u32).saturating_add(1);
-    SyntaxError { problem, message, line, column }
 }
 
 fn mark(m: yaml_sys_unsafe::yaml_mark_t) -> Mark {

@@ -27,6 +27,7 @@ pub use read::{NodePos, Positions};
 
 use admit::Refusal;
 use read::{Note, RawDoc, ReadError};
+use serde::Deserialize;
 use serde_json::Value;
 
 /// The lecture's headless Service and StatefulSet, as on the slides (and kubernetes.io).
@@ -268,32 +269,22 @@ fn first_control_char(text: &str) -> Option<(usize, char)> {
     })
 }
 
-/// The wording and location of the first syntax error in the text, as serde_yaml gave them.
+/// serde_yaml's wording and location for the first syntax error in the text.
 pub(crate) fn syntax_error(text: &str) -> (String, (u32, u32)) {
-    let mut parser = events::Parser::new(text);
-    while let Ok((event, _)) = parser.next_event() {
-        if matches!(event, events::Event::StreamEnd) {
+    for (i, doc) in serde_yaml::Deserializer::from_str(text).enumerate() {
+        if let Err(e) = serde::de::IgnoredAny::deserialize(doc) {
+            let at = e
+                .location()
+                .map(|l| (l.line() as u32, l.column() as u32))
+                .unwrap_or((1, 1));
+            return (e.to_string(), at);
+        }
+        // serde_yaml repeats a syntax error forever; this bound is a second guard.
+        if i > 100_000 {
             break;
         }
     }
-    match parser.error() {
-        Some(e) => (e.message.clone(), (e.line, e.column)),
-        None => ("invalid YAML".to_string(), (1, 1)),
-    }
-}
-
-/// The first document of a YAML or JSON text as JSON, its scalars resolved as for manifests
-/// (kubectl reads a `patch -p` through sigs.k8s.io/yaml, which takes the first document); no
-/// document is null. The error is libyaml's sentence without its position, or a limit's message.
-pub fn read_value(text: &str) -> Result<Value, String> {
-    match read::read_documents(text) {
-        (_, Some(ReadError::Syntax)) => {
-            let (message, _) = syntax_error(text);
-            Err(message.split(" at line").next().unwrap_or(&message).to_string())
-        }
-        (_, Some(ReadError::Other { message, .. })) => Err(message),
-        (docs, None) => Ok(docs.into_iter().next().map_or(Value::Null, |d| d.value)),
-    }
+    ("invalid YAML".to_string(), (1, 1))
 }
 
 /// Reads a paste: multi-document YAML or JSON.
@@ -785,4 +776,3 @@ pub fn cross_check(docs: &[Document], existing_services: &[Value]) -> Vec<Diagno
 
 #[cfg(test)]
 mod tests;
-

@@ -91,7 +91,7 @@ pub struct RawDoc {
 /// Why reading stopped.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReadError {
-    /// libyaml refused the text (`super::syntax_error` words it).
+    /// libyaml refused the text; the wording comes from serde_yaml (see `super::syntax_error`).
     Syntax,
     /// Our own limits or alias problems, with a message and position.
     Other { message: String, at: Mark },

@@ -164,9 +164,12 @@ pub fn patch(it: &mut Interpreter, args: &[String], out: &mut Output) {
     if flow_depth(&text) > MAX_PATCH_DEPTH {
         return out.fail(&format!("error: unable to parse the patch: it is nested more than {MAX_PATCH_DEPTH} levels deep"));
     }
-    let patch_value = match crate::manifest::read_value(&text) {
+    let patch_value: Value = match serde_yaml::from_str::<Value>(&text) {
         Ok(v) => v,
-        Err(problem) => return out.fail(&format!("error: unable to parse \"{text}\": yaml: {problem}")),
+        Err(e) => {
+            let msg = e.to_string();
+            return out.fail(&format!("error: unable to parse \"{text}\": yaml: {}", msg.split(" at line").next().unwrap_or(&msg)));
+        }
     };
     let ns = ns_of(it, &f);
     if f.args.is_empty() {
