@@ -6,7 +6,6 @@
 
 mod check;
 mod format;
-mod yaml;
 mod link;
 mod session;
 mod show_me;

@@ -11,7 +11,7 @@
 mod admit;
 mod check;
 mod defaults;
-pub(crate) mod events;
+mod events;
 pub mod examples;
 mod field;
 mod fields;
@@ -270,7 +270,7 @@ fn first_control_char(text: &str) -> Option<(usize, char)> {
 }
 
 /// serde_yaml's wording and location for the first syntax error in the text.
-pub(crate) fn syntax_error(text: &str) -> (String, (u32, u32)) {
+fn syntax_error(text: &str) -> (String, (u32, u32)) {
     for (i, doc) in serde_yaml::Deserializer::from_str(text).enumerate() {
         if let Err(e) = serde::de::IgnoredAny::deserialize(doc) {
             let at = e
