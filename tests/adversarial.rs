@@ -22,6 +22,8 @@ use statefulset_lab::manifest::{self, admit, parse, parse_bytes, Parsed, Severit
 
 #[path = "support/heap.rs"]
 mod heap;
+/// The system allocator, closer to the browser's than the command line's mimalloc.
+use std::alloc::System as HeapInner;
 
 /// One case at a time, so the heap figures belong to it.
 static SERIAL: Mutex<()> = Mutex::new(());

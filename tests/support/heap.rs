@@ -1,8 +1,10 @@
 //! A counting global allocator, for the figures the budgets quote: the engine bench's timeline
 //! memory and the adversarial tests' peak heap. Included by path (`#[path]`) into each binary
-//! that reports heap figures; installing it makes it that binary's allocator.
+//! that reports heap figures; installing it makes it that binary's allocator. It counts on top
+//! of the allocator the including crate names as `HeapInner`.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use super::HeapInner;
+use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 struct Counting;
@@ -11,7 +13,7 @@ static PEAK: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(l) };
+        let p = unsafe { HeapInner.alloc(l) };
         if !p.is_null() {
             let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
             PEAK.fetch_max(now, Ordering::Relaxed);
@@ -19,7 +21,7 @@ unsafe impl GlobalAlloc for Counting {
         p
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        unsafe { System.dealloc(p, l) };
+        unsafe { HeapInner.dealloc(p, l) };
         LIVE.fetch_sub(l.size(), Ordering::Relaxed);
     }
 }
