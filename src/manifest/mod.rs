@@ -287,6 +287,22 @@ fn syntax_error(text: &str) -> (String, (u32, u32)) {
     ("invalid YAML".to_string(), (1, 1))
 }
 
+/// The first document of a YAML or JSON text as JSON, its scalars resolved as a manifest's are:
+/// kubectl reads `patch -p` with the same YAML library as `apply -f` (sigs.k8s.io/yaml, which
+/// keeps the first document), so `010`, `yes` and `1e3` mean in a patch what they mean in a
+/// manifest. No document is null. The error is the syntax error's sentence without its
+/// position, or a reading limit's message.
+pub fn read_value(text: &str) -> Result<Value, String> {
+    match read::read_documents(text) {
+        (_, Some(ReadError::Syntax)) => {
+            let (message, _) = syntax_error(text);
+            Err(message.split(" at line").next().unwrap_or(&message).to_string())
+        }
+        (_, Some(ReadError::Other { message, .. })) => Err(message),
+        (docs, None) => Ok(docs.into_iter().next().map_or(Value::Null, |d| d.value)),
+    }
+}
+
 /// Reads a paste: multi-document YAML or JSON.
 pub fn parse(text: &str) -> Parsed {
     let mut out = Parsed::default();

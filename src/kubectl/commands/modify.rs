@@ -164,12 +164,9 @@ pub fn patch(it: &mut Interpreter, args: &[String], out: &mut Output) {
     if flow_depth(&text) > MAX_PATCH_DEPTH {
         return out.fail(&format!("error: unable to parse the patch: it is nested more than {MAX_PATCH_DEPTH} levels deep"));
     }
-    let patch_value: Value = match serde_yaml::from_str::<Value>(&text) {
+    let patch_value = match crate::manifest::read_value(&text) {
         Ok(v) => v,
-        Err(e) => {
-            let msg = e.to_string();
-            return out.fail(&format!("error: unable to parse \"{text}\": yaml: {}", msg.split(" at line").next().unwrap_or(&msg)));
-        }
+        Err(problem) => return out.fail(&format!("error: unable to parse \"{text}\": yaml: {problem}")),
     };
     let ns = ns_of(it, &f);
     if f.args.is_empty() {
