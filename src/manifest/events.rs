@@ -109,6 +109,29 @@ impl<'a> Parser<'a> {
     }
 }
 
+impl Parser<'_> {
+    /// After a syntax error, the message go-yaml v2 (under sigs.k8s.io/yaml, which kubectl
+    /// reads patches with) gives, without its `yaml: ` prefix: `line N: <problem>`, or just the
+    /// problem where it names no line. Its rule, on libyaml's 0-based marks: the problem's line,
+    /// one further on for a scanner error (the scanner has not moved past the line yet); else
+    /// the context's line; line 0 is not named.
+    pub fn go_yaml_error(&self) -> Option<String> {
+        if !self.failed {
+            return None;
+        }
+        // SAFETY: the parser was initialised (zeroed at worst) and is only read here; `problem`
+        // is null or one of libyaml's static NUL-terminated strings.
+        let p = unsafe { &*self.sys.as_ptr() };
+        let problem = unsafe { c_string(p.problem.cast()) }.unwrap_or_else(|| "unknown problem parsing YAML content".to_string());
+        let line = if p.problem_mark.line != 0 {
+            p.problem_mark.line + u64::from(p.error == yaml_sys_unsafe::YAML_SCANNER_ERROR)
+        } else {
+            p.context_mark.line
+        };
+        Some(if line != 0 { format!("line {line}: {problem}") } else { problem })
+    }
+}
+
 impl Drop for Parser<'_> {
     fn drop(&mut self) {
         // SAFETY: `yaml_parser_initialize` zeroes the struct first, and delete tolerates

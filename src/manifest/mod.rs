@@ -290,13 +290,14 @@ fn syntax_error(text: &str) -> (String, (u32, u32)) {
 /// The first document of a YAML or JSON text as JSON, its scalars resolved as a manifest's are:
 /// kubectl reads `patch -p` with the same YAML library as `apply -f` (sigs.k8s.io/yaml, which
 /// keeps the first document), so `010`, `yes` and `1e3` mean in a patch what they mean in a
-/// manifest. No document is null. The error is the syntax error's sentence without its
-/// position, or a reading limit's message.
+/// manifest. No document is null. The error is worded as go-yaml words it (`line N: problem`),
+/// or a reading limit's message.
 pub fn read_value(text: &str) -> Result<Value, String> {
     match read::read_documents(text) {
         (_, Some(ReadError::Syntax)) => {
-            let (message, _) = syntax_error(text);
-            Err(message.split(" at line").next().unwrap_or(&message).to_string())
+            let mut parser = events::Parser::new(text);
+            while parser.next_event().is_ok_and(|(event, _)| !matches!(event, events::Event::StreamEnd)) {}
+            Err(parser.go_yaml_error().unwrap_or_else(|| "invalid YAML".to_string()))
         }
         (_, Some(ReadError::Other { message, .. })) => Err(message),
         (docs, None) => Ok(docs.into_iter().next().map_or(Value::Null, |d| d.value)),

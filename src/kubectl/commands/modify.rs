@@ -166,7 +166,7 @@ pub fn patch(it: &mut Interpreter, args: &[String], out: &mut Output) {
     }
     let patch_value = match crate::manifest::read_value(&text) {
         Ok(v) => v,
-        Err(problem) => return out.fail(&format!("error: unable to parse \"{text}\": yaml: {problem}")),
+        Err(problem) => return out.fail(&format!("error: unable to parse {}: yaml: {problem}", crate::kubectl::flags::go_quote(&text))),
     };
     let ns = ns_of(it, &f);
     if f.args.is_empty() {
