@@ -80,8 +80,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The next event and where it starts, or `Err(())` on a syntax error (the caller asks
-    /// serde_yaml for the wording, so messages stay serde_yaml's).
+    /// The next event and where it starts, or `Err(())` on a syntax error: a paste's message
+    /// is then serde_yaml's (the caller asks it), a patch's `go_yaml_error`.
     pub fn next_event(&mut self) -> Result<(Event, Mark), ()> {
         if self.failed {
             return Err(());

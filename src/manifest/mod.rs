@@ -294,11 +294,7 @@ fn syntax_error(text: &str) -> (String, (u32, u32)) {
 /// or a reading limit's message.
 pub fn read_value(text: &str) -> Result<Value, String> {
     match read::read_documents(text) {
-        (_, Some(ReadError::Syntax)) => {
-            let mut parser = events::Parser::new(text);
-            while parser.next_event().is_ok_and(|(event, _)| !matches!(event, events::Event::StreamEnd)) {}
-            Err(parser.go_yaml_error().unwrap_or_else(|| "invalid YAML".to_string()))
-        }
+        (_, Some(ReadError::Syntax { go_yaml })) => Err(go_yaml),
         (_, Some(ReadError::Other { message, .. })) => Err(message),
         (docs, None) => Ok(docs.into_iter().next().map_or(Value::Null, |d| d.value)),
     }
@@ -339,7 +335,7 @@ pub fn parse(text: &str) -> Parsed {
         document(text, raw, &mut out);
     }
     match read_error {
-        Some(ReadError::Syntax) => {
+        Some(ReadError::Syntax { .. }) => {
             let (message, at) = syntax_error(text);
             let hint = hints::syntax(text, at.0, at.1)
                 .or_else(|| shell.as_ref().and_then(|_| hints::shell()));

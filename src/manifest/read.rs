@@ -91,8 +91,9 @@ pub struct RawDoc {
 /// Why reading stopped.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReadError {
-    /// libyaml refused the text; the wording comes from serde_yaml (see `super::syntax_error`).
-    Syntax,
+    /// libyaml refused the text. A paste's diagnostic is worded by serde_yaml (see
+    /// `super::syntax_error`); this is go-yaml's wording, which `kubectl patch -p` prints.
+    Syntax { go_yaml: String },
     /// Our own limits or alias problems, with a message and position.
     Other { message: String, at: Mark },
 }
@@ -137,7 +138,10 @@ pub fn read_documents(text: &str) -> (Vec<RawDoc>, Option<ReadError>) {
     loop {
         let (event, at) = match parser.next_event() {
             Ok(e) => e,
-            Err(()) => return (docs, Some(ReadError::Syntax)),
+            Err(()) => {
+                let go_yaml = parser.go_yaml_error().unwrap_or_else(|| "invalid YAML".to_string());
+                return (docs, Some(ReadError::Syntax { go_yaml }));
+            }
         };
         match event {
             Event::StreamStart => {}

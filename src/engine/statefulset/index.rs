@@ -70,7 +70,12 @@ impl SetIndex {
         let same_shape = old.is_some_and(|o| {
             o.meta.name == pod.meta.name && o.meta.labels == pod.meta.labels && Rc::ptr_eq(&o.tmpl, &pod.tmpl) && o.claims == pod.claims
         });
-        let known = if same_shape { utils::parent_and_ordinal(&pod.meta.name).map(|(_, ord)| ord).filter(|ord| self.members.get(ord).is_some_and(|m| m.name == pod.meta.name)) } else { None };
+        // Its slot, when it is still that slot's member.
+        let known = same_shape
+            .then(|| utils::parent_and_ordinal(&pod.meta.name))
+            .flatten()
+            .map(|(_, ord)| ord)
+            .filter(|ord| self.members.get(ord).is_some_and(|m| m.name == pod.meta.name));
         let Some(ord) = known.or_else(|| self.matches(spec, pod)) else {
             self.release.insert(pod.meta.name.clone());
             return;
