@@ -120,6 +120,26 @@ fn annotations_mut(v: &mut Value) -> Option<&mut serde_json::Map<String, Value>>
     ann.as_object_mut()
 }
 
+/// The generator of `kubectl create -n NS deployment x --image=...`: the first word that is not
+/// a flag or a flag's value, when no file is given. Without this, the generator's own flags
+/// (`--image`) were reported as unknown flags of `create`.
+fn generator_after_flags(args: &[String]) -> Option<&String> {
+    let takes_value = ["-n", "--namespace", "-o", "--output", "-l", "--selector", "--field-manager", "--context", "--kubeconfig"];
+    if args.iter().any(|a| ["-f", "--filename", "-k", "--kustomize"].iter().any(|f| a == f || a.starts_with(&format!("{f}=")) || (f.len() == 2 && a.starts_with(f) && a.len() > 2))) {
+        return None;
+    }
+    let mut rest = args.iter();
+    while let Some(a) = rest.next() {
+        if !a.starts_with('-') {
+            return Some(a);
+        }
+        if takes_value.contains(&a.as_str()) {
+            rest.next();
+        }
+    }
+    None
+}
+
 fn not_simulated(generator: &str, out: &mut Output) {
     out.fail(&format!("error: `kubectl create {generator}` is not simulated; write a manifest and use kubectl create -f (or kubectl apply -f)"));
 }
@@ -128,7 +148,7 @@ pub fn apply(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: 
     let path = if create { "kubectl create" } else { "kubectl apply" };
     // `kubectl create pdb NAME --min-available=2` and the other generators take flags of their
     // own: say the generator is not simulated rather than that its flags are unknown.
-    if let Some(generator) = args.first().filter(|a| create && !a.starts_with('-')) {
+    if let Some(generator) = args.first().filter(|a| create && !a.starts_with('-')).or_else(|| create.then(|| generator_after_flags(args)).flatten()) {
         return not_simulated(generator, out);
     }
     let specs = [FILENAME, OUTPUT, DRY_RUN, RECURSIVE, SELECTOR, flag("validate", None, Str), flag("server-side", None, Bool), flag("force", None, Bool), flag("save-config", None, Bool), flag("prune", None, Bool)];
@@ -163,7 +183,9 @@ pub fn apply(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: 
         let tn = resources::type_name(o.kind, &o.name);
         let existing = it.engine.get(o.kind, &o.namespace, &o.name).ok();
         let result = if create {
-            create_one(it, &o, existing.as_ref(), !dry.is_empty(), out)
+            // A client-side dry run never reaches the server, so it cannot know the object exists.
+            let existing = if dry == " (dry run)" { None } else { existing.as_ref() };
+            create_one(it, &o, existing, !dry.is_empty(), out)
         } else {
             apply_one(it, &o, existing.as_ref(), !dry.is_empty(), out)
         };
