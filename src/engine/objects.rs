@@ -5,6 +5,7 @@
 //! revision instead of being copied into every pod.
 
 use super::meta::*;
+use super::rng::Uuid;
 use super::{Kind, Time};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -941,8 +942,9 @@ impl Generic {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRecord {
-    pub name: String,
-    pub uid: Str,
+    /// The stamp client-go puts after the object's name (see [`EventRecord::name`]).
+    pub stamp: u64,
+    pub uid: Uuid,
     /// When it last happened (`lastTimestamp`).
     pub time: Time,
     /// When it first happened (`firstTimestamp`); repeats update one Event (`count`).
@@ -961,6 +963,17 @@ pub struct EventRecord {
 }
 
 impl EventRecord {
+    /// `<object name>.<16 hex digits>`, as client-go names Events.
+    pub fn name(&self) -> String {
+        let mut hex = [0u8; 16];
+        super::rng::put_hex(&mut hex, self.stamp);
+        let mut name = String::with_capacity(self.involved_name.len() + 17);
+        name.push_str(&self.involved_name);
+        name.push('.');
+        name.push_str(std::str::from_utf8(&hex).unwrap_or_default());
+        name
+    }
+
     pub fn to_json(&self) -> Value {
         let mut source = Map::new();
         source.insert("component".into(), json!(self.component));
@@ -984,10 +997,10 @@ impl EventRecord {
             "message": self.message,
             "metadata": {
                 "creationTimestamp": rfc3339(self.first),
-                "name": self.name,
+                "name": self.name(),
                 "namespace": &*self.involved_ns,
                 "resourceVersion": self.resource_version.to_string(),
-                "uid": &*self.uid,
+                "uid": &*self.uid.to_str(),
             },
             "reason": &*self.reason,
             "reportingComponent": self.component,

@@ -9,6 +9,25 @@ use super::meta::Str;
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
 
+/// A version-4 UUID's random bits, in the order `Rng::uuid` draws them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Uuid(u64, u64);
+
+impl Uuid {
+    /// 8-4-4-4-12 hex digits; the third group starts with the version, 4.
+    pub fn to_str(self) -> Str {
+        let Uuid(a, b) = self;
+        let groups: [(u64, usize); 5] = [(a >> 32, 8), ((a >> 16) & 0xffff, 4), (0x4000 | (a & 0x0fff), 4), (((b >> 48) & 0x3fff) | 0x8000, 4), (b & 0xffff_ffff_ffff, 12)];
+        let mut out = [b'-'; 36];
+        let mut at = 0;
+        for (value, digits) in groups {
+            put_hex(&mut out[at..at + digits], value);
+            at += digits + 1;
+        }
+        Str::from(std::str::from_utf8(&out).unwrap_or_default())
+    }
+}
+
 impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
@@ -36,17 +55,15 @@ impl Rng {
     /// Written digit by digit rather than with `format!`: every object and Event takes one,
     /// and the formatting machinery was a tenth of a large session's time.
     pub fn uuid(&mut self) -> Str {
+        self.uuid_bits().to_str()
+    }
+
+    /// The 128 random bits of a uid, drawn now and written out only when read (Events take
+    /// one each, and most are never shown).
+    pub fn uuid_bits(&mut self) -> Uuid {
         let a = self.next_u64();
         let b = self.next_u64();
-        // 8-4-4-4-12 hex digits; the third group starts with the version, 4.
-        let groups: [(u64, usize); 5] = [(a >> 32, 8), ((a >> 16) & 0xffff, 4), (0x4000 | (a & 0x0fff), 4), (((b >> 48) & 0x3fff) | 0x8000, 4), (b & 0xffff_ffff_ffff, 12)];
-        let mut out = [b'-'; 36];
-        let mut at = 0;
-        for (value, digits) in groups {
-            put_hex(&mut out[at..at + digits], value);
-            at += digits + 1;
-        }
-        Str::from(std::str::from_utf8(&out).unwrap_or_default())
+        Uuid(a, b)
     }
 
     /// `n` characters of the API machinery's "safe" alphabet (generateName / ReplicaSet pods).

@@ -5,6 +5,7 @@
 //! objects. Only ordered maps are used: iteration order is part of the deterministic output.
 
 use super::applog::AppendLog;
+use super::rng::Uuid;
 use super::meta::*;
 use super::objects::*;
 use super::{Kind, Time, WatchEvent, WatchEventType};
@@ -145,7 +146,7 @@ impl Store {
             Kind::Event => self
                 .live_events()
                 .into_iter()
-                .map(|e| (Key::new(e.involved_ns.clone(), Rc::from(e.name.as_str())), Obj::Event(e.clone())))
+                .map(|e| (Key::new(e.involved_ns.clone(), Rc::from(e.name().as_str())), Obj::Event(e.clone())))
                 .collect(),
             _ => self
                 .generic
@@ -169,7 +170,7 @@ impl Store {
             Kind::StorageClass => Obj::StorageClass(self.classes.get(key)?.clone()),
             Kind::Deployment => Obj::Workload(self.deployments.get(key)?.clone()),
             Kind::ReplicaSet => Obj::Workload(self.replicasets.get(key)?.clone()),
-            Kind::Event => Obj::Event(self.events.iter().rev().find(|e| e.involved_ns == key.0 && *e.name == *key.1)?.clone()),
+            Kind::Event => Obj::Event(self.events.iter().rev().find(|e| e.involved_ns == key.0 && *e.name() == *key.1)?.clone()),
             _ => Obj::Generic(self.generic.get(&(kind, key.clone()))?.clone()),
         })
     }
@@ -177,17 +178,17 @@ impl Store {
     /// The event log without superseded versions of aggregated events, oldest first.
     pub fn live_events(&self) -> Vec<&Rc<EventRecord>> {
         // Versions of one Event share its uid; the newest is met first walking backwards.
-        let mut seen: std::collections::HashSet<Str> = std::collections::HashSet::new();
+        let mut seen: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
         let mut out: Vec<&Rc<EventRecord>> = self
             .events
             .iter()
             .rev()
             .filter(|e| {
-                if seen.contains(&*e.uid) {
+                if seen.contains(&e.uid) {
                     return false;
                 }
                 if e.count > 1 {
-                    seen.insert(e.uid.clone());
+                    seen.insert(e.uid);
                 }
                 true
             })
