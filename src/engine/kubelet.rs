@@ -43,8 +43,16 @@ const NODE_MONITOR_GRACE_MS: u64 = 50_000;
 const EVICTION_MS: u64 = 300_000;
 
 fn container_message(pod: &Pod, ready: bool) -> String {
-    let names: Vec<String> = pod.status.containers.iter().filter(|c| c.ready == ready).map(|c| c.name.to_string()).collect();
-    format!("containers with unready status: [{}]", names.join(" "))
+    let mut msg = String::with_capacity(64);
+    msg.push_str("containers with unready status: [");
+    for (i, c) in pod.status.containers.iter().filter(|c| c.ready == ready).enumerate() {
+        if i > 0 {
+            msg.push(' ');
+        }
+        msg.push_str(&c.name);
+    }
+    msg.push(']');
+    msg
 }
 
 impl Engine {
@@ -68,7 +76,12 @@ impl Engine {
             rc.reason = Some(intern(reason));
             cc.reason = Some(intern(reason));
             if !terminal {
-                let msg = intern_owned(container_message(p, false));
+                // Usually the message the condition already carries: reuse it, not the interner.
+                let text = container_message(p, false);
+                let msg = match p.status.ready.as_ref().and_then(|c| c.message.clone()) {
+                    Some(m) if *m == *text => m,
+                    _ => intern_owned(text),
+                };
                 rc.message = Some(msg.clone());
                 cc.message = Some(msg);
             }
