@@ -236,6 +236,25 @@ async fn scaling_down_keeps_the_claims_and_rewinding_shows_the_past() {
     assert!(!app.texts("[data-testid=rewound]").is_empty(), "the screen says it shows the past");
 }
 
+#[wasm_bindgen_test]
+async fn the_events_tab_lists_the_newest_event_first_and_follows_the_cluster() {
+    let app = mount_app().await;
+    app.click("[data-testid=apply]").await;
+    app.click("[data-testid=play]").await;
+    app.click("[data-testid=tab-events]").await;
+    let rows = |a: &Mounted<statefulset_lab::ui::App>| a.texts("[data-testid=events] tbody tr");
+    step_until(&app, "web-0 scheduled", |a| rows(a).iter().any(|r| r.contains("Scheduled") && r.contains("pod/web-0")), |a| rows(a).join("\n")).await;
+    step_until(&app, "web-1 created", |a| rows(a).iter().any(|r| r.contains("SuccessfulCreate") && r.contains("web-1")), |a| rows(a).join("\n")).await;
+    let shown = rows(&app);
+    // Newest at the top: web-1's creation is listed above web-0's scheduling.
+    let at = |what: &dyn Fn(&String) -> bool| shown.iter().position(|r| what(r)).unwrap();
+    assert!(at(&|r| r.contains("SuccessfulCreate") && r.contains("web-1")) < at(&|r| r.contains("Scheduled") && r.contains("pod/web-0")), "{shown:#?}");
+    // Rows follow the cluster: a later event appears on top, and the earlier rows stay below it.
+    step_until(&app, "a later event", |a| rows(a).first().is_some_and(|r| r.contains("web-1")) && rows(a).len() > shown.len(), |a| rows(a).join("\n")).await;
+    let later = rows(&app);
+    assert_eq!(later[later.len() - shown.len()..], shown[..], "earlier rows keep their order below the new ones");
+}
+
 // ---- the console beside the buttons --------------------------------------------------------------
 
 use statefulset_lab::engine::Time;

@@ -516,6 +516,35 @@ impl Engine {
         self.store.live_events().into_iter().map(|e| &**e)
     }
 
+    /// The newest `n` of [`Engine::events`], oldest first. Walks back from the newest only, so
+    /// a screen showing the latest Events every frame pays for what it shows, not for the
+    /// whole session's log.
+    pub fn recent_events(&self, n: usize) -> Vec<&EventRecord> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out: Vec<&EventRecord> = Vec::with_capacity(n.min(1024));
+        for e in self.store.events.iter().rev() {
+            if out.len() >= n {
+                break;
+            }
+            // Versions of one aggregated Event share its uid; the newest is met first.
+            if seen.contains(&e.uid) {
+                continue;
+            }
+            if e.count > 1 {
+                seen.insert(e.uid);
+            }
+            out.push(e);
+        }
+        out.reverse();
+        out
+    }
+
+    /// Changes whenever the list [`Engine::events`] gives may have changed (an Event recorded
+    /// or expired), so a view can skip re-reading it.
+    pub fn events_version(&self) -> (u64, usize) {
+        (self.event_seq, self.store.events.iter().next().map_or(0, |e| Rc::as_ptr(e) as usize))
+    }
+
     /// The Events about one object (`involvedObject.uid`), as `kubectl describe` lists them.
     pub fn events_for(&self, uid: &str) -> Vec<Value> {
         self.store.live_events().into_iter().filter(|e| &*e.involved_uid == uid).map(|e| e.to_json()).collect()
@@ -582,6 +611,28 @@ mod tests {
         some.scale(Kind::StatefulSet, "default", "web", 3).unwrap();
         let (next, _) = some.poll_watch_kinds(cursor, &[Kind::StatefulSet]);
         assert!(!next.is_empty() && next.iter().all(|ev| ev.kind == Kind::StatefulSet));
+    }
+
+    #[test]
+    fn recent_events_are_the_tail_of_all_events() {
+        let mut e = Engine::new(Config::default());
+        e.apply(service()).unwrap();
+        e.apply(web(3)).unwrap();
+        e.settle(Time(600_000));
+        let before = e.events_version();
+        // Deleting pods repeats "create Pod web-N ... successful", which aggregates (count 2):
+        // the older version must not be listed again.
+        for i in 0..3 {
+            e.delete(Kind::Pod, "default", &format!("web-{}", i), DeleteOptions::default()).unwrap();
+        }
+        e.settle(Time(1_200_000));
+        assert_ne!(e.events_version(), before);
+        let all: Vec<*const EventRecord> = e.events().map(|r| r as *const _).collect();
+        assert!(e.events().any(|r| r.count > 1), "the session has an aggregated Event");
+        for n in [0, 1, 5, all.len(), all.len() + 10] {
+            let recent: Vec<*const EventRecord> = e.recent_events(n).into_iter().map(|r| r as *const _).collect();
+            assert_eq!(recent, all[all.len().saturating_sub(n)..].to_vec(), "newest {}", n);
+        }
     }
 }
 

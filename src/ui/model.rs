@@ -177,6 +177,9 @@ pub struct NodeView {
 // Eq lets `Rc<Vec<..>>` compare by pointer first: an unchanged list costs nothing to compare.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRow {
+    /// The Event version's resourceVersion: unique, so the panel's rows are keyed by it and a
+    /// new Event inserts one row rather than rewriting every row below it.
+    pub id: u64,
     pub time_ms: u64,
     pub warning: bool,
     pub reason: String,
@@ -186,6 +189,8 @@ pub struct EventRow {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecisionRow {
+    /// Position in the engine's decision log (the history list's row key); 0 for current ones.
+    pub seq: usize,
     pub time_ms: u64,
     pub owner: String,
     pub text: String,
@@ -405,7 +410,7 @@ struct Derived {
     /// previous value is that value again.
     sets: Cache,
     /// The event log's length and newest record (by address) when `events` was built.
-    events_key: Option<(usize, usize)>,
+    events_key: Option<(u64, usize)>,
     events: Rc<Vec<EventRow>>,
     decisions_len: Option<usize>,
     decisions: Rc<Vec<DecisionRow>>,
@@ -612,15 +617,14 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
     derived.claims = cache.new_claims;
     // Only the newest events: the log only grows, and the panel shows a screenful.
     const KEEP_EVENTS: usize = 200;
-    let live: Vec<_> = if events { engine.events().collect() } else { Vec::new() };
-    let total = live.len();
-    let newest = live.last().map_or(0, |e| *e as *const _ as usize);
-    if events && derived.events_key != Some((total, newest)) {
-        derived.events_key = Some((total, newest));
+    if events && derived.events_key != Some(engine.events_version()) {
+        derived.events_key = Some(engine.events_version());
         derived.events = Rc::new(
-            live[total.saturating_sub(KEEP_EVENTS)..]
-                .iter()
+            engine
+                .recent_events(KEEP_EVENTS)
+                .into_iter()
                 .map(|e| EventRow {
+                    id: e.resource_version,
                     time_ms: e.time.0,
                     warning: e.warning,
                     reason: e.reason.to_string(),
@@ -649,7 +653,7 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
             engine
                 .current_decisions()
                 .values()
-                .map(|d| DecisionRow { time_ms: d.time.0, owner: d.owner.clone(), text: d.text.clone() })
+                .map(|d| DecisionRow { seq: 0, time_ms: d.time.0, owner: d.owner.clone(), text: d.text.clone() })
                 .collect(),
         ),
         anything,
@@ -663,7 +667,8 @@ pub fn read_decisions(engine: &Engine) -> Vec<DecisionRow> {
     let start = all.len().saturating_sub(KEEP);
     all[start..]
         .iter()
-        .map(|d| DecisionRow { time_ms: d.time.0, owner: d.owner.clone(), text: d.text.clone() })
+        .enumerate()
+        .map(|(i, d)| DecisionRow { seq: start + i, time_ms: d.time.0, owner: d.owner.clone(), text: d.text.clone() })
         .collect()
 }
 

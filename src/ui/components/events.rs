@@ -32,7 +32,7 @@ pub fn events(props: &EventsProps) -> Html {
                 </tr></thead>
                 <tbody>
                     { for props.events.iter().rev().map(|e| html! {
-                        <tr class={classes!(e.warning.then_some("warning"))}>
+                        <tr key={e.id} class={classes!(e.warning.then_some("warning"))}>
                             <td class="mono">{ clock(e.time_ms) }</td>
                             <td>{ if e.warning { "Warning" } else { "Normal" } }</td>
                             <td>{ &e.reason }</td>

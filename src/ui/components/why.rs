@@ -40,7 +40,7 @@ pub fn why(props: &WhyProps) -> Html {
                     <summary>{ T::WhyEarlier.get(lang) }</summary>
                     <ol>
                         { for earlier.iter().map(|d| html! {
-                            <li><span class="time mono">{ clock(d.time_ms) }</span>{ " " }<span>{ &d.text }</span></li>
+                            <li key={d.seq}><span class="time mono">{ clock(d.time_ms) }</span>{ " " }<span>{ &d.text }</span></li>
                         }) }
                     </ol>
                 </details>
