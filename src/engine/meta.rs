@@ -14,8 +14,16 @@ pub type Str = Rc<str>;
 /// A key also carries the first 16 bytes of its name, so that comparing two keys (a B-tree
 /// search compares a dozen) rarely has to follow the name's pointer: at 10,000 pods those
 /// pointer chases were cache misses, most of what made a large session slower per pod.
-#[derive(Debug, Clone, Default, Hash)]
+#[derive(Debug, Clone, Default)]
 pub struct Key(pub Str, pub Str, NamePrefix);
+
+/// Equal keys have equal strings (see `cmp_past_prefix`), so hashing the strings agrees.
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+        self.1.hash(state);
+    }
+}
 
 impl PartialEq for Key {
     fn eq(&self, other: &Key) -> bool {
