@@ -311,10 +311,9 @@ impl Engine {
             .filter(|(k, _)| !kind.namespaced() || namespace.is_none_or(|ns| &*k.0 == ns))
             .map(|(k, o)| (k, self.render(o)))
             .collect();
-        if kind == Kind::Event {
-            // Events are stored in time order; keep it (kubectl sorts them itself).
-            return out.into_iter().map(|(_, v)| v).collect();
-        }
+        // Events too: the API server lists them by name like everything else, and kubectl
+        // prints them in that order (grouped by object, then by the time stamp in the name),
+        // which is why `kubectl get events --sort-by=.lastTimestamp` is so often typed.
         crate::sort::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
         out.into_iter().map(|(_, v)| v).collect()
     }

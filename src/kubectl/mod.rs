@@ -7,6 +7,7 @@
 //! [`complete`] offers tab completion and history for the console.
 
 pub mod clock;
+pub mod field_selector;
 pub mod commands;
 pub mod complete;
 pub mod flags;

@@ -15,6 +15,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 use super::output::{self, Format, TableOpts};
+use super::field_selector::FieldSelector;
 use super::printers::{selector_matches, st, table::TabWriter};
 use crate::engine::{Engine, Kind, Time, WatchEventType};
 
@@ -27,6 +28,7 @@ pub struct Watch {
     kind: Kind,
     namespace: Option<String>,
     selector: Option<String>,
+    fields: Option<FieldSelector>,
     names: Vec<String>,
     format: Format,
     opts: TableOpts,
@@ -56,6 +58,7 @@ impl Watch {
         kind: Kind,
         namespace: Option<String>,
         selector: Option<String>,
+        fields: Option<FieldSelector>,
         names: Vec<String>,
         format: Format,
         opts: TableOpts,
@@ -63,7 +66,7 @@ impl Watch {
         show_events: bool,
     ) -> (Watch, String) {
         let cursor = engine.watch();
-        let mut w = Watch { cursor, kind, namespace, selector, names, format, opts, tab: TabWriter::table(), header_again: true, show_events, seen: None };
+        let mut w = Watch { cursor, kind, namespace, selector, fields, names, format, opts, tab: TabWriter::table(), header_again: true, show_events, seen: None };
         let objs: Vec<Value> = engine.list(kind, w.namespace.as_deref()).into_iter().filter(|o| w.matches(o)).collect();
         if computed(kind) {
             w.seen = Some(by_name(objs.iter().cloned()));
@@ -89,7 +92,8 @@ impl Watch {
         };
         let name_ok = self.names.is_empty() || self.names.iter().any(|n| n == st(obj, "/metadata/name"));
         let sel_ok = self.selector.as_deref().map(|s| selector_matches(s, obj.pointer("/metadata/labels"))).unwrap_or(true);
-        ns_ok && name_ok && sel_ok
+        let fields_ok = self.fields.as_ref().is_none_or(|f| f.matches(self.kind, obj));
+        ns_ok && name_ok && sel_ok && fields_ok
     }
 
     /// Lines for the changes recorded since the last poll.

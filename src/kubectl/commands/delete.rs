@@ -5,6 +5,7 @@
 use super::{from_ns, name_of, ns_of, parse_flags, targets, DRY_RUN, FILENAME, OUTPUT, SELECTOR, TIMEOUT, ALL_NS};
 use crate::engine::{DeleteOptions, Engine, Kind, Propagation, Time};
 use crate::kubectl::flags::{flag, FlagType::*};
+use crate::kubectl::field_selector::{list_error, FieldSelector};
 use crate::kubectl::printers::{check_selector, selector_matches, st};
 use crate::kubectl::resources;
 use crate::kubectl::session::{Interpreter, Output};
@@ -43,6 +44,7 @@ pub fn delete(it: &mut Interpreter, args: &[String], stdin: Option<String>, out:
         TIMEOUT,
         ALL_NS,
         flag("all", None, Bool),
+        flag("field-selector", None, Str),
         flag("cascade", None, Str),
         flag("grace-period", None, Int),
         flag("force", None, Bool),
@@ -78,6 +80,7 @@ pub fn delete(it: &mut Interpreter, args: &[String], stdin: Option<String>, out:
             return out.fail(&e);
         }
     }
+    let field_selector = f.string("field-selector").map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     let all = f.bool("all");
     let files = f.strings("filename");
     // (kind, namespace, name, from_file_source)
@@ -100,13 +103,18 @@ pub fn delete(it: &mut Interpreter, args: &[String], stdin: Option<String>, out:
         };
         for t in ts {
             if t.name.is_empty() {
-                if selector.is_none() && !all {
+                if selector.is_none() && field_selector.is_none() && !all {
                     return out.fail("error: resource(s) were provided, but no name was specified");
                 }
                 ignore_missing = true;
+                let fields = match field_selector.as_deref().map(|fs| FieldSelector::parse(fs, t.kind)).transpose() {
+                    Ok(fields) => fields,
+                    Err(e) => return out.fail(&list_error(t.kind, selector.as_deref().unwrap_or(""), field_selector.as_deref().unwrap_or(""), &e)),
+                };
                 let list_ns = if f.bool("all-namespaces") || !t.kind.namespaced() { None } else { Some(ns.as_str()) };
                 for o in it.engine.list(t.kind, list_ns) {
-                    if selector.as_deref().map(|s| selector_matches(s, o.pointer("/metadata/labels"))).unwrap_or(true) {
+                    let fields_ok = fields.as_ref().is_none_or(|fs| fs.matches(t.kind, &o));
+                    if fields_ok && selector.as_deref().map(|s| selector_matches(s, o.pointer("/metadata/labels"))).unwrap_or(true) {
                         victims.push((t.kind, st(&o, "/metadata/namespace").to_string(), name_of(&o).to_string(), None));
                     }
                 }

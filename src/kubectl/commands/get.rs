@@ -7,6 +7,7 @@ use crate::engine::Kind;
 use crate::kubectl::clock;
 use crate::kubectl::flags::{flag, FlagType::*};
 use crate::kubectl::output::{self, Format, TableOpts};
+use crate::kubectl::field_selector::{list_error, FieldSelector};
 use crate::kubectl::printers::{check_selector, describe, selector_matches, st, table::TabWriter};
 use crate::kubectl::resources;
 use crate::kubectl::session::{Interpreter, Output};
@@ -53,6 +54,8 @@ pub fn get(it: &mut Interpreter, args: &[String], out: &mut Output) {
             return out.fail(&e);
         }
     }
+    // kubectl sends the field selector as typed (trimmed); the API server parses and checks it.
+    let field_selector = f.string("field-selector").map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     let ns = ns_of(it, &f);
     let all_ns = f.bool("all-namespaces");
     if f.args.is_empty() && f.strings("filename").is_empty() {
@@ -122,8 +125,12 @@ pub fn get(it: &mut Interpreter, args: &[String], out: &mut Output) {
         };
         let ns_filter = if all_ns || !kind.namespaced() { None } else { Some(ns.clone()) };
         let opts = TableOpts { wide: matches!(format, Format::Wide), ..opts };
+        let fields = match field_selector.as_deref().map(|fs| FieldSelector::parse(fs, *kind)).transpose() {
+            Ok(fields) => fields,
+            Err(e) => return out.fail(&list_error(*kind, selector.as_deref().unwrap_or(""), field_selector.as_deref().unwrap_or(""), &e)),
+        };
         let (mut w, initial) =
-            Watch::start(&mut it.engine, *kind, ns_filter, selector.clone(), names.clone(), format, opts, f.bool("watch-only"), f.bool("output-watch-events"));
+            Watch::start(&mut it.engine, *kind, ns_filter, selector.clone(), fields, names.clone(), format, opts, f.bool("watch-only"), f.bool("output-watch-events"));
         out.out(&initial);
         if initial.is_empty() && !f.bool("watch-only") {
             out.err(&no_resources(kind.namespaced(), all_ns, &ns));
@@ -148,10 +155,19 @@ pub fn get(it: &mut Interpreter, args: &[String], out: &mut Output) {
     for (kind, names) in &groups {
         let objs: Vec<Value> = if names.is_empty() {
             let list_ns = if all_ns || !kind.namespaced() { None } else { Some(ns.as_str()) };
+            // The API server checks a field selector against each kind it lists.
+            let fields = match field_selector.as_deref().map(|fs| FieldSelector::parse(fs, *kind)).transpose() {
+                Ok(fields) => fields,
+                Err(e) => {
+                    errors.push(list_error(*kind, selector.as_deref().unwrap_or(""), field_selector.as_deref().unwrap_or(""), &e));
+                    continue;
+                }
+            };
             it.engine
                 .list(*kind, list_ns)
                 .into_iter()
                 .filter(|o| selector.as_deref().map(|s| selector_matches(s, o.pointer("/metadata/labels"))).unwrap_or(true))
+                .filter(|o| fields.as_ref().is_none_or(|f| f.matches(*kind, o)))
                 .collect()
         } else {
             let mut v = Vec::new();
