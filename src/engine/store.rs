@@ -14,6 +14,9 @@ use std::rc::Rc;
 #[derive(Debug, Clone, Default)]
 pub struct Store {
     pub rv: u64,
+    /// Counts writes and removals of ControllerRevisions: the StatefulSet controller re-lists
+    /// a set's revisions only when this moved (see `SetIndex::revisions`).
+    pub revision_writes: u64,
     pub pods: BTreeMap<Key, Rc<Pod>>,
     pub pvcs: BTreeMap<Key, Rc<Pvc>>,
     pub pvs: BTreeMap<Key, Rc<Pv>>,

@@ -5,7 +5,8 @@
 //! and burst syncs decide each slot from that slot's state at sync start. Every decision is
 //! recorded in words a student understands.
 
-use super::super::cluster::{Action, Engine, Work, MAX_SIMULATED_REPLICAS};
+use super::super::cluster::{Action, Engine, Piece, Work, MAX_SIMULATED_REPLICAS};
+use Piece::{N, T, U};
 use super::super::meta::*;
 use super::super::objects::*;
 use super::super::Kind;
@@ -55,7 +56,8 @@ impl Engine {
                 self.backoff.insert(key.clone(), delay);
                 self.after(delay, Action::Retry(Work::SyncSet(key.clone())));
                 let owner = format!("{}/{}", set.meta.namespace, set.meta.name);
-                self.waiting(&owner, format_args!("{}: the last sync failed ({}); retrying in {}", set.meta.name, e, human_ms(delay)));
+                let text = format!("{}: the last sync failed ({}); retrying in {}", set.meta.name, e, human_ms(delay));
+                self.waiting(&owner, &[T(&text)]);
             }
         }
     }
@@ -162,7 +164,7 @@ impl Engine {
     fn update_pods(&mut self, set: &Rc<StatefulSet>, ctx: &Ctx, status: &mut StsStatus) -> Result<(), String> {
         let name = set.meta.name.clone();
         if set.meta.deletion.is_some() {
-            self.waiting(&ctx.owner, format_args!("{} is being deleted: the controller takes no pod actions; the garbage collector removes the pods", name));
+            self.waiting(&ctx.owner, &[T(&name), T(" is being deleted: the controller takes no pod actions; the garbage collector removes the pods")]);
             return Ok(());
         }
         let uid = set.meta.uid.clone();
@@ -208,7 +210,7 @@ impl Engine {
                 let (ord, pod_name) = condemned[0].clone();
                 let Some(idx) = self.set_index.get(&uid) else { return Ok(()) };
                 if idx.terminating.contains(&ord) {
-                    self.waiting(&ctx.owner, format_args!("scale down waits: {} is terminating; the next pod is deleted only after it is completely gone (OrderedReady)", pod_name));
+                    self.waiting(&ctx.owner, &[T("scale down waits: "), T(&pod_name), T(" is terminating; the next pod is deleted only after it is completely gone (OrderedReady)")]);
                     return Ok(());
                 }
                 let unavailable = idx.unhealthy.contains(&ord) || ctx.warming.contains(&ord);
@@ -222,7 +224,10 @@ impl Engine {
                     .copied();
                 if unavailable && first_unavailable != Some(ord) {
                     let blocker = first_unavailable.map(|o| utils::pod_name(&name, o)).unwrap_or_default();
-                    self.waiting(&ctx.owner, format_args!("scale down waits: {} is not Running and Ready, and {} (lower) is unhealthy too; OrderedReady deletes only when the pods below are healthy", pod_name, blocker));
+                    self.waiting(
+                        &ctx.owner,
+                        &[T("scale down waits: "), T(&pod_name), T(" is not Running and Ready, and "), T(&blocker), T(" (lower) is unhealthy too; OrderedReady deletes only when the pods below are healthy")],
+                    );
                     return Ok(());
                 }
                 self.delete_set_pod(set, &pod_name)?;
@@ -270,7 +275,10 @@ impl Engine {
             let name = utils::pod_name(&set.meta.name, ord);
             // An empty slot: create its claims and pod (spec §3.6 step 2).
             if let Some(claim) = self.stale_claim(set, ord) {
-                self.waiting(&ctx.owner, format_args!("{} waits: claim {} still belongs to a previous {} (whenScaled is Delete); the pod is created once the garbage collector has removed that claim", name, claim, name));
+                self.waiting(
+                    &ctx.owner,
+                    &[T(&name), T(" waits: claim "), T(&claim), T(" still belongs to a previous "), T(&name), T(" (whenScaled is Delete); the pod is created once the garbage collector has removed that claim")],
+                );
                 return Ok(Flow::Stop);
             }
             let use_current = match &set.spec.rolling {
@@ -314,7 +322,8 @@ impl Engine {
                     format!("{} deleted: its phase is {}; it is recreated (same name and claims) once the old pod is gone", pod.meta.name, pod.status.phase.as_str()),
                 );
             } else if ctx.monotonic {
-                self.waiting(&ctx.owner, format_args!("{} waits: the {} pod is still being removed", higher(set, ctx, ord), pod.status.phase.as_str()));
+                let [a, b, c] = higher(set, ctx, ord);
+                self.waiting(&ctx.owner, &[a, b, c, T(" waits: the "), T(pod.status.phase.as_str()), T(" pod is still being removed")]);
             }
             return Ok(Flow::Stop);
         }
@@ -329,19 +338,19 @@ impl Engine {
         }
         if ctx.monotonic {
             if pod.terminating() {
-                self.waiting(&ctx.owner, format_args!("{} waits: {} is terminating; it will be recreated once it is gone (OrderedReady)", higher(set, ctx, ord), pod.meta.name));
+                let [a, b, c] = higher(set, ctx, ord);
+                self.waiting(&ctx.owner, &[a, b, c, T(" waits: "), T(&pod.meta.name), T(" is terminating; it will be recreated once it is gone (OrderedReady)")]);
                 return Ok(Flow::Stop);
             }
             if !pod.running_and_ready() {
                 let state = if pod.status.phase == Phase::Running { "Running but not Ready" } else { "not Running yet" };
-                self.waiting(&ctx.owner, format_args!("{} waits: {} is {} (OrderedReady)", higher(set, ctx, ord), pod.meta.name, state));
+                let [a, b, c] = higher(set, ctx, ord);
+                self.waiting(&ctx.owner, &[a, b, c, T(" waits: "), T(&pod.meta.name), T(" is "), T(state), T(" (OrderedReady)")]);
                 return Ok(Flow::Stop);
             }
             if !pod.available(set.spec.min_ready_seconds, self.now) {
-                self.waiting(
-                    &ctx.owner,
-                    format_args!("{} waits: {} is Ready but not yet available (minReadySeconds is {})", higher(set, ctx, ord), pod.meta.name, set.spec.min_ready_seconds),
-                );
+                let [a, b, c] = higher(set, ctx, ord);
+                self.waiting(&ctx.owner, &[a, b, c, T(" waits: "), T(&pod.meta.name), T(" is Ready but not yet available (minReadySeconds is "), U(set.spec.min_ready_seconds), T(")")]);
                 return Ok(Flow::Stop);
             }
         }
@@ -384,7 +393,7 @@ impl Engine {
             let u = unavailable as i64;
             if u >= max_u {
                 if !outdated_in(lo, hi, 1).is_empty() {
-                    self.waiting(&ctx.owner, format_args!("rolling update waits: {} pod(s) unavailable, maxUnavailable is {}", u, max_u));
+                    self.waiting(&ctx.owner, &[T("rolling update waits: "), N(u), T(" pod(s) unavailable, maxUnavailable is "), N(max_u)]);
                 } else {
                     self.settled_or_waiting(set, ctx, status, "");
                 }
@@ -430,7 +439,7 @@ impl Engine {
             (out, Some(u)) => {
                 let pod_name = utils::pod_name(&set.meta.name, u);
                 let _ = out;
-                self.waiting(&ctx.owner, format_args!("rolling update waits: {} is not yet Running, Ready and available at the update revision", pod_name));
+                self.waiting(&ctx.owner, &[T("rolling update waits: "), T(&pod_name), T(" is not yet Running, Ready and available at the update revision")]);
             }
             _ => self.settled_or_waiting(set, ctx, status, ""),
         }
@@ -445,20 +454,23 @@ impl Engine {
         if ctx.current.meta.name != ctx.update.meta.name && partition > 0 && !set.spec.on_delete {
             self.waiting(
                 &ctx.owner,
-                format_args!(
-                    "{}: pods with ordinal >= {} run update revision {}; pods below the partition stay at {} until the partition is lowered",
-                    set.meta.name,
-                    ctx.start.saturating_add(partition),
-                    ctx.update.meta.name,
-                    ctx.current.meta.name
-                ),
+                &[
+                    T(&set.meta.name),
+                    T(": pods with ordinal >= "),
+                    N(ctx.start.saturating_add(partition)),
+                    T(" run update revision "),
+                    T(&ctx.update.meta.name),
+                    T("; pods below the partition stay at "),
+                    T(&ctx.current.meta.name),
+                    T(" until the partition is lowered"),
+                ],
             )
         } else if !note.is_empty() && ctx.current.meta.name != ctx.update.meta.name {
-            self.waiting(&ctx.owner, format_args!("{}: {}", set.meta.name, note))
+            self.waiting(&ctx.owner, &[T(&set.meta.name), T(": "), T(note)])
         } else if ready == replicas {
-            self.waiting(&ctx.owner, format_args!("{}: all {} replicas are Running and Ready at revision {}; nothing to do", set.meta.name, replicas, ctx.update.meta.name))
+            self.waiting(&ctx.owner, &[T(&set.meta.name), T(": all "), N(replicas), T(" replicas are Running and Ready at revision "), T(&ctx.update.meta.name), T("; nothing to do")])
         } else {
-            self.waiting(&ctx.owner, format_args!("{}: {} of {} replicas ready; waiting for pod changes", set.meta.name, ready, replicas))
+            self.waiting(&ctx.owner, &[T(&set.meta.name), T(": "), N(ready), T(" of "), N(replicas), T(" replicas ready; waiting for pod changes")])
         }
     }
 }
@@ -471,22 +483,13 @@ fn range_text(ctx: &Ctx) -> String {
     }
 }
 
-/// The slot that is waiting when `ord` blocks (the next higher one), as the student sees it.
-/// Displayed rather than built: a waiting set re-syncs on every pod write and its text is
-/// usually the same, so it is compared as it renders (see `Engine::waiting`).
-fn higher<'a>(set: &'a StatefulSet, ctx: &Ctx, ord: i64) -> Slot<'a> {
-    Slot(&set.meta.name, (ord < ctx.end).then_some(ord + 1))
-}
-
-/// `set-ordinal`, or the set's own name when there is no ordinal.
-struct Slot<'a>(&'a str, Option<i64>);
-
-impl std::fmt::Display for Slot<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.1 {
-            Some(ord) => write!(f, "{}-{}", self.0, ord),
-            None => f.write_str(self.0),
-        }
+/// The slot that is waiting when `ord` blocks (the next higher one), as the student sees it:
+/// `set-ordinal`, or the set's own name when `ord` is the last slot.
+fn higher<'a>(set: &'a StatefulSet, ctx: &Ctx, ord: i64) -> [Piece<'a>; 3] {
+    if ord < ctx.end {
+        [T(&set.meta.name), T("-"), N(ord + 1)]
+    } else {
+        [T(&set.meta.name), T(""), T("")]
     }
 }
 

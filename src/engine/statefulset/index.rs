@@ -8,6 +8,7 @@
 use super::super::meta::*;
 use super::super::objects::*;
 use super::super::Time;
+use super::history::RevisionsMemo;
 use super::utils;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -48,6 +49,11 @@ pub struct SetIndex {
     pub condemned_checked: Option<(i64, i64, bool, bool)>,
     /// Pods that share an ordinal with another member (non-canonical names); ignored.
     pub duplicates: BTreeSet<Str>,
+    /// The set's last current and update revisions, while still valid (see history.rs).
+    pub revisions: Option<RevisionsMemo>,
+    /// `(Store::revision_writes, revisionHistoryLimit)` when the namespace last held no more
+    /// revisions than the limit, so there was no history to truncate.
+    pub history_within: Option<(u64, i64)>,
 }
 
 impl SetIndex {
