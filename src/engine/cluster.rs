@@ -593,6 +593,7 @@ pub(super) enum Piece<'a> {
 
 impl Piece<'_> {
     /// Calls `f` with the piece's text (numbers are printed into a stack buffer).
+    #[inline]
     fn with_str<R>(&self, f: impl FnOnce(&str) -> R) -> R {
         let (negative, mut n) = match *self {
             Piece::T(s) => return f(s),
@@ -619,15 +620,21 @@ impl Piece<'_> {
 
 /// Whether the pieces joined are exactly `text`, without joining them.
 fn pieces_match(text: &str, pieces: &[Piece]) -> bool {
-    let mut rest = text;
-    for p in pieces {
-        let matched = p.with_str(|s| match rest.strip_prefix(s) {
+    fn strip(rest: &mut &[u8], s: &[u8]) -> bool {
+        match rest.strip_prefix(s) {
             Some(r) => {
-                rest = r;
+                *rest = r;
                 true
             }
             None => false,
-        });
+        }
+    }
+    let mut rest = text.as_bytes();
+    for p in pieces {
+        let matched = match p {
+            Piece::T(s) => strip(&mut rest, s.as_bytes()),
+            _ => p.with_str(|s| strip(&mut rest, s.as_bytes())),
+        };
         if !matched {
             return false;
         }

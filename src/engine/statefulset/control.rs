@@ -39,10 +39,12 @@ impl Engine {
         match self.sync_set(&set) {
             Ok(()) => {
                 self.backoff.remove(key);
-                // minReadySeconds: come back when the next ready pod becomes available.
-                if let (Some(s), Some(idx)) = (self.store.sets.get(key), self.set_index.get(&set.meta.uid)) {
-                    let mrs = s.spec.min_ready_seconds;
-                    if mrs > 0 && s.status.available != s.spec.replicas {
+                // minReadySeconds: come back when the next ready pod becomes available. (A sync
+                // writes only the set's status, so the spec read here is the stored one's.)
+                let mrs = set.spec.min_ready_seconds;
+                let latest = if mrs > 0 { self.store.sets.get(key).zip(self.set_index.get(&set.meta.uid)) } else { None };
+                if let Some((s, idx)) = latest {
+                    if s.status.available != s.spec.replicas {
                         if let Some(first) = idx.warming(mrs, self.now).iter().filter_map(|o| idx.ready.get(o)).min() {
                             let due = first.0.saturating_add(mrs.saturating_mul(1000)).saturating_add(1);
                             let delay = due.saturating_sub(self.now.0).max(1);
@@ -266,7 +268,7 @@ impl Engine {
         let Some(idx) = self.set_index.get(uid) else { return Vec::new() };
         let above = idx.members.range(ctx.end.saturating_add(1)..).rev();
         let below = idx.members.range(..ctx.start).rev();
-        above.chain(below).take(limit).map(|(o, m)| (*o, m.name.clone())).collect()
+        above.chain(below).take(limit).map(|(o, m)| (*o, m.name().clone())).collect()
     }
 
     fn process_replica(&mut self, set: &Rc<StatefulSet>, ctx: &Ctx, ord: i64) -> Result<Flow, String> {
@@ -376,7 +378,7 @@ impl Engine {
             }
             let mut v: Vec<i64> = idx.rev_live.iter().filter(|(r, _)| **r != update).flat_map(|(_, s)| s.range(lo..=hi).rev().take(k).copied()).collect();
             crate::sort::sort_by(&mut v, |a, b| b.cmp(a));
-            v.into_iter().take(k).filter_map(|o| idx.members.get(&o).map(|m| (o, m.name.clone()))).collect()
+            v.into_iter().take(k).filter_map(|o| idx.members.get(&o).map(|m| (o, m.name().clone()))).collect()
         };
         if let Some(mu) = max_unavailable {
             let spec_replicas = set.spec.replicas.max(0);
@@ -437,9 +439,8 @@ impl Engine {
                 );
             }
             (out, Some(u)) => {
-                let pod_name = utils::pod_name(&set.meta.name, u);
                 let _ = out;
-                self.waiting(&ctx.owner, &[T("rolling update waits: "), T(&pod_name), T(" is not yet Running, Ready and available at the update revision")]);
+                self.waiting(&ctx.owner, &[T("rolling update waits: "), T(&set.meta.name), T("-"), N(u), T(" is not yet Running, Ready and available at the update revision")]);
             }
             _ => self.settled_or_waiting(set, ctx, status, ""),
         }

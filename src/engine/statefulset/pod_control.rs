@@ -158,8 +158,7 @@ impl Engine {
         let name = utils::pod_name(&set.meta.name, ordinal);
         let Some(idx) = self.set_index.get(&set.meta.uid) else { return Ok(false) };
         let Some(member) = idx.members.get(&ordinal) else { return Ok(false) };
-        let k = Key::new(set.meta.namespace.clone(), member.name.clone());
-        let Some(pod) = self.store.pods.get(&k).cloned() else { return Ok(false) };
+        let pod = member.pod.clone();
         let identity_ok = utils::identity_matches(&set.meta.name, &set.meta.namespace, &pod);
         let storage_ok = utils::storage_matches(&set.meta.name, &set.spec, &pod);
         let mut attempted = false;
@@ -261,7 +260,6 @@ impl Engine {
 
     pub(in crate::engine) fn set_pod(&self, set: &StatefulSet, ordinal: i64) -> Option<Rc<Pod>> {
         let idx = self.set_index.get(&set.meta.uid)?;
-        let m = idx.members.get(&ordinal)?;
-        self.store.pods.named(&set.meta.namespace, &m.name).cloned()
+        idx.members.get(&ordinal).map(|m| m.pod.clone())
     }
 }
