@@ -468,11 +468,7 @@ impl Engine {
         if self.why.get(owner).is_some_and(|d| pieces_match(&d.text, text)) {
             return;
         }
-        let mut out = String::new();
-        for p in text {
-            p.with_str(|s| out.push_str(s));
-        }
-        self.decide(owner.to_string(), out);
+        self.decide(owner.to_string(), join(text));
     }
 
     /// Records a Kubernetes Event (kubectl describe / get events). As client-go's event
@@ -618,6 +614,17 @@ impl Piece<'_> {
     }
 }
 
+/// The pieces as one string (for the texts the controller builds on every pod it creates or
+/// deletes, where `format!` cost as much as the rest of the decision).
+pub(super) fn join(pieces: &[Piece]) -> String {
+    let len = pieces.iter().map(|p| if let Piece::T(s) = p { s.len() } else { 20 }).sum();
+    let mut out = String::with_capacity(len);
+    for p in pieces {
+        p.with_str(|s| out.push_str(s));
+    }
+    out
+}
+
 /// Whether the pieces joined are exactly `text`, without joining them.
 fn pieces_match(text: &str, pieces: &[Piece]) -> bool {
     fn strip(rest: &mut &[u8], s: &[u8]) -> bool {
@@ -655,6 +662,7 @@ mod piece_tests {
         assert!(!pieces_match("web-10", &[T("web-"), N(1)]));
         assert!(pieces_match("", &[]));
         assert!(pieces_match("", &[T("")]));
+        assert_eq!(super::join(&[T("web"), T("-"), N(-3), T(" is "), U(7)]), "web--3 is 7");
     }
 
     #[test]

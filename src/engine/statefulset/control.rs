@@ -5,7 +5,7 @@
 //! and burst syncs decide each slot from that slot's state at sync start. Every decision is
 //! recorded in words a student understands.
 
-use super::super::cluster::{Action, Engine, Piece, Work, MAX_SIMULATED_REPLICAS};
+use super::super::cluster::{join, Action, Engine, Piece, Work, MAX_SIMULATED_REPLICAS};
 use Piece::{N, T, U};
 use super::super::meta::*;
 use super::super::objects::*;
@@ -234,13 +234,15 @@ impl Engine {
                 }
                 self.delete_set_pod(set, &pod_name)?;
                 let retention = if spec.claim_templates.is_empty() {
-                    String::new()
+                    ""
                 } else if spec.when_scaled_delete {
-                    "; its claims will be deleted with it (whenScaled is Delete)".to_string()
+                    "; its claims will be deleted with it (whenScaled is Delete)"
                 } else {
-                    "; its claims are kept (whenScaled is Retain)".to_string()
+                    "; its claims are kept (whenScaled is Retain)"
                 };
-                self.decide(ctx.owner.to_string(), format!("{} deleted: ordinal {} is outside the desired range {} (scale down removes the highest ordinal first){}", pod_name, ord, range_text(ctx), retention));
+                let range = range_text(ctx);
+                let text = join(&[T(&pod_name), T(" deleted: ordinal "), N(ord), T(" is outside the desired range "), T(&range), T(" (scale down removes the highest ordinal first)"), T(retention)]);
+                self.decide(ctx.owner.to_string(), text);
                 return Ok(());
             }
             let mut deleted = Vec::new();
@@ -289,31 +291,27 @@ impl Engine {
             };
             let rev = if use_current { ctx.current.clone() } else { ctx.update.clone() };
             self.create_set_pod(set, ord, &rev)?;
-            let why = if ctx.current.meta.name == ctx.update.meta.name {
-                String::new()
-            } else if use_current {
-                match &set.spec.rolling {
-                    Some((p, _)) => format!(" (the current revision: ordinal {} is below the partition {})", ord, p),
-                    None => " (the current revision: it had not been updated yet)".to_string(),
+            let mut claims = String::new();
+            for t in &set.spec.claim_templates {
+                claims.push_str(if claims.is_empty() { ", using claim " } else { ", " });
+                claims.push_str(&utils::claim_name(&t.name, &set.meta.name, ord));
+            }
+            // "<pod> created from revision <rev>[ (which revision and why)][, using claim ...] — <order>"
+            let mut text = vec![T(&name), T(" created from revision "), T(&rev.meta.name)];
+            if ctx.current.meta.name != ctx.update.meta.name {
+                match (use_current, &set.spec.rolling) {
+                    (true, Some((p, _))) => text.extend([T(" (the current revision: ordinal "), N(ord), T(" is below the partition "), N(*p), T(")")]),
+                    (true, None) => text.push(T(" (the current revision: it had not been updated yet)")),
+                    (false, _) => text.push(T(" (the update revision)")),
                 }
-            } else {
-                " (the update revision)".to_string()
-            };
-            let order = if ctx.monotonic {
-                if ord == ctx.start {
-                    " — the first slot".to_string()
-                } else {
-                    format!(" — {} is Running and Ready (OrderedReady)", utils::pod_name(&set.meta.name, ord - 1))
-                }
-            } else {
-                " — Parallel creates without waiting".to_string()
-            };
-            let claims = if set.spec.claim_templates.is_empty() {
-                String::new()
-            } else {
-                format!(", using claim {}", set.spec.claim_templates.iter().map(|t| utils::claim_name(&t.name, &set.meta.name, ord)).collect::<Vec<_>>().join(", "))
-            };
-            self.decide(ctx.owner.to_string(), format!("{} created from revision {}{}{}{}", name, rev.meta.name, why, claims, order));
+            }
+            text.push(T(&claims));
+            match (ctx.monotonic, ord == ctx.start) {
+                (true, true) => text.push(T(" — the first slot")),
+                (true, false) => text.extend([T(" — "), T(&set.meta.name), T("-"), N(ord - 1), T(" is Running and Ready (OrderedReady)")]),
+                (false, _) => text.push(T(" — Parallel creates without waiting")),
+            }
+            self.decide(ctx.owner.to_string(), join(&text));
             return Ok(Flow::Stop);
         };
         if pod.status.phase.terminal() {
@@ -329,13 +327,17 @@ impl Engine {
             }
             return Ok(Flow::Stop);
         }
-        if pod.status.phase == Phase::Pending {
+        if pod.status.phase == Phase::Pending && !set.spec.claim_templates.is_empty() {
             // A claim deleted while the pod could not start is recreated (spec §5.5).
-            let missing = set.spec.claim_templates.iter().any(|t| !self.store.pvcs.has(&set.meta.namespace, &utils::claim_name(&t.name, &set.meta.name, ord)));
+            let writes = self.store.claim_writes;
+            let known = self.set_index.get(&set.meta.uid).is_some_and(|i| i.claims_present == Some((ord, writes)));
+            let missing = !known && set.spec.claim_templates.iter().any(|t| !self.store.pvcs.has(&set.meta.namespace, &utils::claim_name(&t.name, &set.meta.name, ord)));
             if missing {
                 self.create_missing_claims(set, ord)?;
                 self.update_claim_refs(set, ord, false)?;
                 self.decide(ctx.owner.to_string(), format!("{} is Pending and a claim was missing: the claim was recreated", pod.meta.name));
+            } else if let Some(i) = self.set_index.get_mut(&set.meta.uid).filter(|_| !known) {
+                i.claims_present = Some((ord, writes));
             }
         }
         if ctx.monotonic {
@@ -417,7 +419,17 @@ impl Engine {
             );
             return Ok(());
         }
-        let top_outdated = outdated_in(lo, hi, 1).into_iter().next();
+        // The highest outdated pod (`outdated_in(lo, hi, 1)` without building a list).
+        let top_outdated = if lo > hi {
+            None
+        } else {
+            idx.rev_live
+                .iter()
+                .filter(|(r, _)| **r != update)
+                .filter_map(|(_, s)| s.range(lo..=hi).next_back().copied())
+                .max()
+                .and_then(|o| idx.members.get(&o).map(|m| (o, m.name().clone())))
+        };
         let top_unavailable = if lo > hi {
             None
         } else {
@@ -432,11 +444,10 @@ impl Engine {
                 let rev = idx.members.get(&o).map(|m| m.revision.clone()).unwrap_or_else(|| Str::from(""));
                 self.delete_set_pod(set, &pod_name)?;
                 status.current -= 1;
-                let rev_text = if rev.is_empty() { "no revision".to_string() } else { format!("revision {}", rev) };
-                self.decide(
-                    ctx.owner.to_string(),
-                    format!("{} deleted: it runs {}, the update revision is {} (rolling update, highest ordinal first{})", pod_name, rev_text, update, if partition > 0 { format!(", down to partition {}", partition) } else { String::new() }),
-                );
+                let runs = if rev.is_empty() { [T("no revision"), T("")] } else { [T("revision "), T(&rev)] };
+                let down_to: &[Piece] = if partition > 0 { &[T(", down to partition "), N(partition)] } else { &[] };
+                let text = [&[T(&pod_name), T(" deleted: it runs "), runs[0], runs[1], T(", the update revision is "), T(&update), T(" (rolling update, highest ordinal first")], down_to, &[T(")")]].concat();
+                self.decide(ctx.owner.to_string(), join(&text));
             }
             (out, Some(u)) => {
                 let _ = out;

@@ -62,6 +62,9 @@ pub struct SetIndex {
     /// `(Store::revision_writes, revisionHistoryLimit)` when the namespace last held no more
     /// revisions than the limit, so there was no history to truncate.
     pub history_within: Option<(u64, i64)>,
+    /// `(ordinal, Store::claim_writes)` when all that slot's claims last existed: a Pending pod
+    /// is re-checked for a missing claim on every sync, and claims change far less often.
+    pub claims_present: Option<(i64, u64)>,
 }
 
 impl SetIndex {
