@@ -389,11 +389,14 @@ impl Engine {
                 IntOrPercent::Percent(p) => spec_replicas.saturating_mul(p) / 100,
             }
             .max(1);
-            let r = ctx.start..=ctx.end.max(ctx.start - 1);
-            // Counting is O(unavailable), which maxUnavailable keeps small.
-            let unavailable = idx.absent.range(r.clone()).count()
-                + idx.unhealthy.range(r.clone()).count()
-                + ctx.warming.range(r).filter(|o| !idx.unhealthy.contains(o)).count();
+            // Counting is O(unavailable), which maxUnavailable keeps small. (No replicas: no
+            // range, and BTreeSet::range panics on an inverted one.)
+            let r = ctx.start..=ctx.end;
+            let unavailable = if r.is_empty() {
+                0
+            } else {
+                idx.absent.range(r.clone()).count() + idx.unhealthy.range(r.clone()).count() + ctx.warming.range(r).filter(|o| !idx.unhealthy.contains(o)).count()
+            };
             let u = unavailable as i64;
             if u >= max_u {
                 if !outdated_in(lo, hi, 1).is_empty() {
