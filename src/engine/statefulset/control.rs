@@ -95,16 +95,15 @@ impl Engine {
         complete_rolling_update(&set.spec, &mut status);
         let final_current = status.current_revision.clone().unwrap_or_else(|| current.meta.name.clone());
         let status_result = self.write_set_status(&set.meta.key(), status);
-        if let Some(latest) = self.store.sets.get(&set.meta.key()).cloned() {
-            self.truncate_history(&latest, &final_current, &update.meta.name);
-        }
+        // The sync wrote at most the set's status, which truncation does not read.
+        self.truncate_history(set, &final_current, &update.meta.name);
         result.and(status_result)
     }
 
     /// Release pods that stopped matching; adopt matching orphans (spec §3.2 step 4).
     fn claim_pods(&mut self, set: &Rc<StatefulSet>) {
         let deleting = set.meta.deletion.is_some();
-        let release: Vec<Str> = self.set_index.get(&set.meta.uid).map(|i| i.release.iter().cloned().collect()).unwrap_or_default();
+        let release: Vec<Str> = self.set_index.get(&set.meta.uid).filter(|i| !i.release.is_empty()).map(|i| i.release.iter().cloned().collect()).unwrap_or_default();
         if !deleting {
             for name in release {
                 if let Some(p) = self.store.pods.named(&set.meta.namespace, &name).cloned() {
@@ -115,7 +114,7 @@ impl Engine {
                 }
             }
         }
-        if deleting {
+        if deleting || self.orphans.is_empty() {
             return;
         }
         let ns = set.meta.namespace.clone();
