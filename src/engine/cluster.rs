@@ -590,9 +590,9 @@ pub(super) enum Piece<'a> {
 impl Piece<'_> {
     /// Calls `f` with the piece's text (numbers are printed into a stack buffer).
     #[inline]
-    fn with_str<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+    fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
         let (negative, mut n) = match *self {
-            Piece::T(s) => return f(s),
+            Piece::T(s) => return f(s.as_bytes()),
             Piece::N(n) => (n < 0, n.unsigned_abs()),
             Piece::U(n) => (false, n),
         };
@@ -610,7 +610,7 @@ impl Piece<'_> {
             at -= 1;
             buf[at] = b'-';
         }
-        f(std::str::from_utf8(&buf[at..]).unwrap_or_default())
+        f(&buf[at..])
     }
 }
 
@@ -620,7 +620,10 @@ pub(super) fn join(pieces: &[Piece]) -> String {
     let len = pieces.iter().map(|p| if let Piece::T(s) = p { s.len() } else { 20 }).sum();
     let mut out = String::with_capacity(len);
     for p in pieces {
-        p.with_str(|s| out.push_str(s));
+        match p {
+            Piece::T(s) => out.push_str(s),
+            _ => p.with_bytes(|b| out.push_str(std::str::from_utf8(b).unwrap_or_default())),
+        }
     }
     out
 }
@@ -640,7 +643,7 @@ fn pieces_match(text: &str, pieces: &[Piece]) -> bool {
     for p in pieces {
         let matched = match p {
             Piece::T(s) => strip(&mut rest, s.as_bytes()),
-            _ => p.with_str(|s| strip(&mut rest, s.as_bytes())),
+            _ => p.with_bytes(|b| strip(&mut rest, b)),
         };
         if !matched {
             return false;

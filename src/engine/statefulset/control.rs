@@ -204,11 +204,10 @@ impl Engine {
                 i.condemned_checked = Some(checked);
             }
         }
-        // Phase C: condemned pods, descending.
-        let condemned = self.condemned(&uid, ctx, if ctx.monotonic { 1 } else { usize::MAX });
-        if !condemned.is_empty() {
-            if ctx.monotonic {
-                let (ord, pod_name) = condemned[0].clone();
+        // Phase C: condemned pods, descending (OrderedReady: only the highest, found without a list).
+        let (highest, condemned) = if ctx.monotonic { (self.highest_condemned(&uid, ctx), Vec::new()) } else { (None, self.condemned(&uid, ctx, usize::MAX)) };
+        if highest.is_some() || !condemned.is_empty() {
+            if let Some((ord, pod_name)) = highest {
                 let Some(idx) = self.set_index.get(&uid) else { return Ok(()) };
                 if idx.terminating.contains(&ord) {
                     self.waiting(&ctx.owner, &[T("scale down waits: "), T(&pod_name), T(" is terminating; the next pod is deleted only after it is completely gone (OrderedReady)")]);
@@ -264,6 +263,13 @@ impl Engine {
         self.rolling_update(set, ctx, status)
     }
 
+    /// The highest condemned member: `condemned(uid, ctx, 1)`'s only element.
+    fn highest_condemned(&self, uid: &Str, ctx: &Ctx) -> Option<(i64, Str)> {
+        let idx = self.set_index.get(uid)?;
+        let above = idx.members.range(ctx.end.saturating_add(1)..).next_back();
+        above.or_else(|| idx.members.range(..ctx.start).next_back()).map(|(o, m)| (*o, m.name().clone()))
+    }
+
     /// Condemned members, descending by ordinal (at most `limit`).
     fn condemned(&self, uid: &Str, ctx: &Ctx, limit: usize) -> Vec<(i64, Str)> {
         let Some(idx) = self.set_index.get(uid) else { return Vec::new() };
@@ -296,7 +302,8 @@ impl Engine {
                 claims.push_str(&utils::claim_name(&t.name, &set.meta.name, ord));
             }
             // "<pod> created from revision <rev>[ (which revision and why)][, using claim ...] — <order>"
-            let mut text = vec![T(&name), T(" created from revision "), T(&rev.meta.name)];
+            let mut text = Vec::with_capacity(12);
+            text.extend([T(&name), T(" created from revision "), T(&rev.meta.name)]);
             if ctx.current.meta.name != ctx.update.meta.name {
                 match (use_current, &set.spec.rolling) {
                     (true, Some((p, _))) => text.extend([T(" (the current revision: ordinal "), N(ord), T(" is below the partition "), N(*p), T(")")]),
