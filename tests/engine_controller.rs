@@ -319,3 +319,17 @@ fn deployment_pods_are_random_and_all_at_once() {
     settle(&mut e, 120);
     assert_eq!(e.get(Kind::Deployment, "default", "web-d").unwrap()["status"]["readyReplicas"], 3);
 }
+
+#[test]
+fn parallel_scale_to_zero_with_max_unavailable_does_not_panic() {
+    // The rolling-update phase runs while the condemned pods terminate; with no replicas left
+    // the range of slots to count unavailable pods in is empty.
+    let mut e = Engine::new(Config { max_unavailable_gate: true, ..Config::default() });
+    e.apply(service()).unwrap();
+    let set = with(web(3), "/spec/podManagementPolicy", json!("Parallel"));
+    e.apply(with(set, "/spec/updateStrategy", json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}}))).unwrap();
+    settle(&mut e, 300);
+    e.scale(Kind::StatefulSet, "default", "web", 0).unwrap();
+    settle(&mut e, 300);
+    assert!(names(&e, Kind::Pod).is_empty());
+}

@@ -58,6 +58,7 @@ impl Engine {
         self.store.rv += 1;
         obj.meta_mut().resource_version = self.store.rv;
         let kind = obj.kind();
+        self.store.count_write(kind);
         let k = obj.meta().key();
         let rc = Rc::new(obj);
         let old = T::map(&mut self.store, kind).and_then(|m| m.insert(k, rc.clone()));
@@ -70,6 +71,7 @@ impl Engine {
     pub(super) fn take<T: Stored>(&mut self, kind: Kind, k: &Key) -> Option<Rc<T>> {
         let old = T::map(&mut self.store, kind)?.remove(k)?;
         self.store.rv += 1;
+        self.store.count_write(kind);
         self.store.journal.record(self.now, WatchEventType::Deleted, T::wrap(old.clone()));
         self.after_removal(kind, &old.meta().clone());
         Some(old)

@@ -461,12 +461,13 @@ impl Engine {
 
     /// Records what an owner waits for; logged only when it differs from the current one.
     /// A waiting set re-syncs on every write to its pods with the same text, so the text is
-    /// compared as it renders and built only when it changed.
-    pub(super) fn waiting(&mut self, owner: &str, text: std::fmt::Arguments) {
-        if self.why.get(owner).is_some_and(|d| renders_as(&d.text, text)) {
+    /// given as pieces, compared piece by piece and joined only when it changed (the
+    /// formatting machinery cost more than the rest of such a sync).
+    pub(super) fn waiting(&mut self, owner: &str, text: &[Piece]) {
+        if self.why.get(owner).is_some_and(|d| pieces_match(&d.text, text)) {
             return;
         }
-        self.decide(owner.to_string(), std::fmt::format(text));
+        self.decide(owner.to_string(), join(text));
     }
 
     /// Records a Kubernetes Event (kubectl describe / get events). As client-go's event
@@ -635,30 +636,102 @@ mod tests {
     }
 }
 
-/// Whether `args` renders exactly `text`, without building the string.
-fn renders_as(text: &str, args: std::fmt::Arguments) -> bool {
-    struct Rest<'a>(&'a str);
-    impl std::fmt::Write for Rest<'_> {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            // Stops the rendering at the first difference.
-            self.0 = self.0.strip_prefix(s).ok_or(std::fmt::Error)?;
-            Ok(())
+/// One piece of a waiting text: words, or a number as `{}` prints it.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Piece<'a> {
+    T(&'a str),
+    N(i64),
+    U(u64),
+}
+
+impl Piece<'_> {
+    /// Calls `f` with the piece's text (numbers are printed into a stack buffer).
+    #[inline]
+    fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        let (negative, mut n) = match *self {
+            Piece::T(s) => return f(s.as_bytes()),
+            Piece::N(n) => (n < 0, n.unsigned_abs()),
+            Piece::U(n) => (false, n),
+        };
+        let mut buf = [0u8; 21];
+        let mut at = buf.len();
+        loop {
+            at -= 1;
+            buf[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if negative {
+            at -= 1;
+            buf[at] = b'-';
+        }
+        f(&buf[at..])
+    }
+}
+
+/// The pieces as one string (for the texts the controller builds on every pod it creates or
+/// deletes, where `format!` cost as much as the rest of the decision).
+pub(super) fn join(pieces: &[Piece]) -> String {
+    let len = pieces.iter().map(|p| if let Piece::T(s) = p { s.len() } else { 20 }).sum();
+    let mut out = String::with_capacity(len);
+    for p in pieces {
+        match p {
+            Piece::T(s) => out.push_str(s),
+            _ => p.with_bytes(|b| out.push_str(std::str::from_utf8(b).unwrap_or_default())),
         }
     }
-    let mut rest = Rest(text);
-    std::fmt::write(&mut rest, args).is_ok() && rest.0.is_empty()
+    out
+}
+
+/// Whether the pieces joined are exactly `text`, without joining them.
+fn pieces_match(text: &str, pieces: &[Piece]) -> bool {
+    fn strip(rest: &mut &[u8], s: &[u8]) -> bool {
+        match rest.strip_prefix(s) {
+            Some(r) => {
+                *rest = r;
+                true
+            }
+            None => false,
+        }
+    }
+    let mut rest = text.as_bytes();
+    for p in pieces {
+        let matched = match p {
+            Piece::T(s) => strip(&mut rest, s.as_bytes()),
+            _ => p.with_bytes(|b| strip(&mut rest, b)),
+        };
+        if !matched {
+            return false;
+        }
+    }
+    rest.is_empty()
 }
 
 #[cfg(test)]
-mod render_tests {
-    use super::renders_as;
+mod piece_tests {
+    use super::{pieces_match, Piece::*};
 
     #[test]
-    fn renders_as_compares_the_whole_text() {
-        assert!(renders_as("web-1 waits: web-0 is Pending", format_args!("{}-{} waits: {} is {}", "web", 1, "web-0", "Pending")));
-        assert!(!renders_as("web-1 waits: web-0 is Pending", format_args!("{}-{} waits: {} is {}", "web", 1, "web-0", "Running")));
-        assert!(!renders_as("web-1 waits", format_args!("web-1 waits: more")));
-        assert!(!renders_as("web-1 waits: more", format_args!("web-1 waits")));
-        assert!(renders_as("", format_args!("")));
+    fn pieces_match_compares_the_whole_text() {
+        assert!(pieces_match("web-1 waits: web-0 is Pending", &[T("web"), T("-"), N(1), T(" waits: "), T("web-0"), T(" is "), T("Pending")]));
+        assert!(!pieces_match("web-1 waits: web-0 is Pending", &[T("web-1 waits: web-0 is "), T("Running")]));
+        assert!(!pieces_match("web-1 waits", &[T("web-1 waits: more")]));
+        assert!(!pieces_match("web-1 waits: more", &[T("web-1 waits")]));
+        assert!(!pieces_match("web-10", &[T("web-"), N(1)]));
+        assert!(pieces_match("", &[]));
+        assert!(pieces_match("", &[T("")]));
+        assert_eq!(super::join(&[T("web"), T("-"), N(-3), T(" is "), U(7)]), "web--3 is 7");
+    }
+
+    #[test]
+    fn numbers_print_as_format_would() {
+        for n in [0, 7, 10, -3, 1234, i64::MAX, i64::MIN] {
+            assert!(pieces_match(&format!("{}", n), &[N(n)]));
+        }
+        for n in [0, 99, u64::MAX] {
+            assert!(pieces_match(&format!("x{}", n), &[T("x"), U(n)]));
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! Public so integration tests and the benchmark can run them.
 
 use super::cluster::Engine;
+use super::meta::ByName;
 use super::objects::*;
 use super::statefulset::utils;
 use std::collections::BTreeMap;
@@ -34,6 +35,12 @@ impl Engine {
             }
             if by_ord.len() != idx.members.len() {
                 errs.push(format!("t={}ms {}: index has {} members, store {}", now.0, name, idx.members.len(), by_ord.len()));
+            }
+            // The controller reads its pods from the index: it must hold their current versions.
+            for m in idx.members.values() {
+                if !self.store.pods.named(ns, m.name()).is_some_and(|p| std::rc::Rc::ptr_eq(p, &m.pod)) {
+                    errs.push(format!("t={}ms {}: the index holds a stale version of {}", now.0, name, m.name()));
+                }
             }
             for (ord, p) in &by_ord {
                 // Each pod mounts exactly its own claims.

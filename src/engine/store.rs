@@ -15,6 +15,11 @@ use std::rc::Rc;
 #[derive(Debug, Clone, Default)]
 pub struct Store {
     pub rv: u64,
+    /// Count writes and removals of ControllerRevisions and PersistentVolumeClaims: the
+    /// StatefulSet controller re-reads what it derived from them only when these moved (see
+    /// `SetIndex::revisions` and `SetIndex::claims_present`).
+    pub revision_writes: u64,
+    pub claim_writes: u64,
     pub pods: BTreeMap<Key, Rc<Pod>>,
     pub pvcs: BTreeMap<Key, Rc<Pvc>>,
     pub pvs: BTreeMap<Key, Rc<Pv>>,
@@ -126,6 +131,15 @@ impl Stored for Workload {
 }
 
 impl Store {
+    /// Called on every write or removal of an object of `kind`.
+    pub fn count_write(&mut self, kind: Kind) {
+        match kind {
+            Kind::ControllerRevision => self.revision_writes += 1,
+            Kind::PersistentVolumeClaim => self.claim_writes += 1,
+            _ => {}
+        }
+    }
+
     /// Every object of a kind, rendered lazily (events come from the event log).
     pub fn objects(&self, kind: Kind) -> Vec<(Key, Obj)> {
         fn all<T>(m: &BTreeMap<Key, Rc<T>>, f: fn(Rc<T>) -> Obj) -> Vec<(Key, Obj)> {

@@ -5,7 +5,8 @@
 //! and burst syncs decide each slot from that slot's state at sync start. Every decision is
 //! recorded in words a student understands.
 
-use super::super::cluster::{Action, Engine, Work, MAX_SIMULATED_REPLICAS};
+use super::super::cluster::{join, Action, Engine, Piece, Work, MAX_SIMULATED_REPLICAS};
+use Piece::{N, T, U};
 use super::super::meta::*;
 use super::super::objects::*;
 use super::super::Kind;
@@ -38,10 +39,12 @@ impl Engine {
         match self.sync_set(&set) {
             Ok(()) => {
                 self.backoff.remove(key);
-                // minReadySeconds: come back when the next ready pod becomes available.
-                if let (Some(s), Some(idx)) = (self.store.sets.get(key), self.set_index.get(&set.meta.uid)) {
-                    let mrs = s.spec.min_ready_seconds;
-                    if mrs > 0 && s.status.available != s.spec.replicas {
+                // minReadySeconds: come back when the next ready pod becomes available. (A sync
+                // writes only the set's status, so the spec read here is the stored one's.)
+                let mrs = set.spec.min_ready_seconds;
+                let latest = if mrs > 0 { self.store.sets.get(key).zip(self.set_index.get(&set.meta.uid)) } else { None };
+                if let Some((s, idx)) = latest {
+                    if s.status.available != s.spec.replicas {
                         if let Some(first) = idx.warming(mrs, self.now).iter().filter_map(|o| idx.ready.get(o)).min() {
                             let due = first.0.saturating_add(mrs.saturating_mul(1000)).saturating_add(1);
                             let delay = due.saturating_sub(self.now.0).max(1);
@@ -55,7 +58,8 @@ impl Engine {
                 self.backoff.insert(key.clone(), delay);
                 self.after(delay, Action::Retry(Work::SyncSet(key.clone())));
                 let owner = format!("{}/{}", set.meta.namespace, set.meta.name);
-                self.waiting(&owner, format_args!("{}: the last sync failed ({}); retrying in {}", set.meta.name, e, human_ms(delay)));
+                let text = format!("{}: the last sync failed ({}); retrying in {}", set.meta.name, e, human_ms(delay));
+                self.waiting(&owner, &[T(&text)]);
             }
         }
     }
@@ -91,16 +95,15 @@ impl Engine {
         complete_rolling_update(&set.spec, &mut status);
         let final_current = status.current_revision.clone().unwrap_or_else(|| current.meta.name.clone());
         let status_result = self.write_set_status(&set.meta.key(), status);
-        if let Some(latest) = self.store.sets.get(&set.meta.key()).cloned() {
-            self.truncate_history(&latest, &final_current, &update.meta.name);
-        }
+        // The sync wrote at most the set's status, which truncation does not read.
+        self.truncate_history(set, &final_current, &update.meta.name);
         result.and(status_result)
     }
 
     /// Release pods that stopped matching; adopt matching orphans (spec §3.2 step 4).
     fn claim_pods(&mut self, set: &Rc<StatefulSet>) {
         let deleting = set.meta.deletion.is_some();
-        let release: Vec<Str> = self.set_index.get(&set.meta.uid).map(|i| i.release.iter().cloned().collect()).unwrap_or_default();
+        let release: Vec<Str> = self.set_index.get(&set.meta.uid).filter(|i| !i.release.is_empty()).map(|i| i.release.iter().cloned().collect()).unwrap_or_default();
         if !deleting {
             for name in release {
                 if let Some(p) = self.store.pods.named(&set.meta.namespace, &name).cloned() {
@@ -111,7 +114,7 @@ impl Engine {
                 }
             }
         }
-        if deleting {
+        if deleting || self.orphans.is_empty() {
             return;
         }
         let ns = set.meta.namespace.clone();
@@ -162,7 +165,7 @@ impl Engine {
     fn update_pods(&mut self, set: &Rc<StatefulSet>, ctx: &Ctx, status: &mut StsStatus) -> Result<(), String> {
         let name = set.meta.name.clone();
         if set.meta.deletion.is_some() {
-            self.waiting(&ctx.owner, format_args!("{} is being deleted: the controller takes no pod actions; the garbage collector removes the pods", name));
+            self.waiting(&ctx.owner, &[T(&name), T(" is being deleted: the controller takes no pod actions; the garbage collector removes the pods")]);
             return Ok(());
         }
         let uid = set.meta.uid.clone();
@@ -201,14 +204,13 @@ impl Engine {
                 i.condemned_checked = Some(checked);
             }
         }
-        // Phase C: condemned pods, descending.
-        let condemned = self.condemned(&uid, ctx, if ctx.monotonic { 1 } else { usize::MAX });
-        if !condemned.is_empty() {
-            if ctx.monotonic {
-                let (ord, pod_name) = condemned[0].clone();
+        // Phase C: condemned pods, descending (OrderedReady: only the highest, found without a list).
+        let (highest, condemned) = if ctx.monotonic { (self.highest_condemned(&uid, ctx), Vec::new()) } else { (None, self.condemned(&uid, ctx, usize::MAX)) };
+        if highest.is_some() || !condemned.is_empty() {
+            if let Some((ord, pod_name)) = highest {
                 let Some(idx) = self.set_index.get(&uid) else { return Ok(()) };
                 if idx.terminating.contains(&ord) {
-                    self.waiting(&ctx.owner, format_args!("scale down waits: {} is terminating; the next pod is deleted only after it is completely gone (OrderedReady)", pod_name));
+                    self.waiting(&ctx.owner, &[T("scale down waits: "), T(&pod_name), T(" is terminating; the next pod is deleted only after it is completely gone (OrderedReady)")]);
                     return Ok(());
                 }
                 let unavailable = idx.unhealthy.contains(&ord) || ctx.warming.contains(&ord);
@@ -222,18 +224,23 @@ impl Engine {
                     .copied();
                 if unavailable && first_unavailable != Some(ord) {
                     let blocker = first_unavailable.map(|o| utils::pod_name(&name, o)).unwrap_or_default();
-                    self.waiting(&ctx.owner, format_args!("scale down waits: {} is not Running and Ready, and {} (lower) is unhealthy too; OrderedReady deletes only when the pods below are healthy", pod_name, blocker));
+                    self.waiting(
+                        &ctx.owner,
+                        &[T("scale down waits: "), T(&pod_name), T(" is not Running and Ready, and "), T(&blocker), T(" (lower) is unhealthy too; OrderedReady deletes only when the pods below are healthy")],
+                    );
                     return Ok(());
                 }
                 self.delete_set_pod(set, &pod_name)?;
                 let retention = if spec.claim_templates.is_empty() {
-                    String::new()
+                    ""
                 } else if spec.when_scaled_delete {
-                    "; its claims will be deleted with it (whenScaled is Delete)".to_string()
+                    "; its claims will be deleted with it (whenScaled is Delete)"
                 } else {
-                    "; its claims are kept (whenScaled is Retain)".to_string()
+                    "; its claims are kept (whenScaled is Retain)"
                 };
-                self.decide(ctx.owner.to_string(), format!("{} deleted: ordinal {} is outside the desired range {} (scale down removes the highest ordinal first){}", pod_name, ord, range_text(ctx), retention));
+                let range = range_text(ctx);
+                let text = join(&[T(&pod_name), T(" deleted: ordinal "), N(ord), T(" is outside the desired range "), T(&range), T(" (scale down removes the highest ordinal first)"), T(retention)]);
+                self.decide(ctx.owner.to_string(), text);
                 return Ok(());
             }
             let mut deleted = Vec::new();
@@ -256,12 +263,19 @@ impl Engine {
         self.rolling_update(set, ctx, status)
     }
 
+    /// The highest condemned member: `condemned(uid, ctx, 1)`'s only element.
+    fn highest_condemned(&self, uid: &Str, ctx: &Ctx) -> Option<(i64, Str)> {
+        let idx = self.set_index.get(uid)?;
+        let above = idx.members.range(ctx.end.saturating_add(1)..).next_back();
+        above.or_else(|| idx.members.range(..ctx.start).next_back()).map(|(o, m)| (*o, m.name().clone()))
+    }
+
     /// Condemned members, descending by ordinal (at most `limit`).
     fn condemned(&self, uid: &Str, ctx: &Ctx, limit: usize) -> Vec<(i64, Str)> {
         let Some(idx) = self.set_index.get(uid) else { return Vec::new() };
         let above = idx.members.range(ctx.end.saturating_add(1)..).rev();
         let below = idx.members.range(..ctx.start).rev();
-        above.chain(below).take(limit).map(|(o, m)| (*o, m.name.clone())).collect()
+        above.chain(below).take(limit).map(|(o, m)| (*o, m.name().clone())).collect()
     }
 
     fn process_replica(&mut self, set: &Rc<StatefulSet>, ctx: &Ctx, ord: i64) -> Result<Flow, String> {
@@ -270,7 +284,10 @@ impl Engine {
             let name = utils::pod_name(&set.meta.name, ord);
             // An empty slot: create its claims and pod (spec §3.6 step 2).
             if let Some(claim) = self.stale_claim(set, ord) {
-                self.waiting(&ctx.owner, format_args!("{} waits: claim {} still belongs to a previous {} (whenScaled is Delete); the pod is created once the garbage collector has removed that claim", name, claim, name));
+                self.waiting(
+                    &ctx.owner,
+                    &[T(&name), T(" waits: claim "), T(&claim), T(" still belongs to a previous "), T(&name), T(" (whenScaled is Delete); the pod is created once the garbage collector has removed that claim")],
+                );
                 return Ok(Flow::Stop);
             }
             let use_current = match &set.spec.rolling {
@@ -279,31 +296,28 @@ impl Engine {
             };
             let rev = if use_current { ctx.current.clone() } else { ctx.update.clone() };
             self.create_set_pod(set, ord, &rev)?;
-            let why = if ctx.current.meta.name == ctx.update.meta.name {
-                String::new()
-            } else if use_current {
-                match &set.spec.rolling {
-                    Some((p, _)) => format!(" (the current revision: ordinal {} is below the partition {})", ord, p),
-                    None => " (the current revision: it had not been updated yet)".to_string(),
+            let mut claims = String::new();
+            for t in &set.spec.claim_templates {
+                claims.push_str(if claims.is_empty() { ", using claim " } else { ", " });
+                claims.push_str(&utils::claim_name(&t.name, &set.meta.name, ord));
+            }
+            // "<pod> created from revision <rev>[ (which revision and why)][, using claim ...] — <order>"
+            let mut text = Vec::with_capacity(12);
+            text.extend([T(&name), T(" created from revision "), T(&rev.meta.name)]);
+            if ctx.current.meta.name != ctx.update.meta.name {
+                match (use_current, &set.spec.rolling) {
+                    (true, Some((p, _))) => text.extend([T(" (the current revision: ordinal "), N(ord), T(" is below the partition "), N(*p), T(")")]),
+                    (true, None) => text.push(T(" (the current revision: it had not been updated yet)")),
+                    (false, _) => text.push(T(" (the update revision)")),
                 }
-            } else {
-                " (the update revision)".to_string()
-            };
-            let order = if ctx.monotonic {
-                if ord == ctx.start {
-                    " — the first slot".to_string()
-                } else {
-                    format!(" — {} is Running and Ready (OrderedReady)", utils::pod_name(&set.meta.name, ord - 1))
-                }
-            } else {
-                " — Parallel creates without waiting".to_string()
-            };
-            let claims = if set.spec.claim_templates.is_empty() {
-                String::new()
-            } else {
-                format!(", using claim {}", set.spec.claim_templates.iter().map(|t| utils::claim_name(&t.name, &set.meta.name, ord)).collect::<Vec<_>>().join(", "))
-            };
-            self.decide(ctx.owner.to_string(), format!("{} created from revision {}{}{}{}", name, rev.meta.name, why, claims, order));
+            }
+            text.push(T(&claims));
+            match (ctx.monotonic, ord == ctx.start) {
+                (true, true) => text.push(T(" — the first slot")),
+                (true, false) => text.extend([T(" — "), T(&set.meta.name), T("-"), N(ord - 1), T(" is Running and Ready (OrderedReady)")]),
+                (false, _) => text.push(T(" — Parallel creates without waiting")),
+            }
+            self.decide(ctx.owner.to_string(), join(&text));
             return Ok(Flow::Stop);
         };
         if pod.status.phase.terminal() {
@@ -314,34 +328,39 @@ impl Engine {
                     format!("{} deleted: its phase is {}; it is recreated (same name and claims) once the old pod is gone", pod.meta.name, pod.status.phase.as_str()),
                 );
             } else if ctx.monotonic {
-                self.waiting(&ctx.owner, format_args!("{} waits: the {} pod is still being removed", higher(set, ctx, ord), pod.status.phase.as_str()));
+                let [a, b, c] = higher(set, ctx, ord);
+                self.waiting(&ctx.owner, &[a, b, c, T(" waits: the "), T(pod.status.phase.as_str()), T(" pod is still being removed")]);
             }
             return Ok(Flow::Stop);
         }
-        if pod.status.phase == Phase::Pending {
+        if pod.status.phase == Phase::Pending && !set.spec.claim_templates.is_empty() {
             // A claim deleted while the pod could not start is recreated (spec §5.5).
-            let missing = set.spec.claim_templates.iter().any(|t| !self.store.pvcs.has(&set.meta.namespace, &utils::claim_name(&t.name, &set.meta.name, ord)));
+            let writes = self.store.claim_writes;
+            let known = self.set_index.get(&set.meta.uid).is_some_and(|i| i.claims_present == Some((ord, writes)));
+            let missing = !known && set.spec.claim_templates.iter().any(|t| !self.store.pvcs.has(&set.meta.namespace, &utils::claim_name(&t.name, &set.meta.name, ord)));
             if missing {
                 self.create_missing_claims(set, ord)?;
                 self.update_claim_refs(set, ord, false)?;
                 self.decide(ctx.owner.to_string(), format!("{} is Pending and a claim was missing: the claim was recreated", pod.meta.name));
+            } else if let Some(i) = self.set_index.get_mut(&set.meta.uid).filter(|_| !known) {
+                i.claims_present = Some((ord, writes));
             }
         }
         if ctx.monotonic {
             if pod.terminating() {
-                self.waiting(&ctx.owner, format_args!("{} waits: {} is terminating; it will be recreated once it is gone (OrderedReady)", higher(set, ctx, ord), pod.meta.name));
+                let [a, b, c] = higher(set, ctx, ord);
+                self.waiting(&ctx.owner, &[a, b, c, T(" waits: "), T(&pod.meta.name), T(" is terminating; it will be recreated once it is gone (OrderedReady)")]);
                 return Ok(Flow::Stop);
             }
             if !pod.running_and_ready() {
                 let state = if pod.status.phase == Phase::Running { "Running but not Ready" } else { "not Running yet" };
-                self.waiting(&ctx.owner, format_args!("{} waits: {} is {} (OrderedReady)", higher(set, ctx, ord), pod.meta.name, state));
+                let [a, b, c] = higher(set, ctx, ord);
+                self.waiting(&ctx.owner, &[a, b, c, T(" waits: "), T(&pod.meta.name), T(" is "), T(state), T(" (OrderedReady)")]);
                 return Ok(Flow::Stop);
             }
             if !pod.available(set.spec.min_ready_seconds, self.now) {
-                self.waiting(
-                    &ctx.owner,
-                    format_args!("{} waits: {} is Ready but not yet available (minReadySeconds is {})", higher(set, ctx, ord), pod.meta.name, set.spec.min_ready_seconds),
-                );
+                let [a, b, c] = higher(set, ctx, ord);
+                self.waiting(&ctx.owner, &[a, b, c, T(" waits: "), T(&pod.meta.name), T(" is Ready but not yet available (minReadySeconds is "), U(set.spec.min_ready_seconds), T(")")]);
                 return Ok(Flow::Stop);
             }
         }
@@ -367,7 +386,7 @@ impl Engine {
             }
             let mut v: Vec<i64> = idx.rev_live.iter().filter(|(r, _)| **r != update).flat_map(|(_, s)| s.range(lo..=hi).rev().take(k).copied()).collect();
             crate::sort::sort_by(&mut v, |a, b| b.cmp(a));
-            v.into_iter().take(k).filter_map(|o| idx.members.get(&o).map(|m| (o, m.name.clone()))).collect()
+            v.into_iter().take(k).filter_map(|o| idx.members.get(&o).map(|m| (o, m.name().clone()))).collect()
         };
         if let Some(mu) = max_unavailable {
             let spec_replicas = set.spec.replicas.max(0);
@@ -376,15 +395,18 @@ impl Engine {
                 IntOrPercent::Percent(p) => spec_replicas.saturating_mul(p) / 100,
             }
             .max(1);
-            let r = ctx.start..=ctx.end.max(ctx.start - 1);
-            // Counting is O(unavailable), which maxUnavailable keeps small.
-            let unavailable = idx.absent.range(r.clone()).count()
-                + idx.unhealthy.range(r.clone()).count()
-                + ctx.warming.range(r).filter(|o| !idx.unhealthy.contains(o)).count();
+            // Counting is O(unavailable), which maxUnavailable keeps small. (No replicas: no
+            // range, and BTreeSet::range panics on an inverted one.)
+            let r = ctx.start..=ctx.end;
+            let unavailable = if r.is_empty() {
+                0
+            } else {
+                idx.absent.range(r.clone()).count() + idx.unhealthy.range(r.clone()).count() + ctx.warming.range(r).filter(|o| !idx.unhealthy.contains(o)).count()
+            };
             let u = unavailable as i64;
             if u >= max_u {
                 if !outdated_in(lo, hi, 1).is_empty() {
-                    self.waiting(&ctx.owner, format_args!("rolling update waits: {} pod(s) unavailable, maxUnavailable is {}", u, max_u));
+                    self.waiting(&ctx.owner, &[T("rolling update waits: "), N(u), T(" pod(s) unavailable, maxUnavailable is "), N(max_u)]);
                 } else {
                     self.settled_or_waiting(set, ctx, status, "");
                 }
@@ -406,7 +428,17 @@ impl Engine {
             );
             return Ok(());
         }
-        let top_outdated = outdated_in(lo, hi, 1).into_iter().next();
+        // The highest outdated pod (`outdated_in(lo, hi, 1)` without building a list).
+        let top_outdated = if lo > hi {
+            None
+        } else {
+            idx.rev_live
+                .iter()
+                .filter(|(r, _)| **r != update)
+                .filter_map(|(_, s)| s.range(lo..=hi).next_back().copied())
+                .max()
+                .and_then(|o| idx.members.get(&o).map(|m| (o, m.name().clone())))
+        };
         let top_unavailable = if lo > hi {
             None
         } else {
@@ -421,16 +453,14 @@ impl Engine {
                 let rev = idx.members.get(&o).map(|m| m.revision.clone()).unwrap_or_else(|| Str::from(""));
                 self.delete_set_pod(set, &pod_name)?;
                 status.current -= 1;
-                let rev_text = if rev.is_empty() { "no revision".to_string() } else { format!("revision {}", rev) };
-                self.decide(
-                    ctx.owner.to_string(),
-                    format!("{} deleted: it runs {}, the update revision is {} (rolling update, highest ordinal first{})", pod_name, rev_text, update, if partition > 0 { format!(", down to partition {}", partition) } else { String::new() }),
-                );
+                let runs = if rev.is_empty() { [T("no revision"), T("")] } else { [T("revision "), T(&rev)] };
+                let down_to: &[Piece] = if partition > 0 { &[T(", down to partition "), N(partition)] } else { &[] };
+                let text = [&[T(&pod_name), T(" deleted: it runs "), runs[0], runs[1], T(", the update revision is "), T(&update), T(" (rolling update, highest ordinal first")], down_to, &[T(")")]].concat();
+                self.decide(ctx.owner.to_string(), join(&text));
             }
             (out, Some(u)) => {
-                let pod_name = utils::pod_name(&set.meta.name, u);
                 let _ = out;
-                self.waiting(&ctx.owner, format_args!("rolling update waits: {} is not yet Running, Ready and available at the update revision", pod_name));
+                self.waiting(&ctx.owner, &[T("rolling update waits: "), T(&set.meta.name), T("-"), N(u), T(" is not yet Running, Ready and available at the update revision")]);
             }
             _ => self.settled_or_waiting(set, ctx, status, ""),
         }
@@ -445,20 +475,23 @@ impl Engine {
         if ctx.current.meta.name != ctx.update.meta.name && partition > 0 && !set.spec.on_delete {
             self.waiting(
                 &ctx.owner,
-                format_args!(
-                    "{}: pods with ordinal >= {} run update revision {}; pods below the partition stay at {} until the partition is lowered",
-                    set.meta.name,
-                    ctx.start.saturating_add(partition),
-                    ctx.update.meta.name,
-                    ctx.current.meta.name
-                ),
+                &[
+                    T(&set.meta.name),
+                    T(": pods with ordinal >= "),
+                    N(ctx.start.saturating_add(partition)),
+                    T(" run update revision "),
+                    T(&ctx.update.meta.name),
+                    T("; pods below the partition stay at "),
+                    T(&ctx.current.meta.name),
+                    T(" until the partition is lowered"),
+                ],
             )
         } else if !note.is_empty() && ctx.current.meta.name != ctx.update.meta.name {
-            self.waiting(&ctx.owner, format_args!("{}: {}", set.meta.name, note))
+            self.waiting(&ctx.owner, &[T(&set.meta.name), T(": "), T(note)])
         } else if ready == replicas {
-            self.waiting(&ctx.owner, format_args!("{}: all {} replicas are Running and Ready at revision {}; nothing to do", set.meta.name, replicas, ctx.update.meta.name))
+            self.waiting(&ctx.owner, &[T(&set.meta.name), T(": all "), N(replicas), T(" replicas are Running and Ready at revision "), T(&ctx.update.meta.name), T("; nothing to do")])
         } else {
-            self.waiting(&ctx.owner, format_args!("{}: {} of {} replicas ready; waiting for pod changes", set.meta.name, ready, replicas))
+            self.waiting(&ctx.owner, &[T(&set.meta.name), T(": "), N(ready), T(" of "), N(replicas), T(" replicas ready; waiting for pod changes")])
         }
     }
 }
@@ -471,22 +504,13 @@ fn range_text(ctx: &Ctx) -> String {
     }
 }
 
-/// The slot that is waiting when `ord` blocks (the next higher one), as the student sees it.
-/// Displayed rather than built: a waiting set re-syncs on every pod write and its text is
-/// usually the same, so it is compared as it renders (see `Engine::waiting`).
-fn higher<'a>(set: &'a StatefulSet, ctx: &Ctx, ord: i64) -> Slot<'a> {
-    Slot(&set.meta.name, (ord < ctx.end).then_some(ord + 1))
-}
-
-/// `set-ordinal`, or the set's own name when there is no ordinal.
-struct Slot<'a>(&'a str, Option<i64>);
-
-impl std::fmt::Display for Slot<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.1 {
-            Some(ord) => write!(f, "{}-{}", self.0, ord),
-            None => f.write_str(self.0),
-        }
+/// The slot that is waiting when `ord` blocks (the next higher one), as the student sees it:
+/// `set-ordinal`, or the set's own name when `ord` is the last slot.
+fn higher<'a>(set: &'a StatefulSet, ctx: &Ctx, ord: i64) -> [Piece<'a>; 3] {
+    if ord < ctx.end {
+        [T(&set.meta.name), T("-"), N(ord + 1)]
+    } else {
+        [T(&set.meta.name), T(""), T("")]
     }
 }
 

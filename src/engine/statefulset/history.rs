@@ -1,5 +1,10 @@
 //! ControllerRevisions of a StatefulSet (spec §3.4): find or create the update revision,
 //! renumber a re-used older revision (rollback), adopt orphans, truncate history.
+//!
+//! Every sync needs the set's current and update revisions, but they rarely change: the answer
+//! is remembered with everything it was computed from (the namespace's revisions, through the
+//! store's revision write counter, and the set's fields that the search reads), and re-used
+//! while all of that is unchanged.
 
 use super::super::cluster::Engine;
 use super::super::meta::*;
@@ -39,6 +44,30 @@ impl Engine {
 
     /// `(current, update, collisionCount)` for this sync.
     pub(in crate::engine) fn set_revisions(&mut self, set: &StatefulSet) -> Result<(Rc<Revision>, Rc<Revision>, i64), String> {
+        let writes = self.store.revision_writes;
+        if let Some(m) = self.set_index.get(&set.meta.uid).and_then(|i| i.revisions.as_ref()).filter(|m| m.holds_for(writes, set)) {
+            return Ok(m.answer.clone());
+        }
+        let answer = self.find_set_revisions(set)?;
+        // An answer that wrote revisions (adoption, renumbering, creation) is not remembered:
+        // the next sync recomputes it from the new store, as upstream would.
+        if self.store.revision_writes == writes {
+            if let Some(i) = self.set_index.get_mut(&set.meta.uid) {
+                i.revisions = Some(RevisionsMemo {
+                    writes,
+                    spec: set.spec.clone(),
+                    data: set.revision_data.clone(),
+                    collision_count: set.status.collision_count,
+                    current_revision: set.status.current_revision.clone(),
+                    deleting: set.meta.deletion.is_some(),
+                    answer: answer.clone(),
+                });
+            }
+        }
+        Ok(answer)
+    }
+
+    fn find_set_revisions(&mut self, set: &StatefulSet) -> Result<(Rc<Revision>, Rc<Revision>, i64), String> {
         let revisions = self.set_revision_list(set);
         let mut collision = set.status.collision_count.unwrap_or(0);
         let next = revisions.last().map(|r| r.revision.saturating_add(1)).unwrap_or(1);
@@ -95,9 +124,17 @@ impl Engine {
         // The set's revisions are among its namespace's: when those are within the limit,
         // nothing can be in excess, and the listing (every sync) is skipped.
         let limit = set.spec.history_limit as usize;
+        let writes = self.store.revision_writes;
+        let within = (writes, set.spec.history_limit);
+        if self.set_index.get(&set.meta.uid).is_some_and(|i| i.history_within == Some(within)) {
+            return;
+        }
         let ns = &set.meta.namespace;
         let in_namespace = self.store.revisions.range(Key::new(ns.clone(), Str::from(""))..).take_while(|(k, _)| k.0 == *ns).take(limit + 1).count();
         if in_namespace <= limit {
+            if let Some(i) = self.set_index.get_mut(&set.meta.uid) {
+                i.history_within = Some(within);
+            }
             return;
         }
         let revisions = self.set_revision_list(set);
@@ -113,5 +150,30 @@ impl Engine {
         for k in doomed {
             self.take::<Revision>(Kind::ControllerRevision, &k);
         }
+    }
+}
+
+/// A `set_revisions` answer and the inputs it was computed from.
+#[derive(Debug, Clone)]
+pub struct RevisionsMemo {
+    /// `Store::revision_writes` then: no revision was added, changed or removed since.
+    writes: u64,
+    /// The spec (its selector decides adoption); specs are replaced, never changed in place.
+    spec: Rc<StsSpec>,
+    data: Str,
+    collision_count: Option<i64>,
+    current_revision: Option<Str>,
+    deleting: bool,
+    answer: (Rc<Revision>, Rc<Revision>, i64),
+}
+
+impl RevisionsMemo {
+    fn holds_for(&self, writes: u64, set: &StatefulSet) -> bool {
+        self.writes == writes
+            && Rc::ptr_eq(&self.spec, &set.spec)
+            && self.data == set.revision_data
+            && self.collision_count == set.status.collision_count
+            && self.current_revision == set.status.current_revision
+            && self.deleting == set.meta.deletion.is_some()
     }
 }

@@ -8,14 +8,23 @@
 use super::super::meta::*;
 use super::super::objects::*;
 use super::super::Time;
+use super::history::RevisionsMemo;
 use super::utils;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 #[derive(Debug, Clone)]
 pub struct Member {
-    pub name: Str,
+    /// The pod's current version (the one in the store): every write of a pod this set
+    /// controls passes through `add`, so a sync reads its pods without a store lookup.
+    pub pod: Rc<Pod>,
     pub revision: Str,
+}
+
+impl Member {
+    pub fn name(&self) -> &Str {
+        &self.pod.meta.name
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -48,6 +57,14 @@ pub struct SetIndex {
     pub condemned_checked: Option<(i64, i64, bool, bool)>,
     /// Pods that share an ordinal with another member (non-canonical names); ignored.
     pub duplicates: BTreeSet<Str>,
+    /// The set's last current and update revisions, while still valid (see history.rs).
+    pub revisions: Option<RevisionsMemo>,
+    /// `(Store::revision_writes, revisionHistoryLimit)` when the namespace last held no more
+    /// revisions than the limit, so there was no history to truncate.
+    pub history_within: Option<(u64, i64)>,
+    /// `(ordinal, Store::claim_writes)` when all that slot's claims last existed: a Pending pod
+    /// is re-checked for a missing claim on every sync, and claims change far less often.
+    pub claims_present: Option<(i64, u64)>,
 }
 
 impl SetIndex {
@@ -66,7 +83,7 @@ impl SetIndex {
     /// kept its labels, template and claims, it still matches and is exactly as intact as before
     /// (most writes only change status, and re-checking identity and storage was a fifth of a
     /// pod write).
-    pub fn add(&mut self, spec: &StsSpec, pod: &Pod, old: Option<&Pod>) {
+    pub fn add(&mut self, spec: &StsSpec, pod: &Rc<Pod>, old: Option<&Pod>) {
         let same_shape = old.is_some_and(|o| {
             o.meta.name == pod.meta.name && o.meta.labels == pod.meta.labels && Rc::ptr_eq(&o.tmpl, &pod.tmpl) && o.claims == pod.claims
         });
@@ -75,19 +92,26 @@ impl SetIndex {
             .then(|| utils::parent_and_ordinal(&pod.meta.name))
             .flatten()
             .map(|(_, ord)| ord)
-            .filter(|ord| self.members.get(ord).is_some_and(|m| m.name == pod.meta.name));
+            .filter(|ord| self.members.get(ord).is_some_and(|m| *m.name() == pod.meta.name));
         let Some(ord) = known.or_else(|| self.matches(spec, pod)) else {
+            // A member that stopped matching stays one until the sync releases it.
+            if let Some(m) = utils::parent_and_ordinal(&pod.meta.name).and_then(|(_, ord)| self.members.get_mut(&ord)).filter(|m| *m.name() == pod.meta.name) {
+                m.pod = pod.clone();
+            }
             self.release.insert(pod.meta.name.clone());
             return;
         };
         // A new version of a member is updated in place: most writes are status changes that
         // leave its revision and liveness as they were.
-        let prev = match self.members.get(&ord) {
-            Some(m) if m.name != pod.meta.name => {
+        let prev = match self.members.get_mut(&ord) {
+            Some(m) if *m.name() != pod.meta.name => {
                 self.duplicates.insert(pod.meta.name.clone());
                 return;
             }
-            Some(m) => Some((m.revision.clone(), !self.terminating.contains(&ord))),
+            Some(m) => {
+                m.pod = pod.clone();
+                Some((m.revision.clone(), !self.terminating.contains(&ord)))
+            }
             None => {
                 if self.range.is_some_and(|(s, e)| ord < s || ord > e) {
                     self.condemned_checked = None;
@@ -140,7 +164,7 @@ impl SetIndex {
                 }
             }
         }
-        self.members.insert(ord, Member { name: pod.meta.name.clone(), revision });
+        self.members.insert(ord, Member { pod: pod.clone(), revision });
     }
 
     fn mark_live(&mut self, revision: &Str, ord: i64, live: bool) {
@@ -169,7 +193,7 @@ impl SetIndex {
         self.release.remove(pod_name);
         self.duplicates.remove(pod_name);
         if let Some((_, ord)) = utils::parent_and_ordinal(pod_name) {
-            if self.members.get(&ord).is_some_and(|m| &*m.name == pod_name) {
+            if self.members.get(&ord).is_some_and(|m| &**m.name() == pod_name) {
                 self.remove_ord(ord);
                 if let Some((s, e)) = self.range {
                     if ord >= s && ord <= e {

@@ -1,7 +1,7 @@
 //! Pod and claim writes of the StatefulSet controller and the events they record (upstream
 //! `stateful_pod_control.go`, spec §4, §5.2 and §7). Events go to the StatefulSet.
 
-use super::super::cluster::Engine;
+use super::super::cluster::{join, Engine, Piece::T};
 use super::super::meta::*;
 use super::super::objects::*;
 use super::super::{DeleteOptions, Kind, Propagation};
@@ -62,10 +62,10 @@ impl Engine {
     /// `FailedCreate` event embeds them.
     pub(in crate::engine) fn create_missing_claims(&mut self, set: &StatefulSet, ordinal: i64) -> Result<(), String> {
         let pod = utils::pod_name(&set.meta.name, ordinal);
-        for t in set.spec.claim_templates.clone() {
+        let spec = set.spec.clone();
+        for t in &spec.claim_templates {
             let claim = utils::claim_name(&t.name, &set.meta.name, ordinal);
-            let k = key(&set.meta.namespace, &claim);
-            if let Some(existing) = self.store.pvcs.get(&k) {
+            if let Some(existing) = self.store.pvcs.named(&set.meta.namespace, &claim) {
                 if existing.meta.deletion.is_some() {
                     return Err(format!("pvc {} is being deleted", claim));
                 }
@@ -83,7 +83,7 @@ impl Engine {
             }
             meta.annotations = t.annotations.clone();
             self.create_claim(meta, t.spec.clone());
-            self.set_event(set, false, "SuccessfulCreate", format!("create Claim {} Pod {} in StatefulSet {} success", claim, pod, set.meta.name));
+            self.set_event(set, false, "SuccessfulCreate", join(&[T("create Claim "), T(&claim), T(" Pod "), T(&pod), T(" in StatefulSet "), T(&set.meta.name), T(" success")]));
         }
         Ok(())
     }
@@ -118,7 +118,7 @@ impl Engine {
         }
         let pod = self.build_set_pod(set, ordinal, rev);
         self.create_pod_object(pod);
-        self.set_event(set, false, "SuccessfulCreate", format!("create Pod {} in StatefulSet {} successful", name, set.meta.name));
+        self.set_event(set, false, "SuccessfulCreate", join(&[T("create Pod "), T(&name), T(" in StatefulSet "), T(&set.meta.name), T(" successful")]));
         let condemned = !self.in_range(set, ordinal);
         self.update_claim_refs(set, ordinal, condemned)?;
         if let Some(idx) = self.set_index.get_mut(&set.meta.uid) {
@@ -142,7 +142,7 @@ impl Engine {
         let k = key(&set.meta.namespace, pod_name);
         match self.delete_pod_quiet(&k, DeleteOptions { grace_period_seconds: None, propagation: Propagation::Background }) {
             Ok(_) => {
-                self.set_event(set, false, "SuccessfulDelete", format!("delete Pod {} in StatefulSet {} successful", pod_name, set.meta.name));
+                self.set_event(set, false, "SuccessfulDelete", join(&[T("delete Pod "), T(pod_name), T(" in StatefulSet "), T(&set.meta.name), T(" successful")]));
                 Ok(())
             }
             Err(e) => {
@@ -158,8 +158,7 @@ impl Engine {
         let name = utils::pod_name(&set.meta.name, ordinal);
         let Some(idx) = self.set_index.get(&set.meta.uid) else { return Ok(false) };
         let Some(member) = idx.members.get(&ordinal) else { return Ok(false) };
-        let k = Key::new(set.meta.namespace.clone(), member.name.clone());
-        let Some(pod) = self.store.pods.get(&k).cloned() else { return Ok(false) };
+        let pod = member.pod.clone();
         let identity_ok = utils::identity_matches(&set.meta.name, &set.meta.namespace, &pod);
         let storage_ok = utils::storage_matches(&set.meta.name, &set.spec, &pod);
         let mut attempted = false;
@@ -197,14 +196,23 @@ impl Engine {
     /// Makes the claims of `ordinal` carry the owner refs of spec §5.2. Returns whether any
     /// claim was updated.
     pub(in crate::engine) fn update_claim_refs(&mut self, set: &StatefulSet, ordinal: i64, condemned: bool) -> Result<bool, String> {
-        let pod_name = utils::pod_name(&set.meta.name, ordinal);
-        let pod_uid = self.store.pods.named(&set.meta.namespace, &pod_name).map(|p| p.meta.uid.clone());
         let (want_set, want_pod) = utils::wanted_claim_refs(&set.spec, condemned);
+        // The pod, looked up only for a claim that has or needs owner refs.
+        let mut pod_ref: Option<(String, Option<Str>)> = None;
         let mut changed = false;
         for t in &set.spec.claim_templates {
             let claim = utils::claim_name(&t.name, &set.meta.name, ordinal);
-            let k = key(&set.meta.namespace, &claim);
-            let Some(c) = self.store.pvcs.get(&k).cloned() else { continue };
+            let Some(c) = self.store.pvcs.named(&set.meta.namespace, &claim).cloned() else { continue };
+            if c.meta.owners.is_empty() && !want_set && !want_pod {
+                continue; // nothing to remove, nothing to add
+            }
+            let (pod_name, pod_uid) = pod_ref
+                .get_or_insert_with(|| {
+                    let pod_name = utils::pod_name(&set.meta.name, ordinal);
+                    let uid = self.store.pods.named(&set.meta.namespace, &pod_name).map(|p| p.meta.uid.clone());
+                    (pod_name, uid)
+                })
+                .clone();
             // Stale refs (same kind and name, other uid): an earlier incarnation's; leave alone.
             let stale = c.meta.owners.iter().any(|o| {
                 (&*o.kind == "StatefulSet" && o.name == set.meta.name && o.uid != set.meta.uid)
@@ -261,7 +269,6 @@ impl Engine {
 
     pub(in crate::engine) fn set_pod(&self, set: &StatefulSet, ordinal: i64) -> Option<Rc<Pod>> {
         let idx = self.set_index.get(&set.meta.uid)?;
-        let m = idx.members.get(&ordinal)?;
-        self.store.pods.named(&set.meta.namespace, &m.name).cloned()
+        idx.members.get(&ordinal).map(|m| m.pod.clone())
     }
 }

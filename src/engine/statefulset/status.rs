@@ -48,10 +48,11 @@ impl Engine {
     /// Writes the status through `/status` when it changed; the write is itself an update
     /// event of the set and so enqueues another sync.
     pub(in crate::engine) fn write_set_status(&mut self, key: &Key, status: StsStatus) -> Result<(), String> {
-        let Some(set) = self.store.sets.get(key).cloned() else { return Ok(()) };
+        let Some(set) = self.store.sets.get(key) else { return Ok(()) };
         if !differs(&set.status, &status) {
             return Ok(());
         }
+        let set = set.clone();
         if self.injected_failure("update_status") {
             return Err(format!("Internal error occurred: injected failure updating statefulsets.apps \"{}\" status", set.meta.name));
         }
