@@ -58,6 +58,7 @@ impl Engine {
         self.store.rv += 1;
         obj.meta_mut().resource_version = self.store.rv;
         let kind = obj.kind();
+        self.count_write(kind);
         let k = obj.meta().key();
         let rc = Rc::new(obj);
         let old = T::map(&mut self.store, kind).and_then(|m| m.insert(k, rc.clone()));
@@ -66,10 +67,19 @@ impl Engine {
         (rc, old)
     }
 
+    fn count_write(&mut self, kind: Kind) {
+        match kind {
+            Kind::PersistentVolumeClaim => self.store.claim_writes += 1,
+            Kind::ControllerRevision => self.store.revision_writes += 1,
+            _ => {}
+        }
+    }
+
     /// Removes an object (DELETED).
     pub(super) fn take<T: Stored>(&mut self, kind: Kind, k: &Key) -> Option<Rc<T>> {
         let old = T::map(&mut self.store, kind)?.remove(k)?;
         self.store.rv += 1;
+        self.count_write(kind);
         self.store.journal.record(self.now, WatchEventType::Deleted, T::wrap(old.clone()));
         self.after_removal(kind, &old.meta().clone());
         Some(old)
@@ -131,6 +141,11 @@ impl Engine {
     /// Informer reactions to a pod change (spec §3.1 and the other controllers).
     pub(super) fn pod_changed(&mut self, old: Option<&Rc<Pod>>, new: Option<&Rc<Pod>>) {
         let ns = new.or(old).map(|p| p.meta.namespace.clone()).unwrap_or_else(|| Str::from(""));
+        // A pod no StatefulSet controls (an orphan, another controller's, a bare pod) can still
+        // take a set's pod name or be adopted: sets' syncs must not be skipped past it.
+        if [old, new].into_iter().flatten().any(|p| p.meta.controller().is_none_or(|c| &*c.kind != "StatefulSet")) {
+            self.foreign_pod_writes += 1;
+        }
         // StatefulSet index and orphan bookkeeping.
         let owner_of = |p: &Pod| p.meta.controller().map(|c| (c.kind.clone(), c.name.clone(), c.uid.clone()));
         let same_set = match (old.and_then(|o| owner_of(o)), new.and_then(|n| owner_of(n))) {

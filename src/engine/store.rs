@@ -15,6 +15,10 @@ use std::rc::Rc;
 #[derive(Debug, Clone, Default)]
 pub struct Store {
     pub rv: u64,
+    /// Writes and removals of claims and of ControllerRevisions: a StatefulSet sync reads both,
+    /// so a sync is known to be redundant only while these stand still (see `SyncMemo`).
+    pub claim_writes: u64,
+    pub revision_writes: u64,
     pub pods: BTreeMap<Key, Rc<Pod>>,
     pub pvcs: BTreeMap<Key, Rc<Pvc>>,
     pub pvs: BTreeMap<Key, Rc<Pv>>,
