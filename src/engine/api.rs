@@ -133,6 +133,11 @@ impl Engine {
     /// Informer reactions to a pod change (spec §3.1 and the other controllers).
     pub(super) fn pod_changed(&mut self, old: Option<&Rc<Pod>>, new: Option<&Rc<Pod>>) {
         let ns = new.or(old).map(|p| p.meta.namespace.clone()).unwrap_or_else(|| Str::from(""));
+        // A pod no StatefulSet controls (an orphan, another controller's, a bare pod) can still
+        // take a set's pod name or be adopted: sets' syncs must not be skipped past it.
+        if [old, new].into_iter().flatten().any(|p| p.meta.controller().is_none_or(|c| &*c.kind != "StatefulSet")) {
+            self.foreign_pod_writes += 1;
+        }
         // StatefulSet index and orphan bookkeeping.
         let owner_of = |p: &Pod| p.meta.controller().map(|c| (c.kind.clone(), c.name.clone(), c.uid.clone()));
         let same_set = match (old.and_then(|o| owner_of(o)), new.and_then(|n| owner_of(n))) {

@@ -67,6 +67,8 @@ pub struct Engine {
     pub(super) noted: BTreeSet<(Str, &'static str)>,
     /// Scheduled, non-terminal pods per node (scheduler spreading).
     pub(super) node_load: BTreeMap<Str, usize>,
+    /// Writes of pods no StatefulSet controls (see `SyncMemo`).
+    pub(super) foreign_pod_writes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -153,6 +155,7 @@ impl Engine {
             crashing: BTreeSet::new(),
             noted: BTreeSet::new(),
             node_load: BTreeMap::new(),
+            foreign_pod_writes: 0,
         };
         e.bootstrap();
         e

@@ -17,7 +17,7 @@ pub struct Store {
     pub rv: u64,
     /// Count writes and removals of ControllerRevisions and PersistentVolumeClaims: the
     /// StatefulSet controller re-reads what it derived from them only when these moved (see
-    /// `SetIndex::revisions` and `SetIndex::claims_present`).
+    /// `SetIndex::revisions`, `SetIndex::claims_present` and `SyncMemo`).
     pub revision_writes: u64,
     pub claim_writes: u64,
     pub pods: BTreeMap<Key, Rc<Pod>>,

@@ -55,6 +55,10 @@ pub struct SetIndex {
     pub claims_unverified: BTreeSet<i64>,
     /// Condemned claims were checked for this `(start, end, whenScaled, whenDeleted)`.
     pub condemned_checked: Option<(i64, i64, bool, bool)>,
+    /// Bumped by every change of the index a sync could act on (see `seen_by_sync`).
+    pub version: u64,
+    /// What the last successful sync saw, when it may be compared (see `SyncMemo`).
+    pub last_sync: Option<SyncMemo>,
     /// Pods that share an ordinal with another member (non-canonical names); ignored.
     pub duplicates: BTreeSet<Str>,
     /// The set's last current and update revisions, while still valid (see history.rs).
@@ -84,6 +88,9 @@ impl SetIndex {
     /// (most writes only change status, and re-checking identity and storage was a fifth of a
     /// pod write).
     pub fn add(&mut self, spec: &StsSpec, pod: &Rc<Pod>, old: Option<&Pod>) {
+        if old.is_none_or(|o| seen_by_sync(o) != seen_by_sync(pod)) {
+            self.version += 1;
+        }
         let same_shape = old.is_some_and(|o| {
             o.meta.name == pod.meta.name && o.meta.labels == pod.meta.labels && Rc::ptr_eq(&o.tmpl, &pod.tmpl) && o.claims == pod.claims
         });
@@ -190,6 +197,7 @@ impl SetIndex {
     }
 
     pub fn remove(&mut self, pod_name: &str) {
+        self.version += 1;
         self.release.remove(pod_name);
         self.duplicates.remove(pod_name);
         if let Some((_, ord)) = utils::parent_and_ordinal(pod_name) {
@@ -246,6 +254,35 @@ impl SetIndex {
         let ms = min_ready_secs.saturating_mul(1000);
         self.ready.iter().filter(|(_, t)| Time(t.0.saturating_add(ms)) >= now).map(|(o, _)| *o).collect()
     }
+}
+
+/// What a sync reads of a pod it controls. A write that changes none of it, such as the
+/// scheduler's binding or the kubelet's first status (still Pending, containers creating),
+/// cannot change what the set's next sync does.
+fn seen_by_sync(p: &Pod) -> impl PartialEq + '_ {
+    (
+        (&p.meta.uid, &p.meta.name, &p.meta.labels, &p.meta.owners, p.meta.deletion),
+        (Rc::as_ptr(&p.tmpl), &p.claims, p.status.phase, p.is_ready(), p.ready_since()),
+    )
+}
+
+/// The inputs of a StatefulSet's last successful sync. A sync asked for while they are all
+/// unchanged would act exactly as that one did and find nothing to do, so it is skipped: about
+/// half of all syncs come from writes no sync reads (the set's own status, a pod's binding).
+/// Only compared when nothing else a sync reads can have moved: no `minReadySeconds` (time),
+/// no injected API faults, no back-off, not being deleted.
+///
+/// A sync that changed any of these itself (created or deleted a pod, wrote a claim, moved the
+/// current revision) leaves no memo: the next sync sees what it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncMemo {
+    /// What a sync reads of the set itself: its spec (by generation) and the status fields
+    /// that steer decisions. The counts it writes each time are not among them.
+    pub set: (i64, i64, Option<Str>, Option<Str>, Option<i64>),
+    pub index: u64,
+    pub claims: u64,
+    pub revisions: u64,
+    pub foreign_pods: u64,
 }
 
 fn mark(set: &mut BTreeSet<i64>, ord: i64, on: bool) {
