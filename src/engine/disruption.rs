@@ -98,8 +98,8 @@ impl Engine {
         let pods: Vec<&Pod> = self
             .store
             .pods
-            .range(Key::new(g.meta.namespace.clone(), Str::from(""))..)
-            .take_while(|(k, _)| k.0 == g.meta.namespace)
+            .in_namespace(&g.meta.namespace)
+            .into_iter()
             .map(|(_, p)| &**p)
             .filter(|p| sel.matches(&p.meta.labels))
             .collect();

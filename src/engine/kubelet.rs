@@ -396,7 +396,7 @@ impl Engine {
     }
 
     fn pods_on(&self, node: &str) -> Vec<Rc<Pod>> {
-        self.store.pods.values().filter(|p| p.node.as_deref() == Some(node)).cloned().collect()
+        self.store.pods.sorted_where(|_, p| p.node.as_deref() == Some(node)).into_iter().map(|(_, p)| p.clone()).collect()
     }
 
     pub(super) fn node_lost(&mut self, node: &str) {

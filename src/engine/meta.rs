@@ -14,8 +14,38 @@ pub type Str = Rc<str>;
 /// A key also carries the first 16 bytes of its name, so that comparing two keys (a B-tree
 /// search compares a dozen) rarely has to follow the name's pointer: at 10,000 pods those
 /// pointer chases were cache misses, most of what made a large session slower per pod.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default)]
 pub struct Key(pub Str, pub Str, NamePrefix);
+
+/// Equal keys: the prefixes (inline) first, then the strings, each by address before content
+/// (names and namespaces are shared `Rc`s, so a key found again is usually the same string).
+fn eq_keys(a: KeyView, b: KeyView) -> bool {
+    a.2 == b.2 && same_str(a.1, b.1) && same_str(a.0, b.0)
+}
+
+fn same_str(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
+/// A key's hash: its name only. Names rarely repeat across namespaces, and equal keys have
+/// equal names, so that is enough, and it saves hashing the namespace on every lookup.
+fn hash_key<H: std::hash::Hasher>(name: &str, state: &mut H) {
+    state.write(name.as_bytes());
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        eq_keys(self.view(), other.view())
+    }
+}
+
+impl Eq for Key {}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        hash_key(&self.1, state);
+    }
+}
 
 impl Key {
     pub fn new(ns: Str, name: Str) -> Key {
@@ -118,8 +148,7 @@ impl<'a> std::borrow::Borrow<dyn KeyRef + 'a> for Key {
 
 impl PartialEq for dyn KeyRef + '_ {
     fn eq(&self, other: &Self) -> bool {
-        let (a, b) = (self.view(), other.view());
-        (a.0, a.1) == (b.0, b.1)
+        eq_keys(self.view(), other.view())
     }
 }
 
@@ -151,6 +180,19 @@ pub struct Named<'a>(&'a str, &'a str, NamePrefix);
 impl<'a> Named<'a> {
     pub fn new(ns: &'a str, name: &'a str) -> Named<'a> {
         Named(ns, name, NamePrefix::of(name))
+    }
+}
+
+/// Hashes as the [`Key`] it stands for, so hashed maps are searched without building one.
+impl std::hash::Hash for Named<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        hash_key(self.1, state);
+    }
+}
+
+impl hashbrown::Equivalent<Key> for Named<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        eq_keys(self.view(), key.view())
     }
 }
 

@@ -2,9 +2,12 @@
 //! counter, the watch journal and the event log.
 //!
 //! Maps hold `Rc` objects so an engine clone (a time-travel snapshot) copies pointers, not
-//! objects. Only ordered maps are used: iteration order is part of the deterministic output.
+//! objects. Iteration order is part of the deterministic output: the few kinds looked up
+//! thousands of times per sync (pods, claims, volumes) are hashed [`KeyMap`]s, which list in
+//! key order all the same; the others are ordered maps.
 
 use super::applog::AppendLog;
+use super::keymap::{KeyMap, ObjectMap};
 use super::meta::*;
 use super::objects::*;
 use super::{Kind, Time, WatchEvent, WatchEventType};
@@ -14,9 +17,9 @@ use std::rc::Rc;
 #[derive(Debug, Clone, Default)]
 pub struct Store {
     pub rv: u64,
-    pub pods: BTreeMap<Key, Rc<Pod>>,
-    pub pvcs: BTreeMap<Key, Rc<Pvc>>,
-    pub pvs: BTreeMap<Key, Rc<Pv>>,
+    pub pods: KeyMap<Rc<Pod>>,
+    pub pvcs: KeyMap<Rc<Pvc>>,
+    pub pvs: KeyMap<Rc<Pv>>,
     pub nodes: BTreeMap<Key, Rc<Node>>,
     pub services: BTreeMap<Key, Rc<Service>>,
     pub endpoints: BTreeMap<Key, Rc<Endpoints>>,
@@ -67,7 +70,7 @@ pub trait Stored: Sized {
     fn meta_mut(&mut self) -> &mut Meta;
     fn kind(&self) -> Kind;
     fn wrap(rc: Rc<Self>) -> Obj;
-    fn map(store: &mut Store, kind: Kind) -> Option<&mut BTreeMap<Key, Rc<Self>>>;
+    fn map(store: &mut Store, kind: Kind) -> Option<&mut dyn ObjectMap<Rc<Self>>>;
 }
 
 macro_rules! stored {
@@ -85,7 +88,7 @@ macro_rules! stored {
             fn wrap(rc: Rc<Self>) -> Obj {
                 Obj::$variant(rc)
             }
-            fn map(store: &mut Store, _: Kind) -> Option<&mut BTreeMap<Key, Rc<Self>>> {
+            fn map(store: &mut Store, _: Kind) -> Option<&mut dyn ObjectMap<Rc<Self>>> {
                 Some(&mut store.$field)
             }
         }
@@ -115,7 +118,7 @@ impl Stored for Workload {
     fn wrap(rc: Rc<Self>) -> Obj {
         Obj::Workload(rc)
     }
-    fn map(store: &mut Store, kind: Kind) -> Option<&mut BTreeMap<Key, Rc<Self>>> {
+    fn map(store: &mut Store, kind: Kind) -> Option<&mut dyn ObjectMap<Rc<Self>>> {
         match kind {
             Kind::Deployment => Some(&mut store.deployments),
             Kind::ReplicaSet => Some(&mut store.replicasets),
@@ -130,10 +133,13 @@ impl Store {
         fn all<T>(m: &BTreeMap<Key, Rc<T>>, f: fn(Rc<T>) -> Obj) -> Vec<(Key, Obj)> {
             m.iter().map(|(k, v)| (k.clone(), f(v.clone()))).collect()
         }
+        fn all_hashed<T>(m: &KeyMap<Rc<T>>, f: fn(Rc<T>) -> Obj) -> Vec<(Key, Obj)> {
+            m.sorted().into_iter().map(|(k, v)| (k.clone(), f(v.clone()))).collect()
+        }
         match kind {
-            Kind::Pod => all(&self.pods, Obj::Pod),
-            Kind::PersistentVolumeClaim => all(&self.pvcs, Obj::Pvc),
-            Kind::PersistentVolume => all(&self.pvs, Obj::Pv),
+            Kind::Pod => all_hashed(&self.pods, Obj::Pod),
+            Kind::PersistentVolumeClaim => all_hashed(&self.pvcs, Obj::Pvc),
+            Kind::PersistentVolume => all_hashed(&self.pvs, Obj::Pv),
             Kind::Node => all(&self.nodes, Obj::Node),
             Kind::Service => all(&self.services, Obj::Service),
             Kind::Endpoints => all(&self.endpoints, Obj::Endpoints),
@@ -200,9 +206,12 @@ impl Store {
         fn has<T: Stored>(m: &BTreeMap<Key, Rc<T>>, uid: &str) -> bool {
             m.values().any(|o| &*o.meta().uid == uid)
         }
-        has(&self.pods, uid)
-            || has(&self.pvcs, uid)
-            || has(&self.pvs, uid)
+        fn has_hashed<T: Stored>(m: &KeyMap<Rc<T>>, uid: &str) -> bool {
+            m.any(|o| &*o.meta().uid == uid)
+        }
+        has_hashed(&self.pods, uid)
+            || has_hashed(&self.pvcs, uid)
+            || has_hashed(&self.pvs, uid)
             || has(&self.sets, uid)
             || has(&self.services, uid)
             || has(&self.revisions, uid)

@@ -193,7 +193,8 @@ impl Engine {
     }
 
     pub(super) fn bind_pending_claims(&mut self) {
-        let pending: Vec<Rc<Pvc>> = self.store.pvcs.values().filter(|c| c.phase == ClaimPhase::Pending && c.meta.deletion.is_none()).cloned().collect();
+        let pending = self.store.pvcs.sorted_where(|_, c| c.phase == ClaimPhase::Pending && c.meta.deletion.is_none());
+        let pending: Vec<Rc<Pvc>> = pending.into_iter().map(|(_, c)| c.clone()).collect();
         for c in pending {
             let _ = self.try_bind(&c);
         }
