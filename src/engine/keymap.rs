@@ -13,7 +13,9 @@
 //! The hasher is rustc-hash's FxHash: no random seed (the engine must be deterministic, and
 //! the same on wasm32), and a few instructions per word for the short names hashed here.
 
-use super::meta::{ByName, Key, Named};
+use super::meta::{ByName, Key, Named, Str};
+use hashbrown::Equivalent;
+use std::hash::{Hash, Hasher};
 
 /// The hasher of every hashed map in the engine.
 pub type Fx = rustc_hash::FxBuildHasher;
@@ -28,9 +30,17 @@ pub type FxHashSet<T> = hashbrown::HashSet<T, Fx>;
 #[derive(Debug)]
 pub struct KeyMap<V>(FxHashMap<Key, V>);
 
+/// A clone (a time-travel snapshot) gets a table sized to what the map holds now: a hash table
+/// keeps the buckets it grew to, and a snapshot taken after scaling 10,000 pods down to none
+/// would otherwise hold a megabyte of empty buckets, which the B-tree it replaces did not.
 impl<V: Clone> Clone for KeyMap<V> {
     fn clone(&self) -> Self {
-        KeyMap(self.0.clone())
+        if self.0.capacity() <= 2 * self.0.len() + 16 {
+            return KeyMap(self.0.clone());
+        }
+        let mut m = FxHashMap::with_capacity_and_hasher(self.0.len(), Fx::default());
+        m.extend(self.0.iter().map(|(k, v)| (k.clone(), v.clone())));
+        KeyMap(m)
     }
 }
 
@@ -41,23 +51,20 @@ impl<V> Default for KeyMap<V> {
 }
 
 impl<V> KeyMap<V> {
-    pub fn get(&self, k: &Key) -> Option<&V> {
+    /// By a [`Key`] or a borrowed [`Named`].
+    pub fn get<Q: Hash + Equivalent<Key> + ?Sized>(&self, k: &Q) -> Option<&V> {
         self.0.get(k)
     }
 
-    pub fn get_mut(&mut self, k: &Key) -> Option<&mut V> {
+    pub fn get_mut<Q: Hash + Equivalent<Key> + ?Sized>(&mut self, k: &Q) -> Option<&mut V> {
         self.0.get_mut(k)
-    }
-
-    pub fn contains_key(&self, k: &Key) -> bool {
-        self.0.contains_key(k)
     }
 
     pub fn insert(&mut self, k: Key, v: V) -> Option<V> {
         self.0.insert(k, v)
     }
 
-    pub fn remove(&mut self, k: &Key) -> Option<V> {
+    pub fn remove<Q: Hash + Equivalent<Key> + ?Sized>(&mut self, k: &Q) -> Option<V> {
         self.0.remove(k)
     }
 
@@ -67,10 +74,6 @@ impl<V> KeyMap<V> {
 
     pub fn len(&self) -> usize {
         self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 
     /// Every entry, in key order.
@@ -101,6 +104,73 @@ impl<V> KeyMap<V> {
 impl<V> ByName<V> for KeyMap<V> {
     fn named(&self, ns: &str, name: &str) -> Option<&V> {
         self.0.get(&Named::new(ns, name))
+    }
+}
+
+/// Values by object uid: lookups only, never listed.
+///
+/// The engine draws uids from its seeded RNG, so their last eight characters spread as well
+/// as a hash of all 36 would: hashing them is one multiply. (A uid that is not random would
+/// only make lookups slower, never wrong.)
+#[derive(Debug)]
+pub struct UidMap<V>(FxHashMap<Uid, V>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uid(Str);
+
+/// A borrowed uid, hashing as the [`Uid`] it stands for.
+struct UidRef<'a>(&'a str);
+
+fn hash_uid<H: Hasher>(uid: &str, state: &mut H) {
+    let bytes = uid.as_bytes();
+    let tail = bytes.get(bytes.len().saturating_sub(8)..).unwrap_or_default();
+    let mut word = [0u8; 8];
+    word[..tail.len()].copy_from_slice(tail);
+    state.write_u64(u64::from_le_bytes(word));
+}
+
+impl Hash for Uid {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        hash_uid(&self.0, state);
+    }
+}
+
+impl Hash for UidRef<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        hash_uid(self.0, state);
+    }
+}
+
+impl hashbrown::Equivalent<Uid> for UidRef<'_> {
+    fn equivalent(&self, uid: &Uid) -> bool {
+        // Usually the very string the map holds (uids are shared `Rc`s).
+        std::ptr::eq(self.0, &*uid.0) || self.0 == &*uid.0
+    }
+}
+
+impl<V: Clone> Clone for UidMap<V> {
+    fn clone(&self) -> Self {
+        UidMap(self.0.clone())
+    }
+}
+
+impl<V> Default for UidMap<V> {
+    fn default() -> Self {
+        UidMap(FxHashMap::default())
+    }
+}
+
+impl<V> UidMap<V> {
+    pub fn get(&self, uid: &str) -> Option<&V> {
+        self.0.get(&UidRef(uid))
+    }
+
+    pub fn remove(&mut self, uid: &str) -> Option<V> {
+        self.0.remove(&UidRef(uid))
+    }
+
+    pub fn entry(&mut self, uid: Str) -> hashbrown::hash_map::Entry<'_, Uid, V, Fx> {
+        self.0.entry(Uid(uid))
     }
 }
 
