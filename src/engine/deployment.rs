@@ -96,8 +96,8 @@ impl Engine {
     }
 
     fn owned_pods(&self, ns: &Str, uid: &Str) -> Vec<Rc<Pod>> {
-        let owned = self.store.pods.sorted_where(|pk, p| pk.0 == *ns && p.meta.controller().is_some_and(|c| c.uid == *uid));
-        owned.into_iter().map(|(_, p)| p.clone()).collect()
+        let owned = self.store.pods.sorted_where(|p| p.meta.namespace == *ns && p.meta.controller().is_some_and(|c| c.uid == *uid));
+        owned.into_iter().cloned().collect()
     }
 
     fn sync_replica_set(&mut self, k: &Key) {

@@ -100,7 +100,7 @@ impl Engine {
             .pods
             .in_namespace(&g.meta.namespace)
             .into_iter()
-            .map(|(_, p)| &**p)
+            .map(|p| &**p)
             .filter(|p| sel.matches(&p.meta.labels))
             .collect();
         let current_healthy = pods.iter().filter(|p| !p.terminating() && p.is_ready()).count() as i64;

@@ -56,7 +56,7 @@ impl Engine {
         }
         let ns = svc.meta.namespace.clone();
         let mut addrs = BTreeMap::new();
-        for (_, pod) in self.store.pods.in_namespace(&ns) {
+        for pod in self.store.pods.in_namespace(&ns) {
             if let Some(a) = desired(svc, pod) {
                 addrs.insert(pod.meta.name.clone(), a);
             }

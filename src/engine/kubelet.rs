@@ -396,7 +396,7 @@ impl Engine {
     }
 
     fn pods_on(&self, node: &str) -> Vec<Rc<Pod>> {
-        self.store.pods.sorted_where(|_, p| p.node.as_deref() == Some(node)).into_iter().map(|(_, p)| p.clone()).collect()
+        self.store.pods.sorted_where(|p| p.node.as_deref() == Some(node)).into_iter().cloned().collect()
     }
 
     pub(super) fn node_lost(&mut self, node: &str) {

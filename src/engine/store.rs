@@ -2,12 +2,12 @@
 //! counter, the watch journal and the event log.
 //!
 //! Maps hold `Rc` objects so an engine clone (a time-travel snapshot) copies pointers, not
-//! objects. Iteration order is part of the deterministic output: the few kinds looked up
-//! thousands of times per sync (pods, claims, volumes) are hashed [`KeyMap`]s, which list in
-//! key order all the same; the others are ordered maps.
+//! objects. Iteration order is part of the deterministic output: the kinds written or looked
+//! up on every pod change (pods, claims, volumes, endpoints) are hashed [`Objects`] tables,
+//! which list in key order all the same; the others are ordered maps.
 
 use super::applog::AppendLog;
-use super::keymap::{KeyMap, ObjectMap};
+use super::keymap::{ObjectMap, Objects};
 use super::meta::*;
 use super::objects::*;
 use super::{Kind, Time, WatchEvent, WatchEventType};
@@ -17,12 +17,12 @@ use std::rc::Rc;
 #[derive(Debug, Clone, Default)]
 pub struct Store {
     pub rv: u64,
-    pub pods: KeyMap<Rc<Pod>>,
-    pub pvcs: KeyMap<Rc<Pvc>>,
-    pub pvs: KeyMap<Rc<Pv>>,
+    pub pods: Objects<Pod>,
+    pub pvcs: Objects<Pvc>,
+    pub pvs: Objects<Pv>,
     pub nodes: BTreeMap<Key, Rc<Node>>,
     pub services: BTreeMap<Key, Rc<Service>>,
-    pub endpoints: BTreeMap<Key, Rc<Endpoints>>,
+    pub endpoints: Objects<Endpoints>,
     pub sets: BTreeMap<Key, Rc<StatefulSet>>,
     pub revisions: BTreeMap<Key, Rc<Revision>>,
     pub classes: BTreeMap<Key, Rc<StorageClass>>,
@@ -133,8 +133,8 @@ impl Store {
         fn all<T>(m: &BTreeMap<Key, Rc<T>>, f: fn(Rc<T>) -> Obj) -> Vec<(Key, Obj)> {
             m.iter().map(|(k, v)| (k.clone(), f(v.clone()))).collect()
         }
-        fn all_hashed<T>(m: &KeyMap<Rc<T>>, f: fn(Rc<T>) -> Obj) -> Vec<(Key, Obj)> {
-            m.sorted().into_iter().map(|(k, v)| (k.clone(), f(v.clone()))).collect()
+        fn all_hashed<T: Stored>(m: &Objects<T>, f: fn(Rc<T>) -> Obj) -> Vec<(Key, Obj)> {
+            m.sorted().into_iter().map(|v| (v.meta().key(), f(v.clone()))).collect()
         }
         match kind {
             Kind::Pod => all_hashed(&self.pods, Obj::Pod),
@@ -142,7 +142,7 @@ impl Store {
             Kind::PersistentVolume => all_hashed(&self.pvs, Obj::Pv),
             Kind::Node => all(&self.nodes, Obj::Node),
             Kind::Service => all(&self.services, Obj::Service),
-            Kind::Endpoints => all(&self.endpoints, Obj::Endpoints),
+            Kind::Endpoints => all_hashed(&self.endpoints, Obj::Endpoints),
             Kind::StatefulSet => all(&self.sets, Obj::StatefulSet),
             Kind::ControllerRevision => all(&self.revisions, Obj::Revision),
             Kind::StorageClass => all(&self.classes, Obj::StorageClass),
@@ -206,7 +206,7 @@ impl Store {
         fn has<T: Stored>(m: &BTreeMap<Key, Rc<T>>, uid: &str) -> bool {
             m.values().any(|o| &*o.meta().uid == uid)
         }
-        fn has_hashed<T: Stored>(m: &KeyMap<Rc<T>>, uid: &str) -> bool {
+        fn has_hashed<T: Stored>(m: &Objects<T>, uid: &str) -> bool {
             m.any(|o| &*o.meta().uid == uid)
         }
         has_hashed(&self.pods, uid)
@@ -218,7 +218,7 @@ impl Store {
             || has(&self.deployments, uid)
             || has(&self.replicasets, uid)
             || has(&self.nodes, uid)
-            || has(&self.endpoints, uid)
+            || has_hashed(&self.endpoints, uid)
             || has(&self.classes, uid)
             || self.generic.values().any(|o| &*o.meta.uid == uid)
     }

@@ -194,8 +194,8 @@ impl Engine {
     }
 
     pub(super) fn bind_pending_claims(&mut self) {
-        let pending = self.store.pvcs.sorted_where(|_, c| c.phase == ClaimPhase::Pending && c.meta.deletion.is_none());
-        let pending: Vec<Rc<Pvc>> = pending.into_iter().map(|(_, c)| c.clone()).collect();
+        let pending = self.store.pvcs.sorted_where(|c| c.phase == ClaimPhase::Pending && c.meta.deletion.is_none());
+        let pending: Vec<Rc<Pvc>> = pending.into_iter().cloned().collect();
         for c in pending {
             let _ = self.try_bind(&c);
         }
