@@ -5,7 +5,7 @@
 //! that takes time (scheduling, provisioning, kubelet steps, requeues) is a timer. Time moves
 //! only through `advance_to`/`step`/`settle`, which fire timers in (time, sequence) order.
 
-use super::keymap::{FxHashSet, KeyMap};
+use super::keymap::{FewByUid, FxHashSet, KeyMap};
 use super::meta::*;
 use super::objects::*;
 use super::rng::Rng;
@@ -43,7 +43,7 @@ pub struct Engine {
     /// What `queue` holds, for de-duplication (hashed: only looked up, never listed).
     pub(super) queued: FxHashSet<Work>,
     /// Per-StatefulSet index of member pods, keyed by the set's uid.
-    pub(super) set_index: BTreeMap<Str, SetIndex>,
+    pub(super) set_index: FewByUid<SetIndex>,
     /// Pods without a controller reference (adoption candidates).
     pub(super) orphans: BTreeSet<Key>,
     pub(super) decisions: Vec<Decision>,
@@ -138,7 +138,7 @@ impl Engine {
             timer_seq: 0,
             queue: VecDeque::new(),
             queued: FxHashSet::default(),
-            set_index: BTreeMap::new(),
+            set_index: FewByUid::default(),
             orphans: BTreeSet::new(),
             decisions: Vec::new(),
             why: BTreeMap::new(),

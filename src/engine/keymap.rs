@@ -267,6 +267,53 @@ impl<V> UidMap<V> {
     }
 }
 
+/// Values by uid for maps of a handful of entries (one per StatefulSet), looked up many times
+/// per sync: a scan that compares addresses first finds the shared uid string at once, where
+/// a B-tree compared 36-byte strings and a hash table paid for a hash and a probe. Never
+/// listed, so the order of the entries is never seen.
+#[derive(Debug, Clone)]
+pub struct FewByUid<V>(Vec<(Str, V)>);
+
+impl<V> Default for FewByUid<V> {
+    fn default() -> Self {
+        FewByUid(Vec::new())
+    }
+}
+
+impl<V> FewByUid<V> {
+    fn find(&self, uid: &str) -> Option<usize> {
+        // Usually the very string stored (uids are shared `Rc`s); else compare contents.
+        self.0.iter().position(|(k, _)| std::ptr::eq(&**k, uid)).or_else(|| self.0.iter().position(|(k, _)| **k == *uid))
+    }
+
+    pub fn get(&self, uid: &str) -> Option<&V> {
+        self.find(uid).and_then(|i| self.0.get(i)).map(|(_, v)| v)
+    }
+
+    pub fn get_mut(&mut self, uid: &str) -> Option<&mut V> {
+        self.find(uid).and_then(|i| self.0.get_mut(i)).map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, uid: &str) -> bool {
+        self.find(uid).is_some()
+    }
+
+    pub fn insert(&mut self, uid: Str, v: V) -> Option<V> {
+        match self.find(&uid).and_then(|i| self.0.get_mut(i)) {
+            Some((_, old)) => Some(std::mem::replace(old, v)),
+            None => {
+                self.0.push((uid, v));
+                None
+            }
+        }
+    }
+
+    pub fn remove(&mut self, uid: &str) -> Option<V> {
+        let i = self.find(uid)?;
+        Some(self.0.swap_remove(i).1)
+    }
+}
+
 /// What every stored kind's map offers the write path, ordered or hashed.
 pub trait ObjectMap<V> {
     fn insert(&mut self, k: Key, v: V) -> Option<V>;
