@@ -27,6 +27,12 @@ fn forbidden_update(kind: Kind, name: &str) -> ApiError {
     invalid(kind, name, format!("spec: Forbidden: {}", STS_UPDATE_FORBIDDEN))
 }
 
+/// Uids are shared strings: the same one is usually the same allocation, and comparing
+/// addresses first skips a 36-byte comparison on every pod write.
+fn same_uid(a: &Str, b: &Str) -> bool {
+    Rc::ptr_eq(a, b) || a == b
+}
+
 fn conflict(kind: Kind, name: &str) -> ApiError {
     ApiError {
         reason: "Conflict",
@@ -141,7 +147,7 @@ impl Engine {
         // StatefulSet index and orphan bookkeeping.
         let owner_of = |p: &Pod| p.meta.controller().map(|c| (c.kind.clone(), c.name.clone(), c.uid.clone()));
         let same_set = match (old.and_then(|o| owner_of(o)), new.and_then(|n| owner_of(n))) {
-            (Some((_, _, a)), Some((_, _, b))) => a == b,
+            (Some((_, _, a)), Some((_, _, b))) => same_uid(&a, &b),
             _ => false,
         };
         if let Some(o) = old {
@@ -157,9 +163,13 @@ impl Engine {
         if let Some(n) = new {
             match owner_of(n) {
                 Some((kind, name, uid)) if &*kind == "StatefulSet" => {
-                    if let Some(set) = self.store.sets.named(&ns, &name).filter(|s| s.meta.uid == uid).cloned() {
-                        let idx = self.set_index.entry(uid.clone()).or_insert_with(|| SetIndex::new(ns.clone(), name.clone()));
-                        idx.add(&set.spec, n, old.filter(|_| same_set).map(|o| &**o));
+                    if let Some(set) = self.store.sets.named(&ns, &name).filter(|s| same_uid(&s.meta.uid, &uid)).cloned() {
+                        if !self.set_index.contains_key(&uid) {
+                            self.set_index.insert(uid.clone(), SetIndex::new(ns.clone(), name.clone()));
+                        }
+                        if let Some(idx) = self.set_index.get_mut(&uid) {
+                            idx.add(&set.spec, n, old.filter(|_| same_set).map(|o| &**o));
+                        }
                     }
                 }
                 Some(_) => {}
@@ -173,7 +183,7 @@ impl Engine {
         for p in [old, new].into_iter().flatten() {
             if let Some((kind, name, uid)) = owner_of(p) {
                 match &*kind {
-                    "StatefulSet" if self.store.sets.named(&ns, &name).is_some_and(|s| s.meta.uid == uid) => {
+                    "StatefulSet" if self.store.sets.named(&ns, &name).is_some_and(|s| same_uid(&s.meta.uid, &uid)) => {
                         keys.push(Work::SyncSet(Key::new(ns.clone(), name)));
                     }
                     "ReplicaSet" => keys.push(Work::SyncWorkload(Kind::ReplicaSet, Key::new(ns.clone(), name))),

@@ -5,6 +5,7 @@
 //! that takes time (scheduling, provisioning, kubelet steps, requeues) is a timer. Time moves
 //! only through `advance_to`/`step`/`settle`, which fire timers in (time, sequence) order.
 
+use super::keymap::{FewByUid, FxHashSet, KeyMap};
 use super::meta::*;
 use super::objects::*;
 use super::rng::Rng;
@@ -39,9 +40,10 @@ pub struct Engine {
     pub(super) timers: BinaryHeap<Reverse<Timer>>,
     pub(super) timer_seq: u64,
     pub(super) queue: VecDeque<Work>,
-    pub(super) queued: BTreeSet<Work>,
+    /// What `queue` holds, for de-duplication (hashed: only looked up, never listed).
+    pub(super) queued: FxHashSet<Work>,
     /// Per-StatefulSet index of member pods, keyed by the set's uid.
-    pub(super) set_index: BTreeMap<Str, SetIndex>,
+    pub(super) set_index: FewByUid<SetIndex>,
     /// Pods without a controller reference (adoption candidates).
     pub(super) orphans: BTreeSet<Key>,
     pub(super) decisions: Vec<Decision>,
@@ -55,16 +57,16 @@ pub struct Engine {
     /// Pods that failed scheduling and wait for a cluster change.
     pub(super) unscheduled: BTreeSet<Key>,
     /// Per-key sync error back-off (ms), as the controller's rate-limited queue.
-    pub(super) backoff: BTreeMap<Key, u64>,
+    pub(super) backoff: KeyMap<u64>,
     /// API faults injected by tests (create/delete/update/status failures), by verb.
     pub(super) api_faults: BTreeMap<&'static str, u32>,
     pub(super) event_seq: u64,
     /// Nodes whose kubelet stopped (NodeDown fault); the Node object follows after a grace.
     pub(super) down_nodes: BTreeSet<Str>,
     /// Pod uids whose first container crash-loops (CrashPod fault).
-    pub(super) crashing: BTreeSet<Str>,
+    pub(super) crashing: FxHashSet<Str>,
     /// One-off warnings already recorded (pod uid, reason).
-    pub(super) noted: BTreeSet<(Str, &'static str)>,
+    pub(super) noted: FxHashSet<(Str, &'static str)>,
     /// Scheduled, non-terminal pods per node (scheduler spreading).
     pub(super) node_load: BTreeMap<Str, usize>,
     /// Writes of pods no StatefulSet controls (see `SyncMemo`).
@@ -113,7 +115,7 @@ impl Action {
 }
 
 /// Immediate controller work (the controllers' work queues), de-duplicated.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(super) enum Work {
     SyncSet(Key),
     SyncWorkload(Kind, Key),
@@ -137,8 +139,8 @@ impl Engine {
             timers: BinaryHeap::new(),
             timer_seq: 0,
             queue: VecDeque::new(),
-            queued: BTreeSet::new(),
-            set_index: BTreeMap::new(),
+            queued: FxHashSet::default(),
+            set_index: FewByUid::default(),
             orphans: BTreeSet::new(),
             decisions: Vec::new(),
             why: BTreeMap::new(),
@@ -148,12 +150,12 @@ impl Engine {
             next_cluster_ip: 0,
             container_seq: 0,
             unscheduled: BTreeSet::new(),
-            backoff: BTreeMap::new(),
+            backoff: KeyMap::default(),
             api_faults: BTreeMap::new(),
             event_seq: 0,
             down_nodes: BTreeSet::new(),
-            crashing: BTreeSet::new(),
-            noted: BTreeSet::new(),
+            crashing: FxHashSet::default(),
+            noted: FxHashSet::default(),
             node_load: BTreeMap::new(),
             foreign_pod_writes: 0,
         };

@@ -96,13 +96,8 @@ impl Engine {
     }
 
     fn owned_pods(&self, ns: &Str, uid: &Str) -> Vec<Rc<Pod>> {
-        self.store
-            .pods
-            .range(Key::new(ns.clone(), Str::from(""))..)
-            .take_while(|(pk, _)| pk.0 == *ns)
-            .filter(|(_, p)| p.meta.controller().is_some_and(|c| c.uid == *uid))
-            .map(|(_, p)| p.clone())
-            .collect()
+        let owned = self.store.pods.sorted_where(|p| p.meta.namespace == *ns && p.meta.controller().is_some_and(|c| c.uid == *uid));
+        owned.into_iter().cloned().collect()
     }
 
     fn sync_replica_set(&mut self, k: &Key) {

@@ -98,9 +98,9 @@ impl Engine {
         let pods: Vec<&Pod> = self
             .store
             .pods
-            .range(Key::new(g.meta.namespace.clone(), Str::from(""))..)
-            .take_while(|(k, _)| k.0 == g.meta.namespace)
-            .map(|(_, p)| &**p)
+            .in_namespace(&g.meta.namespace)
+            .into_iter()
+            .map(|p| &**p)
             .filter(|p| sel.matches(&p.meta.labels))
             .collect();
         let current_healthy = pods.iter().filter(|p| !p.terminating() && p.is_ready()).count() as i64;

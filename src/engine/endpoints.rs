@@ -56,10 +56,7 @@ impl Engine {
         }
         let ns = svc.meta.namespace.clone();
         let mut addrs = BTreeMap::new();
-        for (pk, pod) in self.store.pods.range(Key::new(ns.clone(), Str::from(""))..) {
-            if pk.0 != ns {
-                break;
-            }
+        for pod in self.store.pods.in_namespace(&ns) {
             if let Some(a) = desired(svc, pod) {
                 addrs.insert(pod.meta.name.clone(), a);
             }

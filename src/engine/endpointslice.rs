@@ -100,7 +100,7 @@ impl Engine {
         }
         // Terminating pods leave v1 Endpoints but stay in slices until they are gone.
         if let (Some(sel), false) = (&svc.selector, svc.publish_not_ready) {
-            for (_, p) in self.store.pods.range(Key::new(ns.clone(), Str::from(""))..).take_while(|(k, _)| k.0 == ns) {
+            for p in self.store.pods.in_namespace(&ns) {
                 let matches = sel.iter().all(|(k, v)| p.meta.labels.get(k) == Some(v));
                 if !matches || !p.terminating() || p.status.phase.terminal() {
                     continue;

@@ -14,8 +14,8 @@ impl Engine {
     pub(super) fn dependents_of(&self, uid: &Str) -> Vec<(Kind, Key)> {
         let has = |m: &Meta| m.owners.iter().any(|o| o.uid == *uid);
         let mut out = Vec::new();
-        out.extend(self.store.pods.iter().filter(|(_, o)| has(&o.meta)).map(|(k, _)| (Kind::Pod, k.clone())));
-        out.extend(self.store.pvcs.iter().filter(|(_, o)| has(&o.meta)).map(|(k, _)| (Kind::PersistentVolumeClaim, k.clone())));
+        out.extend(self.store.pods.sorted_where(|o| has(&o.meta)).into_iter().map(|o| (Kind::Pod, o.meta.key())));
+        out.extend(self.store.pvcs.sorted_where(|o| has(&o.meta)).into_iter().map(|o| (Kind::PersistentVolumeClaim, o.meta.key())));
         out.extend(self.store.revisions.iter().filter(|(_, o)| has(&o.meta)).map(|(k, _)| (Kind::ControllerRevision, k.clone())));
         out.extend(self.store.replicasets.iter().filter(|(_, o)| has(&o.meta)).map(|(k, _)| (Kind::ReplicaSet, k.clone())));
         out

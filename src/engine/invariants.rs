@@ -21,10 +21,7 @@ impl Engine {
             let Some(idx) = self.set_index.get(&set.meta.uid) else { continue };
             // Index agrees with the store.
             let mut by_ord: BTreeMap<i64, &Pod> = BTreeMap::new();
-            for (k, p) in self.store.pods.range(super::meta::Key::new(ns.clone(), super::meta::Str::from(""))..) {
-                if k.0 != *ns {
-                    break;
-                }
+            for p in self.store.pods.in_namespace(ns) {
                 if p.meta.controller().is_some_and(|c| c.uid == set.meta.uid) {
                     if let Some(ord) = idx.matches(&set.spec, p) {
                         if by_ord.insert(ord, p).is_some() {
@@ -84,7 +81,7 @@ impl Engine {
         // At most one live pod per identity is structural (names are keys); check that no two
         // pods share a hostname+subdomain in a namespace.
         let mut seen: BTreeMap<(String, String, String), String> = BTreeMap::new();
-        for p in self.store.pods.values() {
+        for p in self.store.pods.sorted() {
             if let (Some(h), Some(d)) = (&p.hostname, &p.subdomain) {
                 if let Some(other) = seen.insert((p.meta.namespace.to_string(), h.to_string(), d.to_string()), p.meta.name.to_string()) {
                     errs.push(format!("t={}ms pods {} and {} share the identity {}.{}", now.0, other, p.meta.name, h, d));

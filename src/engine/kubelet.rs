@@ -409,7 +409,7 @@ impl Engine {
     }
 
     fn pods_on(&self, node: &str) -> Vec<Rc<Pod>> {
-        self.store.pods.values().filter(|p| p.node.as_deref() == Some(node)).cloned().collect()
+        self.store.pods.sorted_where(|p| p.node.as_deref() == Some(node)).into_iter().cloned().collect()
     }
 
     pub(super) fn node_lost(&mut self, node: &str) {

@@ -17,21 +17,36 @@ pub type Str = Rc<str>;
 #[derive(Debug, Clone, Default)]
 pub struct Key(pub Str, pub Str, NamePrefix);
 
-/// Equal keys have equal strings (see `cmp_past_prefix`), so hashing the strings agrees.
-impl std::hash::Hash for Key {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.hash(state);
-        self.1.hash(state);
-    }
+/// Equal keys: the prefixes (inline) first, then the rest of the names (usually nothing: see
+/// `cmp_past_prefix`) and the namespaces, each by address before content (names and
+/// namespaces are shared `Rc`s, so a key found again is usually the same string).
+fn eq_keys(a: KeyView, b: KeyView) -> bool {
+    a.2 == b.2 && (std::ptr::eq(a.1, b.1) || cmp_past_prefix(a.1, b.1).is_eq()) && same_str(a.0, b.0)
+}
+
+fn same_str(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
+/// A key's hash: its name only. Names rarely repeat across namespaces, and equal keys have
+/// equal names, so that is enough, and it saves hashing the namespace on every lookup.
+fn hash_key<H: std::hash::Hasher>(name: &str, state: &mut H) {
+    state.write(name.as_bytes());
 }
 
 impl PartialEq for Key {
     fn eq(&self, other: &Key) -> bool {
-        cmp_keys(self.view(), other.view()).is_eq()
+        eq_keys(self.view(), other.view())
     }
 }
 
 impl Eq for Key {}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        hash_key(&self.1, state);
+    }
+}
 
 impl Key {
     pub fn new(ns: Str, name: Str) -> Key {
@@ -147,7 +162,7 @@ impl<'a> std::borrow::Borrow<dyn KeyRef + 'a> for Key {
 
 impl PartialEq for dyn KeyRef + '_ {
     fn eq(&self, other: &Self) -> bool {
-        cmp_keys(self.view(), other.view()).is_eq()
+        eq_keys(self.view(), other.view())
     }
 }
 
@@ -179,6 +194,19 @@ pub struct Named<'a>(&'a str, &'a str, NamePrefix);
 impl<'a> Named<'a> {
     pub fn new(ns: &'a str, name: &'a str) -> Named<'a> {
         Named(ns, name, NamePrefix::of(name))
+    }
+}
+
+/// Hashes as the [`Key`] it stands for, so hashed maps are searched without building one.
+impl std::hash::Hash for Named<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        hash_key(self.1, state);
+    }
+}
+
+impl hashbrown::Equivalent<Key> for Named<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        eq_keys(self.view(), key.view())
     }
 }
 

@@ -19,7 +19,8 @@
 //! `objects`/`meta`/`defaults` (typed objects and their JSON), `statefulset/*` (the controller),
 //! `kubelet`, `scheduler`, `volumes`, `endpoints`, `endpointslice`, `dns`, `gc`, `deployment`, `disruption`
 //! (PodDisruptionBudgets, eviction), `timeline`
-//! (time travel), `invariants` (checks run by the tests), `rng`, `applog`.
+//! (time travel), `invariants` (checks run by the tests), `rng`, `applog`, `keymap` (hashed
+//! maps that list in key order).
 
 mod api;
 mod applog;
@@ -33,6 +34,7 @@ mod endpoints;
 mod endpointslice;
 mod gc;
 pub mod invariants;
+mod keymap;
 mod kubelet;
 mod meta;
 mod objects;

@@ -2,9 +2,12 @@
 //! counter, the watch journal and the event log.
 //!
 //! Maps hold `Rc` objects so an engine clone (a time-travel snapshot) copies pointers, not
-//! objects. Only ordered maps are used: iteration order is part of the deterministic output.
+//! objects. Iteration order is part of the deterministic output: the kinds written or looked
+//! up on every pod change (pods, claims, volumes, endpoints) are hashed [`Objects`] tables,
+//! which list in key order all the same; the others are ordered maps.
 
 use super::applog::AppendLog;
+use super::keymap::{ObjectMap, Objects};
 use super::rng::Uuid;
 use super::meta::*;
 use super::objects::*;
@@ -20,12 +23,12 @@ pub struct Store {
     /// `SetIndex::revisions`, `SetIndex::claims_present` and `SyncMemo`).
     pub revision_writes: u64,
     pub claim_writes: u64,
-    pub pods: BTreeMap<Key, Rc<Pod>>,
-    pub pvcs: BTreeMap<Key, Rc<Pvc>>,
-    pub pvs: BTreeMap<Key, Rc<Pv>>,
+    pub pods: Objects<Pod>,
+    pub pvcs: Objects<Pvc>,
+    pub pvs: Objects<Pv>,
     pub nodes: BTreeMap<Key, Rc<Node>>,
     pub services: BTreeMap<Key, Rc<Service>>,
-    pub endpoints: BTreeMap<Key, Rc<Endpoints>>,
+    pub endpoints: Objects<Endpoints>,
     pub sets: BTreeMap<Key, Rc<StatefulSet>>,
     pub revisions: BTreeMap<Key, Rc<Revision>>,
     pub classes: BTreeMap<Key, Rc<StorageClass>>,
@@ -73,7 +76,7 @@ pub trait Stored: Sized {
     fn meta_mut(&mut self) -> &mut Meta;
     fn kind(&self) -> Kind;
     fn wrap(rc: Rc<Self>) -> Obj;
-    fn map(store: &mut Store, kind: Kind) -> Option<&mut BTreeMap<Key, Rc<Self>>>;
+    fn map(store: &mut Store, kind: Kind) -> Option<&mut dyn ObjectMap<Rc<Self>>>;
 }
 
 macro_rules! stored {
@@ -91,7 +94,7 @@ macro_rules! stored {
             fn wrap(rc: Rc<Self>) -> Obj {
                 Obj::$variant(rc)
             }
-            fn map(store: &mut Store, _: Kind) -> Option<&mut BTreeMap<Key, Rc<Self>>> {
+            fn map(store: &mut Store, _: Kind) -> Option<&mut dyn ObjectMap<Rc<Self>>> {
                 Some(&mut store.$field)
             }
         }
@@ -121,7 +124,7 @@ impl Stored for Workload {
     fn wrap(rc: Rc<Self>) -> Obj {
         Obj::Workload(rc)
     }
-    fn map(store: &mut Store, kind: Kind) -> Option<&mut BTreeMap<Key, Rc<Self>>> {
+    fn map(store: &mut Store, kind: Kind) -> Option<&mut dyn ObjectMap<Rc<Self>>> {
         match kind {
             Kind::Deployment => Some(&mut store.deployments),
             Kind::ReplicaSet => Some(&mut store.replicasets),
@@ -145,13 +148,16 @@ impl Store {
         fn all<T>(m: &BTreeMap<Key, Rc<T>>, f: fn(Rc<T>) -> Obj) -> Vec<(Key, Obj)> {
             m.iter().map(|(k, v)| (k.clone(), f(v.clone()))).collect()
         }
+        fn all_hashed<T: Stored>(m: &Objects<T>, f: fn(Rc<T>) -> Obj) -> Vec<(Key, Obj)> {
+            m.sorted().into_iter().map(|v| (v.meta().key(), f(v.clone()))).collect()
+        }
         match kind {
-            Kind::Pod => all(&self.pods, Obj::Pod),
-            Kind::PersistentVolumeClaim => all(&self.pvcs, Obj::Pvc),
-            Kind::PersistentVolume => all(&self.pvs, Obj::Pv),
+            Kind::Pod => all_hashed(&self.pods, Obj::Pod),
+            Kind::PersistentVolumeClaim => all_hashed(&self.pvcs, Obj::Pvc),
+            Kind::PersistentVolume => all_hashed(&self.pvs, Obj::Pv),
             Kind::Node => all(&self.nodes, Obj::Node),
             Kind::Service => all(&self.services, Obj::Service),
-            Kind::Endpoints => all(&self.endpoints, Obj::Endpoints),
+            Kind::Endpoints => all_hashed(&self.endpoints, Obj::Endpoints),
             Kind::StatefulSet => all(&self.sets, Obj::StatefulSet),
             Kind::ControllerRevision => all(&self.revisions, Obj::Revision),
             Kind::StorageClass => all(&self.classes, Obj::StorageClass),
@@ -215,16 +221,19 @@ impl Store {
         fn has<T: Stored>(m: &BTreeMap<Key, Rc<T>>, uid: &str) -> bool {
             m.values().any(|o| &*o.meta().uid == uid)
         }
-        has(&self.pods, uid)
-            || has(&self.pvcs, uid)
-            || has(&self.pvs, uid)
+        fn has_hashed<T: Stored>(m: &Objects<T>, uid: &str) -> bool {
+            m.any(|o| &*o.meta().uid == uid)
+        }
+        has_hashed(&self.pods, uid)
+            || has_hashed(&self.pvcs, uid)
+            || has_hashed(&self.pvs, uid)
             || has(&self.sets, uid)
             || has(&self.services, uid)
             || has(&self.revisions, uid)
             || has(&self.deployments, uid)
             || has(&self.replicasets, uid)
             || has(&self.nodes, uid)
-            || has(&self.endpoints, uid)
+            || has_hashed(&self.endpoints, uid)
             || has(&self.classes, uid)
             || self.generic.values().any(|o| &*o.meta.uid == uid)
     }

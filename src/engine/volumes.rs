@@ -4,6 +4,7 @@
 //! volume plus each pod's ephemeral container file system.
 
 use super::cluster::{Action, Engine, Work};
+use super::keymap::{FxHashMap, KeyMap, UidMap};
 use super::meta::*;
 use super::objects::*;
 use super::*;
@@ -18,11 +19,11 @@ pub struct Files {
     /// By PersistentVolume name: survives pods, gone with the volume.
     pub volumes: BTreeMap<Str, Rc<Fs>>,
     /// By pod uid: the container's writable layer, gone with the pod object.
-    pub pods: BTreeMap<Str, Rc<Fs>>,
-    /// ReadWriteOnce attachments: PV name -> node.
-    pub attached: BTreeMap<Str, Str>,
+    pub pods: UidMap<Rc<Fs>>,
+    /// ReadWriteOnce attachments: PV name -> node (hashed: looked up, never listed).
+    pub attached: FxHashMap<Str, Str>,
     /// Claim -> number of non-terminal pods using it (for PVC protection).
-    pub users: BTreeMap<Key, u32>,
+    pub users: KeyMap<u32>,
     /// PersistentVolumes in phase Available (binding candidates).
     pub available: BTreeSet<Str>,
 }
@@ -77,7 +78,7 @@ impl Engine {
         }
         if let Some(o) = live(old) {
             for c in o.claim_names() {
-                let k: &dyn KeyRef = &Named::new(&o.meta.namespace, c);
+                let k = &Named::new(&o.meta.namespace, c);
                 if let Some(n) = self.files.users.get_mut(k) {
                     *n = n.saturating_sub(1);
                     if *n == 0 {
@@ -193,7 +194,8 @@ impl Engine {
     }
 
     pub(super) fn bind_pending_claims(&mut self) {
-        let pending: Vec<Rc<Pvc>> = self.store.pvcs.values().filter(|c| c.phase == ClaimPhase::Pending && c.meta.deletion.is_none()).cloned().collect();
+        let pending = self.store.pvcs.sorted_where(|c| c.phase == ClaimPhase::Pending && c.meta.deletion.is_none());
+        let pending: Vec<Rc<Pvc>> = pending.into_iter().cloned().collect();
         for c in pending {
             let _ = self.try_bind(&c);
         }

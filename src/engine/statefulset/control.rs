@@ -85,7 +85,7 @@ impl Engine {
 
     /// What the sync of `set` would read, when that is all it reads (see `SyncMemo`).
     fn sync_memo(&self, key: &Key, set: &StatefulSet) -> Option<SyncMemo> {
-        if set.spec.min_ready_seconds > 0 || set.meta.deletion.is_some() || !self.api_faults.is_empty() || self.backoff.contains_key(key) {
+        if set.spec.min_ready_seconds > 0 || set.meta.deletion.is_some() || !self.api_faults.is_empty() || self.backoff.get(key).is_some() {
             return None;
         }
         let idx = self.set_index.get(&set.meta.uid)?;
