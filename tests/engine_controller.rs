@@ -237,6 +237,33 @@ fn no_storage_class_leaves_claim_and_pod_pending() {
     assert_eq!(pods(&e)[0], "web-0 1/1 Running");
 }
 
+/// Spec §5.5 (e2e "PVC should be recreated when pod is pending due to missing PVC"): PVC
+/// protection counts only scheduled pods, so a claim deleted while its pod cannot be scheduled
+/// goes at once; the scheduler's next attempt on the pod says the claim is missing, and the
+/// controller creates it again for the Pending pod.
+#[test]
+fn a_claim_deleted_while_its_pod_is_pending_is_recreated() {
+    let mut e = Engine::new(Config { default_storage_class: false, ..Config::default() });
+    e.apply(service()).unwrap();
+    e.apply(web(1)).unwrap();
+    run_for(&mut e, 60.0);
+    assert_eq!(pods(&e), vec!["web-0 0/1 Pending"]);
+    let uid = |e: &Engine| e.get(Kind::PersistentVolumeClaim, "default", "www-web-0").map(|c| c["metadata"]["uid"].clone()).ok();
+    let first = uid(&e).expect("the claim exists");
+    e.delete(Kind::PersistentVolumeClaim, "default", "www-web-0", DeleteOptions::default()).unwrap();
+    run_for(&mut e, 10.0);
+    assert!(uid(&e).is_none(), "no scheduled pod holds the claim, so it goes at once");
+    // The scheduler does not watch claim deletions: it retries the pod within about 5 minutes.
+    run_for(&mut e, 360.0);
+    let again = uid(&e).expect("the controller created the claim again");
+    assert_ne!(again, first, "a new claim, not the deleted one held by its finalizer");
+    assert!(e.decisions().iter().any(|d| d.text == "web-0 is Pending and a claim was missing: the claim was recreated"), "{:#?}", e.decisions());
+    // Once a volume exists, the new claim binds and the pod starts with it.
+    e.apply(json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv-a"}, "spec": {"capacity": {"storage": "2Gi"}, "accessModes": ["ReadWriteOnce"], "hostPath": {"path": "/data/a"}}})).unwrap();
+    run_for(&mut e, 60.0);
+    assert_eq!(pods(&e), vec!["web-0 1/1 Running"]);
+}
+
 #[test]
 fn rollback_renumbers_old_revision() {
     let mut e = ready_lecture(2);

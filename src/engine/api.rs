@@ -210,15 +210,11 @@ impl Engine {
         }
         // Endpoints, node pod counts, claim users, volume attachments.
         self.endpoints_pod_changed(old.map(|p| &**p), new.map(|p| &**p));
+        // A claim stays protected while a scheduled pod names it, whatever the pod's phase:
+        // only the pod's removal releases it.
         if new.is_none() {
             if let Some(o) = old {
                 self.pod_gone(o);
-            }
-        } else if let (Some(o), Some(n)) = (old, new) {
-            if !o.status.phase.terminal() && n.status.phase.terminal() {
-                for claim in n.claim_names() {
-                    self.enqueue(Work::ClaimProtection(key(&n.meta.namespace, claim)));
-                }
             }
         }
     }

@@ -54,8 +54,10 @@ pub struct Engine {
     pub(super) next_ip: Vec<u32>,
     pub(super) next_cluster_ip: u32,
     pub(super) container_seq: u64,
-    /// Pods that failed scheduling and wait for a cluster change.
-    pub(super) unscheduled: BTreeSet<Key>,
+    /// Pods that failed scheduling and wait for a cluster change, with their last attempt.
+    pub(super) unscheduled: BTreeMap<Key, Time>,
+    /// Whether the scheduler's periodic flush of long-unschedulable pods is pending.
+    pub(super) flush_armed: bool,
     /// Per-key sync error back-off (ms), as the controller's rate-limited queue.
     pub(super) backoff: KeyMap<u64>,
     /// API faults injected by tests (create/delete/update/status failures), by verb.
@@ -99,6 +101,8 @@ pub(super) enum Action {
     Evict(Str),
     /// The attach/detach controller force-detaches a volume from an unreachable node.
     ForceDetach(Key),
+    /// The scheduler retries pods that have been unschedulable for a while.
+    FlushUnschedulable,
 }
 
 impl Action {
@@ -107,6 +111,7 @@ impl Action {
         matches!(
             self,
             Action::Retry(_)
+                | Action::FlushUnschedulable
                 | Action::Kubelet(_, _, kubelet::Step::Restart)
                 | Action::Kubelet(_, _, kubelet::Step::Crash)
                 | Action::Kubelet(_, _, kubelet::Step::BackOff)
@@ -149,7 +154,8 @@ impl Engine {
             next_ip: Vec::new(),
             next_cluster_ip: 0,
             container_seq: 0,
-            unscheduled: BTreeSet::new(),
+            unscheduled: BTreeMap::new(),
+            flush_armed: false,
             backoff: KeyMap::default(),
             api_faults: BTreeMap::new(),
             event_seq: 0,
@@ -422,6 +428,7 @@ impl Engine {
             Action::NodeLost(n) => self.node_lost(&n),
             Action::Evict(n) => self.evict_node_pods(&n),
             Action::ForceDetach(k) => self.force_detach(&k),
+            Action::FlushUnschedulable => self.flush_unschedulable(),
         }
         self.drain();
     }

@@ -7,6 +7,10 @@ use super::meta::*;
 use super::objects::*;
 use super::*;
 
+/// `podMaxInUnschedulablePodsDuration` and the flush period of the scheduling queue.
+const UNSCHEDULABLE_MAX_MS: u64 = 5 * 60 * 1000;
+const FLUSH_EVERY_MS: u64 = 30 * 1000;
+
 impl Engine {
     /// Keeps the per-node count of scheduled, non-terminal pods.
     pub(super) fn track_node_load(&mut self, old: Option<&Pod>, new: Option<&Pod>) {
@@ -24,7 +28,8 @@ impl Engine {
     fn fail_scheduling(&mut self, pod: &Pod, reason: String) {
         let n = self.store.nodes.len();
         let msg = format!("0/{} nodes are available: {}. preemption: 0/{} nodes are available: {} Preemption is not helpful for scheduling.", n, reason, n, n);
-        self.unscheduled.insert(pod.meta.key());
+        self.unscheduled.insert(pod.meta.key(), self.now);
+        self.arm_flush();
         let same = pod.status.scheduled.as_ref().is_some_and(|c| !c.status && c.message.as_deref() == Some(msg.as_str()));
         if same {
             return;
@@ -89,7 +94,29 @@ impl Engine {
     }
 
     pub(super) fn retry_scheduling(&mut self) {
-        let pending: Vec<Key> = self.unscheduled.iter().cloned().collect();
+        let pending: Vec<Key> = self.unscheduled.keys().cloned().collect();
+        self.retry(pending);
+    }
+
+    /// Upstream's `flushUnschedulablePodsLeftover`: every 30 s, pods that have waited 5 minutes
+    /// since their last attempt are tried again, so a pod waiting for something no event
+    /// announces (a deleted claim: the scheduler does not watch claim deletions) gets a fresh
+    /// verdict, and the StatefulSet controller sees it (spec §5.5).
+    pub(super) fn flush_unschedulable(&mut self) {
+        self.flush_armed = false;
+        let due: Vec<Key> = self.unscheduled.iter().filter(|(_, at)| at.0.saturating_add(UNSCHEDULABLE_MAX_MS) <= self.now.0).map(|(k, _)| k.clone()).collect();
+        self.retry(due);
+        self.arm_flush();
+    }
+
+    fn arm_flush(&mut self) {
+        if !self.flush_armed && !self.unscheduled.is_empty() {
+            self.flush_armed = true;
+            self.after(FLUSH_EVERY_MS, Action::FlushUnschedulable);
+        }
+    }
+
+    fn retry(&mut self, pending: Vec<Key>) {
         for k in pending {
             if let Some(uid) = self.store.pods.get(&k).map(|p| p.meta.uid.clone()) {
                 self.schedule_pod(&k, &uid);

@@ -22,13 +22,42 @@ pub struct Files {
     pub pods: UidMap<Rc<Fs>>,
     /// ReadWriteOnce attachments: PV name -> node (hashed: looked up, never listed).
     pub attached: FxHashMap<Str, Str>,
-    /// Claim -> number of non-terminal pods using it (for PVC protection).
+    /// Claim -> number of scheduled, non-terminal pods using it (volume detach).
     pub users: KeyMap<u32>,
+    /// Claim -> number of scheduled pods naming it, in any phase (PVC protection).
+    pub holders: KeyMap<u32>,
     /// PersistentVolumes in phase Available (binding candidates).
     pub available: BTreeSet<Str>,
 }
 
 const FORCE_DETACH_MS: u64 = 6 * 60 * 1000;
+
+/// Moves a pod's claims from `old`'s count to `new`'s (each `None` when that version does not
+/// count).
+fn recount(map: &mut KeyMap<u32>, old: Option<&Pod>, new: Option<&Pod>) {
+    if let (Some(o), Some(n)) = (old, new) {
+        // Most writes are status updates of a running pod: its claims stay counted.
+        if o.meta.namespace == n.meta.namespace && o.claim_names().eq(n.claim_names()) {
+            return;
+        }
+    }
+    if let Some(o) = old {
+        for c in o.claim_names() {
+            let k = &Named::new(&o.meta.namespace, c);
+            if let Some(n) = map.get_mut(k) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    map.remove(k);
+                }
+            }
+        }
+    }
+    if let Some(n) = new {
+        for c in n.claim_names() {
+            *map.entry(key(&n.meta.namespace, c)).or_insert(0) += 1;
+        }
+    }
+}
 
 enum Place {
     Volume(Str),
@@ -66,32 +95,16 @@ fn under(path: &str, mount: &str) -> Option<String> {
 }
 
 impl Engine {
+    /// Keeps both counts of the pods that name each claim. The attach/detach controller keeps a
+    /// volume attached for the pods running on its node; PVC protection keeps a deleted claim
+    /// while any *scheduled* pod names it, whatever its phase (upstream's `podUsesPVC`: the
+    /// kubelet only sees scheduled pods), so a claim deleted while its pod cannot be scheduled
+    /// goes at once and the StatefulSet controller creates it again (spec §5.5).
     pub(super) fn track_claim_users(&mut self, old: Option<&Pod>, new: Option<&Pod>) {
-        fn live(p: Option<&Pod>) -> Option<&Pod> {
-            p.filter(|p| !p.status.phase.terminal())
-        }
-        if let (Some(o), Some(n)) = (live(old), live(new)) {
-            // Most writes are status updates of a running pod: its claims stay in use.
-            if o.meta.namespace == n.meta.namespace && o.claim_names().eq(n.claim_names()) {
-                return;
-            }
-        }
-        if let Some(o) = live(old) {
-            for c in o.claim_names() {
-                let k = &Named::new(&o.meta.namespace, c);
-                if let Some(n) = self.files.users.get_mut(k) {
-                    *n = n.saturating_sub(1);
-                    if *n == 0 {
-                        self.files.users.remove(k);
-                    }
-                }
-            }
-        }
-        if let Some(n) = new.filter(|p| !p.status.phase.terminal()) {
-            for c in n.claim_names() {
-                *self.files.users.entry(key(&n.meta.namespace, c)).or_insert(0) += 1;
-            }
-        }
+        let running = |p: &&Pod| p.node.is_some() && !p.status.phase.terminal();
+        let scheduled = |p: &&Pod| p.node.is_some();
+        recount(&mut self.files.users, old.filter(running), new.filter(running));
+        recount(&mut self.files.holders, old.filter(scheduled), new.filter(scheduled));
     }
 
     fn claim_event(&mut self, c: &Pvc, warning: bool, reason: &str, msg: String, component: &'static str) {
@@ -201,13 +214,13 @@ impl Engine {
         }
     }
 
-    /// PVC protection: a deleted claim goes once no non-terminal pod uses it.
+    /// PVC protection: a deleted claim goes once no scheduled pod names it.
     pub(super) fn claim_protection(&mut self, k: &Key) {
         let Some(c) = self.store.pvcs.get(k).cloned() else { return };
         if c.meta.deletion.is_none() {
             return;
         }
-        if self.files.users.get(k).is_some_and(|n| *n > 0) {
+        if self.files.holders.get(k).is_some_and(|n| *n > 0) {
             return;
         }
         let mut nc = (*c).clone();
