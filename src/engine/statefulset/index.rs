@@ -88,7 +88,15 @@ impl SetIndex {
     /// (most writes only change status, and re-checking identity and storage was a fifth of a
     /// pod write).
     pub fn add(&mut self, spec: &StsSpec, pod: &Rc<Pod>, old: Option<&Pod>) {
-        if old.is_none_or(|o| seen_by_sync(o) != seen_by_sync(pod)) {
+        if old.is_some_and(|o| seen_by_sync(o) == seen_by_sync(pod)) {
+            // Nothing this index derives from the pod changed (the scheduler's binding, the
+            // kubelet's ContainerCreating): a member only takes the newer version.
+            let slot = utils::parent_and_ordinal(&pod.meta.name).and_then(|(_, ord)| self.members.get_mut(&ord));
+            if let Some(m) = slot.filter(|m| *m.name() == pod.meta.name) {
+                m.pod = pod.clone();
+                return;
+            }
+        } else {
             self.version += 1;
         }
         let same_shape = old.is_some_and(|o| {
