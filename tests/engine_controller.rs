@@ -222,17 +222,12 @@ fn retention_delete_on_scale_down_and_stale_claims() {
 
 #[test]
 fn no_storage_class_leaves_claim_and_pod_pending() {
-    let mut e = Engine::new(Config { default_storage_class: false, ..Config::default() });
-    e.apply(service()).unwrap();
-    e.apply(web(2)).unwrap();
-    run_for(&mut e, 60.0);
-    assert_eq!(pods(&e), vec!["web-0 0/1 Pending"]);
+    let mut e = pending_without_storage(2);
     let msgs: Vec<String> = e.events().map(|ev| ev.message.clone()).collect();
     assert!(msgs.iter().any(|m| m == "no persistent volumes available for this claim and no storage class is set"), "{:#?}", msgs);
     assert!(msgs.iter().any(|m| m == "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."));
     // A pre-provisioned volume binds by capacity and access mode; the pod then starts.
-    e.apply(json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv-a"}, "spec": {"capacity": {"storage": "2Gi"}, "accessModes": ["ReadWriteOnce"], "hostPath": {"path": "/data/a"}}})).unwrap();
-    run_for(&mut e, 60.0);
+    add_volume(&mut e);
     assert_eq!(e.get(Kind::PersistentVolumeClaim, "default", "www-web-0").unwrap()["spec"]["volumeName"], "pv-a");
     assert_eq!(pods(&e)[0], "web-0 1/1 Running");
 }
@@ -243,11 +238,7 @@ fn no_storage_class_leaves_claim_and_pod_pending() {
 /// controller creates it again for the Pending pod.
 #[test]
 fn a_claim_deleted_while_its_pod_is_pending_is_recreated() {
-    let mut e = Engine::new(Config { default_storage_class: false, ..Config::default() });
-    e.apply(service()).unwrap();
-    e.apply(web(1)).unwrap();
-    run_for(&mut e, 60.0);
-    assert_eq!(pods(&e), vec!["web-0 0/1 Pending"]);
+    let mut e = pending_without_storage(1);
     let uid = |e: &Engine| e.get(Kind::PersistentVolumeClaim, "default", "www-web-0").map(|c| c["metadata"]["uid"].clone()).ok();
     let first = uid(&e).expect("the claim exists");
     e.delete(Kind::PersistentVolumeClaim, "default", "www-web-0", DeleteOptions::default()).unwrap();
@@ -259,9 +250,25 @@ fn a_claim_deleted_while_its_pod_is_pending_is_recreated() {
     assert_ne!(again, first, "a new claim, not the deleted one held by its finalizer");
     assert!(e.decisions().iter().any(|d| d.text == "web-0 is Pending and a claim was missing: the claim was recreated"), "{:#?}", e.decisions());
     // Once a volume exists, the new claim binds and the pod starts with it.
-    e.apply(json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv-a"}, "spec": {"capacity": {"storage": "2Gi"}, "accessModes": ["ReadWriteOnce"], "hostPath": {"path": "/data/a"}}})).unwrap();
-    run_for(&mut e, 60.0);
+    add_volume(&mut e);
     assert_eq!(pods(&e), vec!["web-0 1/1 Running"]);
+}
+
+/// The lecture's set in a cluster without a default StorageClass: web-0 waits, Pending, for
+/// a volume.
+fn pending_without_storage(replicas: i64) -> Engine {
+    let mut e = Engine::new(Config { default_storage_class: false, ..Config::default() });
+    e.apply(service()).unwrap();
+    e.apply(web(replicas)).unwrap();
+    run_for(&mut e, 60.0);
+    assert_eq!(pods(&e), vec!["web-0 0/1 Pending"]);
+    e
+}
+
+/// A pre-provisioned 2Gi volume, and a minute for it to bind.
+fn add_volume(e: &mut Engine) {
+    e.apply(json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv-a"}, "spec": {"capacity": {"storage": "2Gi"}, "accessModes": ["ReadWriteOnce"], "hostPath": {"path": "/data/a"}}})).unwrap();
+    run_for(e, 60.0);
 }
 
 #[test]

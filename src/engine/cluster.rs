@@ -660,26 +660,13 @@ impl Piece<'_> {
     /// Calls `f` with the piece's text (numbers are printed into a stack buffer).
     #[inline]
     fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
-        let (negative, mut n) = match *self {
+        let (negative, n) = match *self {
             Piece::T(s) => return f(s.as_bytes()),
             Piece::N(n) => (n < 0, n.unsigned_abs()),
             Piece::U(n) => (false, n),
         };
         let mut buf = [0u8; 21];
-        let mut at = buf.len();
-        loop {
-            at -= 1;
-            buf[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        if negative {
-            at -= 1;
-            buf[at] = b'-';
-        }
-        f(&buf[at..])
+        f(super::statefulset::utils::decimal(&mut buf, n, negative).as_bytes())
     }
 }
 
