@@ -14,7 +14,7 @@
 //! The hasher is rustc-hash's FxHash: no random seed (the engine must be deterministic, and
 //! the same on wasm32), and a few instructions per word for the short names hashed here.
 
-use super::meta::{ByName, Key, Named, Str};
+use super::meta::{same_str, ByName, Key, Named, Str};
 use super::store::Stored;
 use hashbrown::Equivalent;
 use std::hash::{Hash, Hasher};
@@ -29,6 +29,11 @@ pub type FxHashMap<K, V> = hashbrown::HashMap<K, V, Fx>;
 /// A hash set with a fixed-seed hasher (see [`FxHashMap`]).
 pub type FxHashSet<T> = hashbrown::HashSet<T, Fx>;
 
+/// Whether a table has grown far beyond what it holds, so that a clone should be sized anew.
+fn oversized(capacity: usize, len: usize) -> bool {
+    capacity > 2 * len + 16
+}
+
 /// Values by `(namespace, name)`, for lookups only (never listed).
 #[derive(Debug)]
 pub struct KeyMap<V>(FxHashMap<Key, V>);
@@ -37,7 +42,7 @@ pub struct KeyMap<V>(FxHashMap<Key, V>);
 /// [`Objects`]' `Clone`).
 impl<V: Clone> Clone for KeyMap<V> {
     fn clone(&self) -> Self {
-        if self.0.capacity() <= 2 * self.0.len() + 16 {
+        if !oversized(self.0.capacity(), self.0.len()) {
             return KeyMap(self.0.clone());
         }
         let mut m = FxHashMap::with_capacity_and_hasher(self.0.len(), Fx::default());
@@ -95,10 +100,6 @@ fn hash_name(name: &str) -> u64 {
     h.finish()
 }
 
-fn same_str(a: &str, b: &str) -> bool {
-    std::ptr::eq(a, b) || a == b
-}
-
 fn is<T: Stored>(o: &Rc<T>, ns: &str, name: &str) -> bool {
     let m = o.meta();
     same_str(&m.name, name) && same_str(&m.namespace, ns)
@@ -125,7 +126,7 @@ impl<T> Default for Objects<T> {
 /// would otherwise keep all of them, which the B-tree it replaces did not.
 impl<T: Stored> Clone for Objects<T> {
     fn clone(&self) -> Self {
-        if self.0.capacity() <= 2 * self.0.len() + 16 {
+        if !oversized(self.0.capacity(), self.0.len()) {
             return Objects(self.0.clone());
         }
         let mut t = hashbrown::HashTable::with_capacity(self.0.len());
@@ -159,8 +160,7 @@ impl<T: Stored> Objects<T> {
     /// a caller wants (pending claims, one node's pods).
     pub fn sorted_where(&self, mut keep: impl FnMut(&T) -> bool) -> Vec<&Rc<T>> {
         let mut out: Vec<&Rc<T>> = self.0.iter().filter(|o| keep(o)).collect();
-        // Keys are unique, so an unstable sort gives the one order there is.
-        out.sort_unstable_by(key_order);
+        crate::sort::sort_by(&mut out, key_order);
         out
     }
 
@@ -236,8 +236,7 @@ impl Hash for UidRef<'_> {
 
 impl hashbrown::Equivalent<Uid> for UidRef<'_> {
     fn equivalent(&self, uid: &Uid) -> bool {
-        // Usually the very string the map holds (uids are shared `Rc`s).
-        std::ptr::eq(self.0, &*uid.0) || self.0 == &*uid.0
+        same_str(self.0, &uid.0)
     }
 }
 
@@ -318,15 +317,6 @@ impl<V> FewByUid<V> {
 pub trait ObjectMap<V> {
     fn insert(&mut self, k: Key, v: V) -> Option<V>;
     fn remove(&mut self, k: &Key) -> Option<V>;
-}
-
-impl<V> ObjectMap<V> for KeyMap<V> {
-    fn insert(&mut self, k: Key, v: V) -> Option<V> {
-        KeyMap::insert(self, k, v)
-    }
-    fn remove(&mut self, k: &Key) -> Option<V> {
-        KeyMap::remove(self, k)
-    }
 }
 
 impl<V> ObjectMap<V> for std::collections::BTreeMap<Key, V> {

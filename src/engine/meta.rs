@@ -24,7 +24,9 @@ fn eq_keys(a: KeyView, b: KeyView) -> bool {
     a.2 == b.2 && (std::ptr::eq(a.1, b.1) || cmp_past_prefix(a.1, b.1).is_eq()) && same_str(a.0, b.0)
 }
 
-fn same_str(a: &str, b: &str) -> bool {
+/// String equality that first compares addresses: names, namespaces and uids are shared
+/// `Rc`s, so the string looked for is usually the very one stored.
+pub fn same_str(a: &str, b: &str) -> bool {
     std::ptr::eq(a, b) || a == b
 }
 

@@ -52,18 +52,15 @@ impl Engine {
         match result {
             Ok(()) => {
                 self.backoff.remove(key);
-                if let Some(latest) = self.store.sets.get(key).cloned() {
-                    let end = self.sync_memo(key, &latest);
-                    if let Some(idx) = self.set_index.get_mut(&latest.meta.uid) {
-                        idx.last_sync = end.filter(|e| Some(e) == start.as_ref());
-                    }
+                let Some(latest) = self.store.sets.get(key).cloned() else { return };
+                let end = self.sync_memo(key, &latest);
+                if let Some(idx) = self.set_index.get_mut(&latest.meta.uid) {
+                    idx.last_sync = end.filter(|e| Some(e) == start.as_ref());
                 }
-                // minReadySeconds: come back when the next ready pod becomes available. (A sync
-                // writes only the set's status, so the spec read here is the stored one's.)
-                let mrs = set.spec.min_ready_seconds;
-                let latest = if mrs > 0 { self.store.sets.get(key).zip(self.set_index.get(&set.meta.uid)) } else { None };
-                if let Some((s, idx)) = latest {
-                    if s.status.available != s.spec.replicas {
+                // minReadySeconds: come back when the next ready pod becomes available.
+                let mrs = latest.spec.min_ready_seconds;
+                if let Some(idx) = self.set_index.get(&latest.meta.uid).filter(|_| mrs > 0) {
+                    if latest.status.available != latest.spec.replicas {
                         if let Some(first) = idx.warming(mrs, self.now).iter().filter_map(|o| idx.ready.get(o)).min() {
                             let due = first.0.saturating_add(mrs.saturating_mul(1000)).saturating_add(1);
                             let delay = due.saturating_sub(self.now.0).max(1);
@@ -232,7 +229,7 @@ impl Engine {
         let spec = set.spec.clone();
         let checked = (ctx.start, ctx.end, spec.when_scaled_delete, spec.when_deleted_delete);
         if !spec.claim_templates.is_empty() && self.set_index.get(&uid).is_some_and(|i| i.condemned_checked != Some(checked)) {
-            for (ord, _) in &self.condemned(&uid, ctx, usize::MAX) {
+            for (ord, _) in &self.condemned(&uid, ctx) {
                 self.update_claim_refs(set, *ord, true)?;
             }
             if let Some(i) = self.set_index.get_mut(&uid) {
@@ -240,7 +237,7 @@ impl Engine {
             }
         }
         // Phase C: condemned pods, descending (OrderedReady: only the highest, found without a list).
-        let (highest, condemned) = if ctx.monotonic { (self.highest_condemned(&uid, ctx), Vec::new()) } else { (None, self.condemned(&uid, ctx, usize::MAX)) };
+        let (highest, condemned) = if ctx.monotonic { (self.highest_condemned(&uid, ctx), Vec::new()) } else { (None, self.condemned(&uid, ctx)) };
         if highest.is_some() || !condemned.is_empty() {
             if let Some((ord, pod_name)) = highest {
                 let Some(idx) = self.set_index.get(&uid) else { return Ok(()) };
@@ -298,19 +295,19 @@ impl Engine {
         self.rolling_update(set, ctx, status)
     }
 
-    /// The highest condemned member: `condemned(uid, ctx, 1)`'s only element.
+    /// The highest condemned member: `condemned`'s first, without building the list.
     fn highest_condemned(&self, uid: &Str, ctx: &Ctx) -> Option<(i64, Str)> {
         let idx = self.set_index.get(uid)?;
         let above = idx.members.range(ctx.end.saturating_add(1)..).next_back();
         above.or_else(|| idx.members.range(..ctx.start).next_back()).map(|(o, m)| (*o, m.name().clone()))
     }
 
-    /// Condemned members, descending by ordinal (at most `limit`).
-    fn condemned(&self, uid: &Str, ctx: &Ctx, limit: usize) -> Vec<(i64, Str)> {
+    /// Condemned members, descending by ordinal.
+    fn condemned(&self, uid: &Str, ctx: &Ctx) -> Vec<(i64, Str)> {
         let Some(idx) = self.set_index.get(uid) else { return Vec::new() };
         let above = idx.members.range(ctx.end.saturating_add(1)..).rev();
         let below = idx.members.range(..ctx.start).rev();
-        above.chain(below).take(limit).map(|(o, m)| (*o, m.name().clone())).collect()
+        above.chain(below).map(|(o, m)| (*o, m.name().clone())).collect()
     }
 
     fn process_replica(&mut self, set: &Rc<StatefulSet>, ctx: &Ctx, ord: i64) -> Result<Flow, String> {
