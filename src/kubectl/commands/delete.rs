@@ -83,6 +83,15 @@ pub fn delete(it: &mut Interpreter, args: &[String], stdin: Option<String>, out:
     let field_selector = f.string("field-selector").map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     let all = f.bool("all");
     let files = f.strings("filename");
+    // The resource builder's checks, before any type is resolved.
+    if all && (selector.is_some() || field_selector.is_some()) {
+        return out.fail("error: setting 'all' parameter but found a non empty selector. ");
+    }
+    if files.is_empty() && (all || selector.is_some() || field_selector.is_some()) {
+        if let Some(e) = super::names_beside_selector(&f.args) {
+            return out.fail(e);
+        }
+    }
     // (kind, namespace, name, from_file_source)
     let mut victims: Vec<(Kind, String, String, Option<String>)> = Vec::new();
     let mut ignore_missing = f.bool("ignore-not-found");
@@ -119,9 +128,6 @@ pub fn delete(it: &mut Interpreter, args: &[String], stdin: Option<String>, out:
                     }
                 }
             } else {
-                if selector.is_some() {
-                    return out.fail("error: name cannot be provided when a selector is specified");
-                }
                 victims.push((t.kind, ns.clone(), t.name, None));
             }
         }

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{name_of, ns_of, parse_flags, targets, Target, ALL_NS, FILENAME, OUTPUT, SELECTOR};
+use super::{name_of, names_beside_selector, ns_of, parse_flags, targets, Target, ALL_NS, FILENAME, OUTPUT, SELECTOR};
 use crate::engine::Kind;
 use crate::kubectl::clock;
 use crate::kubectl::flags::{flag, FlagType::*};
@@ -62,6 +62,11 @@ pub fn get(it: &mut Interpreter, args: &[String], out: &mut Output) {
         out.fail("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
         return;
     }
+    if (selector.is_some() || field_selector.is_some()) && f.strings("filename").is_empty() {
+        if let Some(e) = names_beside_selector(&f.args) {
+            return out.fail(e);
+        }
+    }
     // Work out (kind, names) groups in the order asked.
     let mut groups: Vec<(Kind, Vec<String>)> = Vec::new();
     let mut show_kind = f.bool("show-kind");
@@ -102,15 +107,21 @@ pub fn get(it: &mut Interpreter, args: &[String], out: &mut Output) {
         let Some(sources) = super::apply::read_sources(it, &f.strings("filename"), &None, out) else { return };
         let Some(objs) = super::apply::read_objects(&sources, &ns, f.namespace(), out) else { return };
         for o in objs {
+            // A label selector filters the objects the files name (as they are on the server;
+            // missing ones still answer NotFound); a field selector is not applied to files.
+            let unselected = |s: &str| match it.engine.get(o.kind, &o.namespace, &o.name) {
+                Ok(live) => !selector_matches(s, live.pointer("/metadata/labels")),
+                Err(_) => false,
+            };
+            if selector.as_deref().is_some_and(unselected) {
+                continue;
+            }
             match groups.iter_mut().find(|g| g.0 == o.kind) {
                 Some(g) => g.1.push(o.name),
                 None => groups.push((o.kind, vec![o.name])),
             }
         }
         show_kind = show_kind || groups.len() > 1;
-    }
-    if !groups.iter().all(|g| g.1.is_empty()) && selector.is_some() {
-        return out.fail("error: when using a label selector, resource names cannot be specified");
     }
     // Since 1.33 the API server answers every v1 Endpoints request with this warning header,
     // which kubectl prints (once per command) before the output.
@@ -215,8 +226,10 @@ pub fn get(it: &mut Interpreter, args: &[String], out: &mut Output) {
     }
     if !errors.is_empty() {
         out.exit_code = 1;
-    } else if !printed_any && groups.iter().all(|g| g.1.is_empty()) {
-        let namespaced = groups.iter().any(|g| g.0.namespaced());
+    } else if !printed_any && !f.bool("ignore-not-found") {
+        // With nothing left to print (a `-f` file whose objects the selector all filtered out)
+        // kubectl has no kind to ask and words it as for a namespaced one.
+        let namespaced = groups.is_empty() || groups.iter().any(|g| g.0.namespaced());
         if matches!(format, Format::Json | Format::Yaml) {
             let text = output::render(Kind::Pod, &[], &format, &opts, false, &mut tab, 0);
             out.out(&text);
@@ -238,11 +251,16 @@ pub fn describe(it: &mut Interpreter, args: &[String], out: &mut Output) {
     if f.args.is_empty() {
         return out.fail("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl describe -h' for help and examples");
     }
+    let selector = f.string("selector");
+    if selector.is_some() {
+        if let Some(e) = names_beside_selector(&f.args) {
+            return out.fail(e);
+        }
+    }
     let ts = match targets(&f.args) {
         Ok(t) => t,
         Err(e) => return out.fail(&e),
     };
-    let selector = f.string("selector");
     let mut objs: Vec<(Kind, Value)> = Vec::new();
     for t in &ts {
         if t.name.is_empty() {

@@ -208,6 +208,19 @@ pub(crate) struct Target {
     pub name: String,
 }
 
+/// The resource builder's refusal of names beside a selector (`-l`, `--field-selector`, or
+/// `delete --all`), checked before any type is resolved. Like cli-runtime's builder, the
+/// `TYPE/NAME` form and the `TYPE NAME` form are refused in different words.
+pub(crate) fn names_beside_selector(args: &[String]) -> Option<&'static str> {
+    if args.iter().any(|a| a.contains('/')) {
+        Some("error: selectors and the all flag cannot be used when passing resource/name arguments")
+    } else if args.len() > 1 {
+        Some("error: name cannot be provided when a selector is specified")
+    } else {
+        None
+    }
+}
+
 /// Resolves `TYPE NAME...` or `TYPE/NAME...` arguments (one type for the plain form).
 pub(crate) fn targets(args: &[String]) -> Result<Vec<Target>, String> {
     let mut out = Vec::new();
