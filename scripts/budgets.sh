@@ -88,7 +88,7 @@ fi
 # ---- adversarial input (tests/adversarial.rs, release build) ----
 if cargo test --release --test adversarial -- --nocapture --test-threads=1 >"$OUT/adversarial.txt" 2>&1; then
   # Rows: ADVERSARIAL | what | N ms | M KB peak heap | build verdict. The budget is per input: the
-  # slowest row counts. `size limit:` rows (a paste at the 1 MB limit) get a row of their own;
+  # slowest row counts. `size limit:` rows (a paste at the 128 KB limit) get a row of their own;
   # `scaling:` rows only show growth.
   worst() { # the slowest of the rows on stdin: "ms|what|count|over"
     awk -F' [|] ' '{ n++; t = $3; sub(/ ms/, "", t); if (t + 0 > 100) over++; if (t + 0 >= max) { max = t + 0; what = $2 } }
@@ -101,7 +101,7 @@ if cargo test --release --test adversarial -- --nocapture --test-threads=1 >"$OU
     "slowest $t ms ($what); $n measurements, $over over 100 ms" "$(verdict "$t" 100)"
   w=$(rows_of | grep '| size limit:' | worst)
   IFS='|' read -r t what n over <<<"$w"
-  row "a paste at the 1 MB size limit, read ≤ 100 ms (not in the issue's list)" "slowest $t ms ($what)" "$(verdict "$t" 100)"
+  row "a paste at the 128 KB size limit, read ≤ 100 ms (not in the issue's list)" "slowest $t ms ($what)" "$(verdict "$t" 100)"
 else
   row "adversarial input, each ≤ 100 ms" "tests/adversarial.rs failed (see target/budgets/adversarial.txt)" MISSED
 fi

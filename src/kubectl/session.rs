@@ -108,7 +108,8 @@ pub const MAX_INPUT_BYTES: usize = crate::manifest::MAX_INPUT_BYTES + 64 * 1024;
 fn too_long(size: usize) -> Output {
     let mut out = Output::default();
     out.fail(&format!(
-        "stslab: the input is too long ({size} bytes); the limit is {MAX_INPUT_BYTES} bytes (a manifest may be at most 1 MB)"
+        "stslab: the input is too long ({size} bytes); the limit is {MAX_INPUT_BYTES} bytes (a manifest may be at most {} KB)",
+        crate::manifest::MAX_INPUT_BYTES / 1024
     ));
     out
 }

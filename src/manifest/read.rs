@@ -35,19 +35,40 @@ pub enum Note {
     DuplicateKey { path: String, at: Mark },
 }
 
+/// Where each node of a document is, by path. Recorded in reading order and sorted once when
+/// the document ends: lookups are binary searches, and no pasted text is ever hashed (a
+/// 128 KB flow sequence spent a quarter of its reading time hashing and rehashing its paths).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Positions(HashMap<String, NodePos>);
+pub struct Positions(Vec<(String, NodePos)>);
 
 impl Positions {
+    fn from_reading(mut recorded: Vec<(String, NodePos)>) -> Positions {
+        crate::sort::sort_by(&mut recorded, |a, b| a.0.cmp(&b.0));
+        // A key given twice keeps its last position, as its value is the last one given (the
+        // sort is stable, so the later record follows the earlier one).
+        recorded.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 = later.1;
+            }
+            same
+        });
+        Positions(recorded)
+    }
+
+    fn find(&self, path: &str) -> Option<&(String, NodePos)> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(path)).ok().and_then(|i| self.0.get(i))
+    }
+
     pub fn get(&self, path: &str) -> Option<&NodePos> {
-        self.0.get(path)
+        self.find(path).map(|(_, at)| at)
     }
 
     /// The node at `path`, or its nearest ancestor that exists (a missing field points at its parent).
     pub fn nearest(&self, path: &str) -> Option<(&str, &NodePos)> {
         let mut p = path;
         loop {
-            if let Some((k, v)) = self.0.get_key_value(p) {
+            if let Some((k, v)) = self.find(p) {
                 return Some((k.as_str(), v));
             }
             if p.is_empty() {
@@ -73,10 +94,25 @@ pub fn parent_path(p: &str) -> &str {
 
 pub fn child_path(parent: &str, key: &str) -> String {
     if parent.is_empty() {
-        key.to_string()
-    } else {
-        format!("{parent}.{key}")
+        return key.to_string();
     }
+    let mut path = String::with_capacity(parent.len() + 1 + key.len());
+    path.push_str(parent);
+    path.push('.');
+    path.push_str(key);
+    path
+}
+
+/// `a.b[2]`: built for every item of every sequence, so without `format!`.
+fn item_path(parent: &str, index: usize) -> String {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(index);
+    let mut path = String::with_capacity(parent.len() + 2 + digits.len());
+    path.push_str(parent);
+    path.push('[');
+    path.push_str(digits);
+    path.push(']');
+    path
 }
 
 #[derive(Debug, Clone)]
@@ -124,7 +160,7 @@ struct Builder {
     anchors: HashMap<String, (Value, usize)>,
     nodes: usize,
     aliased: usize,
-    positions: HashMap<String, NodePos>,
+    positions: Vec<(String, NodePos)>,
     notes: Vec<Note>,
     root: Option<(Value, Mark)>,
 }
@@ -152,7 +188,7 @@ pub fn read_documents(text: &str) -> (Vec<RawDoc>, Option<ReadError>) {
                     anchors: HashMap::new(),
                     nodes: total_nodes,
                     aliased: 0,
-                    positions: HashMap::new(),
+                    positions: Vec::new(),
                     notes: Vec::new(),
                     root: None,
                 })
@@ -164,7 +200,7 @@ pub fn read_documents(text: &str) -> (Vec<RawDoc>, Option<ReadError>) {
                         docs.push(RawDoc {
                             value,
                             start,
-                            positions: Positions(done.positions),
+                            positions: Positions::from_reading(done.positions),
                             notes: done.notes,
                         });
                     }
@@ -211,14 +247,14 @@ impl Builder {
                     return self.set_key(json, at, merge);
                 }
                 if let Some(p) = path {
-                    self.positions.insert(
+                    self.positions.push((
                         p,
                         NodePos {
                             key: key_pos,
                             value: at,
                             plain: style == Style::Plain,
                         },
-                    );
+                    ));
                 }
                 self.complete(json, at)
             }
@@ -246,14 +282,14 @@ impl Builder {
                     return self.set_key(value, at, false);
                 }
                 if let Some(p) = path {
-                    self.positions.insert(
+                    self.positions.push((
                         p,
                         NodePos {
                             key: key_pos,
                             value: at,
                             plain: false,
                         },
-                    );
+                    ));
                 }
                 self.complete(value, at)
             }
@@ -373,7 +409,7 @@ impl Builder {
         self.count(1, at)?;
         let path = path.unwrap_or_default();
         if !is_key {
-            self.positions.insert(path.clone(), NodePos { key: key_pos, value: at, plain: false });
+            self.positions.push((path.clone(), NodePos { key: key_pos, value: at, plain: false }));
         }
         Ok((path, self.nodes - 1, is_key))
     }
@@ -390,7 +426,7 @@ impl Builder {
                 if *is_key {
                     (None, None, false)
                 } else {
-                    (Some(format!("{path}[{}]", items.len())), None, false)
+                    (Some(item_path(path, items.len())), None, false)
                 }
             }
             Some(Frame::Map {
@@ -522,7 +558,8 @@ pub fn resolve(
     }
     let first = text.as_bytes().first().copied().unwrap_or(b' ');
     if first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.') {
-        let plain: String = text.chars().filter(|&c| c != '_').collect();
+        // YAML 1.1 allows `_` between digits; most numbers have none, so no copy for them.
+        let plain: std::borrow::Cow<str> = if text.contains('_') { text.replace('_', "").into() } else { text.into() };
         if let Some((n, octal)) = go_parse_int(&plain) {
             return Ok((Value::Number(Number::from(n)), Some(octal)));
         }
@@ -537,7 +574,7 @@ pub fn resolve(
         // go-yaml v2 also reads 0b1010 as binary.
         let (neg, digits) = match plain.strip_prefix('-') {
             Some(rest) => (true, rest),
-            None => (false, plain.as_str()),
+            None => (false, &*plain),
         };
         if let Some(bin) = digits.strip_prefix("0b") {
             if let Ok(n) = i64::from_str_radix(bin, 2) {
