@@ -291,6 +291,19 @@ fn a_button_leaves_the_console_watch_streaming_and_a_replay_prints_the_same() {
     assert!(!sim.watching());
 }
 
+/// The editor's text reaches `kubectl apply -f -` as a heredoc; a text with a line equal to its
+/// usual delimiter (a flow mapping's value on a line of its own) is applied whole, not cut short.
+#[wasm_bindgen_test]
+fn any_text_can_be_applied_even_one_holding_the_heredoc_delimiter() {
+    let text = "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"notes\"}, \"data\": {\"a\":\nSTSLAB_EOF\n}}\n";
+    let mut sim = Sim::new(1);
+    sim.run(commands::APPLY_STDIN, Some(text.into()));
+    let printed = &sim.transcript().last().unwrap().output.text;
+    assert!(printed.contains("configmap/notes created"), "{printed}");
+    sim.type_line("kubectl get configmap notes -o jsonpath={.data.a}");
+    assert_eq!(sim.transcript().last().unwrap().output.text, "STSLAB_EOF");
+}
+
 #[wasm_bindgen_test]
 fn a_completion_replaces_the_word_at_the_cursor() {
     let one = |c: &str| vec![c.to_string()];

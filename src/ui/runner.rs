@@ -55,8 +55,18 @@ pub mod commands {
     }
 }
 
-/// The heredoc delimiter that carries stdin; a text holding this line cannot be applied.
-const EOF_MARK: &str = "STSLAB_EOF";
+/// The heredoc delimiter that carries stdin: `STSLAB_EOF`, lengthened with `_` past any line of
+/// the text that would otherwise end the heredoc early, so that any text can be applied.
+fn delimiter_for(text: &str) -> String {
+    const MARK: &str = "STSLAB_EOF";
+    let clashing = |l: &&str| l.strip_prefix(MARK).is_some_and(|rest| rest.bytes().all(|b| b == b'_'));
+    let longest = text.lines().filter(clashing).map(str::len).max();
+    let mut mark = MARK.to_string();
+    if let Some(n) = longest {
+        mark.push_str(&"_".repeat(n + 1 - MARK.len()));
+    }
+    mark
+}
 
 /// Runs one command line; `stdin` is what `-f -` reads (sent as a heredoc, as a shell would).
 pub fn run(it: &mut Interpreter, line: &str, stdin: Option<&str>) -> Output {
@@ -65,12 +75,10 @@ pub fn run(it: &mut Interpreter, line: &str, stdin: Option<&str>) -> Output {
         return Output { text: String::new(), ok: true };
     }
     let out = match stdin {
-        Some(text) if text.lines().any(|l| l == EOF_MARK) => {
-            return Output { text: format!("error: the text may not contain a line `{EOF_MARK}`\n"), ok: false };
-        }
         Some(text) => {
+            let mark = delimiter_for(text);
             let text = text.strip_suffix('\n').unwrap_or(text);
-            it.run_line(&format!("{line} <<'{EOF_MARK}'\n{text}\n{EOF_MARK}"))
+            it.run_line(&format!("{line} <<'{mark}'\n{text}\n{mark}"))
         }
         None => it.run_line(line),
     };
