@@ -17,7 +17,7 @@
 //! # Layout
 //! `cluster` (facade, event loop), `api` (write path, informer reactions), `store`,
 //! `objects`/`meta`/`defaults` (typed objects and their JSON), `statefulset/*` (the controller),
-//! `kubelet`, `scheduler`, `volumes`, `endpoints`, `endpointslice`, `dns`, `gc`, `deployment`, `disruption`
+//! `kubelet`, `scheduler`, `volumes`, `endpoints`, `endpointslice`, `dns`, `proxy` (where a connection to a Service or pod IP lands), `gc`, `deployment`, `disruption`
 //! (PodDisruptionBudgets, eviction), `timeline`
 //! (time travel), `invariants` (checks run by the tests), `rng`, `applog`, `keymap` (hashed
 //! maps that list in key order).
@@ -38,6 +38,7 @@ mod keymap;
 mod kubelet;
 mod meta;
 mod objects;
+mod proxy;
 mod rng;
 mod scheduler;
 mod statefulset;
@@ -46,6 +47,7 @@ mod timeline;
 mod volumes;
 
 pub use cluster::{Engine, MAX_SIMULATED_REPLICAS};
+pub use proxy::Route;
 pub use contract::*;
 pub use disruption::EVICTION_REFUSED;
 pub use objects::EventRecord;

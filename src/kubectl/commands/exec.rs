@@ -1,5 +1,6 @@
 //! Reaching inside pods: `kubectl exec POD -- CMD` with a tiny POSIX-ish shell over the
-//! engine's volume file system (hostname, cat, ls, echo, curl localhost, `sh -c` with `$(...)`,
+//! engine's volume file system (hostname, cat, ls, echo, curl and busybox wget of any pod or
+//! Service by name or IP, `sh -c` with `$(...)`,
 //! `>`/`>>`, `&&`/`||`/`;`), and `kubectl run -i --rm ... busybox -- nslookup NAME`, which
 //! answers like busybox 1.28's nslookup from the simulated cluster DNS.
 
@@ -8,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::{from_ns, ns_of, parse_flags};
-use crate::engine::{DeleteOptions, DnsAnswer, Engine, Kind, Time};
+use crate::engine::{DeleteOptions, DnsAnswer, Engine, Kind, Route, Time};
 use crate::kubectl::flags::{flag, FlagType::*};
 use crate::kubectl::printers::{arr, st};
 use crate::kubectl::session::{Interpreter, Output};
@@ -29,6 +30,20 @@ struct PodCtx<'a> {
     /// busybox has nslookup and ash-style messages; nginx images do not.
     busybox: bool,
     vars: BTreeMap<String, String>,
+}
+
+/// What fetching a URL from inside a pod came to.
+enum Fetch {
+    Page { to: Dest, status: &'static str, body: String },
+    NoAddress { host: String },
+    Refused { to: Dest },
+}
+
+/// The name, address and port a fetch connected (or tried to connect) to.
+struct Dest {
+    host: String,
+    ip: String,
+    port: i64,
 }
 
 /// Result of one in-pod command: stdout, stderr, exit code.
@@ -208,27 +223,9 @@ impl PodCtx<'_> {
                     }
                 }
             }
-            "curl" => {
-                let url = args.iter().find(|a| !a.starts_with('-')).copied().unwrap_or("");
-                let rest = url.trim_start_matches("http://").trim_start_matches("https://");
-                let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
-                let host = host.split(':').next().unwrap_or(host);
-                if host != "localhost" && host != "127.0.0.1" {
-                    return Run { err: format!("curl: (6) Could not resolve host: {host}\n"), code: 6, ..Run::default() };
-                }
-                let file = if path.ends_with('/') { format!("{NGINX_ROOT}{path}index.html") } else { format!("{NGINX_ROOT}{path}") };
-                match self.engine.read_file(&self.ns, &self.pod, &file) {
-                    Ok(text) => Run { out: text, ..Run::default() },
-                    Err(_) => {
-                        let (code, title) = if path == "/" { (403, "403 Forbidden") } else { (404, "404 Not Found") };
-                        let _ = code;
-                        Run {
-                            out: format!("<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>nginx/1.27.1</center>\r\n</body>\r\n</html>\r\n"),
-                            ..Run::default()
-                        }
-                    }
-                }
-            }
+            // busybox 1.28 has wget but no curl; the nginx and curl images have curl.
+            "curl" if !self.busybox => self.curl(&args),
+            "wget" if self.busybox => self.wget(&args),
             "nslookup" if self.busybox => self.nslookup(args.first().copied().unwrap_or("")),
             "sleep" | "date" | "env" | "ps" | "touch" | "mkdir" | "rm" => {
                 Run { err: format!("stslab: `{base}` is not simulated inside containers\n"), code: 1, ..Run::default() }
@@ -239,6 +236,123 @@ impl PodCtx<'_> {
                 }
                 self.not_found(cmd)
             }
+        }
+    }
+
+    /// Fetches `url` from inside this pod: the name is resolved by the cluster DNS, the
+    /// connection routed by kube-proxy or the pod network, and an nginx container listening on
+    /// port 80 answers with a file of its document root (its volume).
+    fn fetch(&mut self, url: &str) -> Fetch {
+        let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], rest[i..].to_string()),
+            None => (rest, "/".to_string()),
+        };
+        let default_port = if scheme.eq_ignore_ascii_case("https") { 443 } else { 80 };
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((h, p)) => (h.to_string(), p.parse::<i64>().unwrap_or(default_port)),
+            None => (authority.to_string(), default_port),
+        };
+        let ip = if host == "localhost" || host.parse::<std::net::Ipv4Addr>().is_ok() {
+            host.clone()
+        } else {
+            match self.engine.resolve(&host, &self.ns) {
+                DnsAnswer::Addresses { ips, .. } if !ips.is_empty() => ips[0].clone(),
+                _ => return Fetch::NoAddress { host },
+            }
+        };
+        let route = if ip == "localhost" || ip == "127.0.0.1" {
+            Route::Pod { namespace: self.ns.clone(), name: self.pod.clone(), port }
+        } else {
+            self.engine.route(&ip, port)
+        };
+        let ip = if ip == "localhost" { "127.0.0.1".to_string() } else { ip };
+        let to = Dest { host, ip, port };
+        let Route::Pod { namespace, name, port } = route else { return Fetch::Refused { to } };
+        let listening = port == 80
+            && self.engine.get(Kind::Pod, &namespace, &name).is_ok_and(|pod| {
+                arr(&pod, "/spec/containers").iter().any(|c| st(c, "/image").contains("nginx") && container_running(&pod, st(c, "/name")))
+            });
+        if !listening {
+            return Fetch::Refused { to };
+        }
+        let file = if path.ends_with('/') { format!("{NGINX_ROOT}{path}index.html") } else { format!("{NGINX_ROOT}{path}") };
+        match self.engine.read_file(&namespace, &name, &file) {
+            Ok(body) => Fetch::Page { to, status: "200 OK", body },
+            Err(_) => {
+                let status = if path.ends_with('/') { "403 Forbidden" } else { "404 Not Found" };
+                let body = format!("<html>\r\n<head><title>{status}</title></head>\r\n<body>\r\n<center><h1>{status}</h1></center>\r\n<hr><center>nginx/1.27.1</center>\r\n</body>\r\n</html>\r\n");
+                Fetch::Page { to, status, body }
+            }
+        }
+    }
+
+    /// curl 8: the page on stdout, whatever its status; errors unless `-s` (`-S` shows them again).
+    fn curl(&mut self, args: &[&str]) -> Run {
+        let (mut silent, mut show_errors, mut url) = (false, false, None);
+        let mut words = args.iter();
+        while let Some(&a) = words.next() {
+            match a {
+                "--silent" => silent = true,
+                "--show-error" => show_errors = true,
+                // Options whose value is the next word.
+                "-o" | "-H" | "-X" | "-d" | "-m" | "-w" | "-A" | "--max-time" | "--connect-timeout" | "--output" | "--header" | "--request" | "--data" => {
+                    words.next();
+                }
+                _ if a.starts_with("--") => {}
+                _ if a.starts_with('-') => {
+                    silent |= a.contains('s');
+                    show_errors |= a.contains('S');
+                }
+                _ => url = url.or(Some(a)),
+            }
+        }
+        let Some(url) = url else {
+            return Run { err: "curl: try 'curl --help' or 'curl --manual' for more information\n".into(), code: 2, ..Run::default() };
+        };
+        let (err, code) = match self.fetch(url) {
+            Fetch::Page { body, .. } => return Run { out: body, ..Run::default() },
+            Fetch::NoAddress { host } => (format!("curl: (6) Could not resolve host: {host}\n"), 6),
+            Fetch::Refused { to } => (format!("curl: (7) Failed to connect to {} port {} after 0 ms: Couldn't connect to server\n", to.host, to.port), 7),
+        };
+        Run { err: if silent && !show_errors { String::new() } else { err }, code, ..Run::default() }
+    }
+
+    /// busybox 1.28 `wget -O- URL` (`-q` without the "Connecting to" line); an HTTP error is an
+    /// error, unlike curl.
+    fn wget(&mut self, args: &[&str]) -> Run {
+        let (mut quiet, mut to_stdout, mut url) = (false, false, None);
+        let mut words = args.iter().peekable();
+        while let Some(&a) = words.next() {
+            match a {
+                "-O" => to_stdout = words.next().is_some_and(|f| *f == "-"),
+                _ if a.starts_with("-O") => to_stdout = &a[2..] == "-",
+                _ if a.starts_with('-') && !a.starts_with("--") => {
+                    quiet |= a.contains('q');
+                    if let Some(f) = a.split_once('O').map(|(_, f)| f) {
+                        to_stdout = f == "-" || (f.is_empty() && words.next_if(|w| **w == "-").is_some());
+                    }
+                }
+                _ if a.starts_with("--") => {}
+                _ => url = url.or(Some(a)),
+            }
+        }
+        let Some(url) = url else {
+            return Run { err: "BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: wget [-c|--continue] [--spider] [-q|--quiet] [-O|--output-document FILE]\n".into(), code: 1, ..Run::default() };
+        };
+        if !to_stdout {
+            return Run { err: "stslab: wget is simulated with -O- (the page on standard output), e.g. wget -qO- web-0.nginx\n".into(), code: 1, ..Run::default() };
+        }
+        let fetched = self.fetch(url);
+        let err = match &fetched {
+            Fetch::Page { to, .. } | Fetch::Refused { to } if !quiet => format!("Connecting to {} ({}:{})\n", to.host, to.ip, to.port),
+            _ => String::new(),
+        };
+        match fetched {
+            Fetch::Page { status: "200 OK", body, .. } => Run { out: body, err, code: 0 },
+            Fetch::Page { status, .. } => Run { err: format!("{err}wget: server returned error: HTTP/1.1 {status}\n"), code: 1, ..Run::default() },
+            Fetch::NoAddress { host } => Run { err: format!("wget: bad address '{host}'\n"), code: 1, ..Run::default() },
+            Fetch::Refused { to } => Run { err: format!("{err}wget: can't connect to remote host ({}): Connection refused\n", to.ip), code: 1, ..Run::default() },
         }
     }
 

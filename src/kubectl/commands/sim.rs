@@ -19,6 +19,7 @@ kubectl commands:
   patch sts NAME -p '{...}' [--type=merge|json]   set image sts/NAME CONTAINER=IMAGE
   rollout status|history|undo|restart sts/NAME    exec POD -- CMD
   run -i --tty --rm --restart=Never --image busybox:1.28 NAME -- nslookup HOST
+  inside pods: hostname, cat, ls, echo, sh -c '...', curl URL (busybox: wget -qO- URL)
   wait --for=condition=Ready pod/NAME [--timeout=60s]   wait --for=delete pod/NAME
   cordon|uncordon|drain NODE
 
