@@ -428,17 +428,9 @@ pub fn exec(it: &mut Interpreter, args: &[String], out: &mut Output) {
     if cmd.is_empty() {
         return out.fail("error: you must specify at least one command for the container");
     }
-    let pod_name = match pod_arg.split_once('/') {
-        Some(("pod" | "pods" | "po", n)) => n.to_string(),
-        Some((t, n)) => {
-            // kubectl exec sts/web picks the set's first pod.
-            if crate::kubectl::resources::resolve(t) == Some(Kind::StatefulSet) {
-                format!("{n}-0")
-            } else {
-                return out.fail(&format!("error: cannot attach to {t}: selector for {t} not implemented"));
-            }
-        }
-        None => pod_arg.clone(),
+    let pod_name = match super::pod_for(it, &ns, &pod_arg, |t| format!("error: cannot attach to {t}: selector for {t} not implemented")) {
+        Ok((name, _)) => name,
+        Err(e) => return out.fail(&e),
     };
     let pod = match it.engine.get(Kind::Pod, &ns, &pod_name) {
         Ok(p) => p,

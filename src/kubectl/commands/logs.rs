@@ -25,7 +25,16 @@ pub fn logs(it: &mut Interpreter, args: &[String], out: &mut Output) {
     let Some(target) = f.args.first() else {
         return out.fail("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
     };
-    let name = target.strip_prefix("pod/").or_else(|| target.strip_prefix("pods/")).unwrap_or(target);
+    let name = match super::pod_for(it, &ns, target, |t| format!("error: cannot get the logs from {t}: selector for {t} not implemented")) {
+        Ok((name, count)) => {
+            if count > 1 {
+                out.err(&format!("Found {count} pods, using pod/{name}"));
+            }
+            name
+        }
+        Err(e) => return out.fail(&e),
+    };
+    let name = name.as_str();
     let pod = match it.engine.get(Kind::Pod, &ns, name) {
         Ok(p) => p,
         Err(e) => return out.fail(&e.to_string()),

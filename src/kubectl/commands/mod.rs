@@ -15,6 +15,7 @@ mod wait;
 use serde_json::Value;
 
 use super::flags::{self, FlagSpec, FlagType::*};
+use super::printers;
 use super::resources;
 use super::session::{Interpreter, Output};
 use super::shell::{RedirectKind, SimpleCommand};
@@ -218,6 +219,51 @@ pub(crate) fn names_beside_selector(args: &[String]) -> Option<&'static str> {
         Some("error: name cannot be provided when a selector is specified")
     } else {
         None
+    }
+}
+
+/// The pod `kubectl exec` and `kubectl logs` act on for `POD` or `TYPE/NAME` (kubectl's
+/// polymorphic helpers): a pod as named, or the first of the pods a workload's or Service's
+/// selector matches, in the order `kubectl logs` prefers (scheduled, Running, Ready, Ready
+/// longest, most restarts, oldest). Returns the pod's name and how many pods matched.
+/// `unsupported` words the refusal of other kinds, given their Go type (`*v1.ConfigMap`).
+pub(crate) fn pod_for(it: &Interpreter, ns: &str, arg: &str, unsupported: impl Fn(&str) -> String) -> Result<(String, usize), String> {
+    let Some((word, name)) = arg.split_once('/') else { return Ok((arg.to_string(), 1)) };
+    let kind = resources::resolve(word).ok_or_else(|| resources::unknown_type(word))?;
+    if kind == Kind::Pod {
+        return Ok((name.to_string(), 1));
+    }
+    let obj = it.engine.get(kind, ns, name).map_err(|e| e.to_string())?;
+    if !matches!(kind, Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::Service) {
+        return Err(unsupported(&format!("*v1.{}", kind.name())));
+    }
+    let selector = if kind == Kind::Service {
+        printers::label_pairs(obj.pointer("/spec/selector")).iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+    } else {
+        Some(printers::columns::selector_string(&obj)).filter(|s| s != "<none>").unwrap_or_default()
+    };
+    let mut pods: Vec<Value> =
+        it.engine.list(Kind::Pod, Some(ns)).into_iter().filter(|p| printers::selector_matches(&selector, p.pointer("/metadata/labels"))).collect();
+    let count = pods.len();
+    crate::sort::sort_by_cached_key(&mut pods, |p| {
+        let phase = match printers::st(p, "/status/phase") {
+            "Unknown" => 1,
+            "Pending" => 2,
+            _ => 0,
+        };
+        let ready_at = printers::arr(p, "/status/conditions")
+            .iter()
+            .find(|c| printers::st(c, "/type") == "Ready" && printers::st(c, "/status") == "True")
+            .map(|c| printers::st(c, "/lastTransitionTime").to_string());
+        let restarts = printers::arr(p, "/status/containerStatuses").iter().filter_map(|c| c.get("restartCount").and_then(Value::as_i64)).max().unwrap_or(0);
+        let created = printers::st(p, "/metadata/creationTimestamp").to_string();
+        // RFC 3339 times in UTC sort as text; an empty one sorts last, as kubectl's afterOrZero.
+        (printers::st(p, "/spec/nodeName").is_empty(), phase, ready_at.is_none(), ready_at.unwrap_or_default(), std::cmp::Reverse(restarts), created.is_empty(), created)
+    });
+    match pods.first() {
+        Some(p) => Ok((printers::st(p, "/metadata/name").to_string(), count)),
+        // kubectl watches for a pod until --pod-running-timeout and gives up.
+        None => Err("error: timed out waiting for the condition".to_string()),
     }
 }
 

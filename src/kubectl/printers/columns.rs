@@ -68,7 +68,8 @@ fn containers_images(obj: &Value, pointer: &str) -> (String, String) {
     (names, images)
 }
 
-fn selector_string(obj: &Value) -> String {
+/// A workload's `spec.selector` as a label selector string (`<none>` when empty).
+pub fn selector_string(obj: &Value) -> String {
     let mut parts = Vec::new();
     for (k, v) in super::label_pairs(obj.pointer("/spec/selector/matchLabels")) {
         parts.push(format!("{k}={v}"));
