@@ -97,6 +97,13 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
     ("drain", "Drain node in preparation for maintenance"),
 ];
 
+/// kubectl 1.34's other commands: known, so not "unknown", but not simulated.
+const NOT_SIMULATED: [&str; 25] = [
+    "annotate", "api-resources", "api-versions", "attach", "auth", "autoscale", "certificate", "cluster-info", "completion",
+    "config", "cp", "debug", "diff", "edit", "events", "explain", "expose", "kustomize", "label", "options", "plugin",
+    "port-forward", "proxy", "replace", "taint",
+];
+
 /// kubectl's own usage text, abridged to what the simulator supports.
 fn kubectl_help() -> String {
     let mut s = String::from("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n\nCommands supported by this simulator:\n");
@@ -145,6 +152,11 @@ pub fn kubectl(it: &mut Interpreter, args: &[String], stdin: Option<String>, out
             out.line("Client Version: v1.34.0");
             out.line("Kustomize Version: v5.7.1");
             out.line("Server Version: v1.34.0");
+        }
+        // A cluster without metrics-server, as kind and minikube start.
+        "top" => out.fail("error: Metrics API not available"),
+        other if NOT_SIMULATED.contains(&other) => {
+            out.fail(&format!("stslab: `kubectl {other}` is a real kubectl command that this simulator does not have; see `help` for the ones it has"));
         }
         other => {
             out.fail(&format!("error: unknown command \"{other}\" for \"kubectl\""));
