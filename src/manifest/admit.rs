@@ -101,8 +101,11 @@ pub fn admit(object: &Value, existing: Option<&Value>, order: &dyn Fn(&str) -> u
         return out;
     }
     let Some(root) = schema::root_struct(&api_version, &kind) else {
-        // A real kind the simulator does not check: accepted as is.
-        out.result = Ok((object.clone(), Vec::new()));
+        // A real kind the simulator does not check: accepted as is, but for the metadata
+        // checks every kind gets.
+        let mut errors = Vec::new();
+        validate::labels_and_annotations(object, &mut errors);
+        out.result = if errors.is_empty() { Ok((object.clone(), Vec::new())) } else { Err(Refusal::Invalid { errors }) };
         return out;
     };
     let decoded = schema::decode(root, object, order);

@@ -13,7 +13,7 @@ mod check;
 mod defaults;
 mod events;
 pub mod examples;
-mod field;
+pub(crate) mod field;
 mod fields;
 mod hints;
 mod quantity;

@@ -56,6 +56,12 @@ pub fn object_meta(obj: &Value, rule: NameRule, namespaced: bool, errs: &mut Vec
             errs.push(invalid_str("metadata.namespace", ns, &m));
         }
     }
+    labels_and_annotations(obj, errs);
+}
+
+/// The part of ObjectMeta validation every kind gets, even one the simulator does not check
+/// otherwise (a pod relabelled by `kubectl label`, say): label keys and values, annotation keys.
+pub fn labels_and_annotations(obj: &Value, errs: &mut Vec<FieldError>) {
     if let Some(labels) = at(obj, &["metadata", "labels"]) {
         validate_labels(labels, "metadata.labels", errs);
     }

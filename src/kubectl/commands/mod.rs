@@ -87,6 +87,8 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
     ("scale", "Set a new size for a deployment, replica set, or stateful set"),
     ("patch", "Update fields of a resource"),
     ("set", "Set specific features on objects (set image)"),
+    ("label", "Update the labels on a resource"),
+    ("annotate", "Update the annotations on a resource"),
     ("rollout", "Manage the rollout of a resource (status, history, undo, restart)"),
     ("logs", "Print the logs for a container in a pod"),
     ("exec", "Execute a command in a container"),
@@ -98,9 +100,9 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
 ];
 
 /// kubectl 1.34's other commands: known, so not "unknown", but not simulated.
-const NOT_SIMULATED: [&str; 25] = [
-    "annotate", "api-resources", "api-versions", "attach", "auth", "autoscale", "certificate", "cluster-info", "completion",
-    "config", "cp", "debug", "diff", "edit", "events", "explain", "expose", "kustomize", "label", "options", "plugin",
+const NOT_SIMULATED: [&str; 23] = [
+    "api-resources", "api-versions", "attach", "auth", "autoscale", "certificate", "cluster-info", "completion",
+    "config", "cp", "debug", "diff", "edit", "events", "explain", "expose", "kustomize", "options", "plugin",
     "port-forward", "proxy", "replace", "taint",
 ];
 
@@ -139,6 +141,8 @@ pub fn kubectl(it: &mut Interpreter, args: &[String], stdin: Option<String>, out
         "scale" => modify::scale(it, &rest, out),
         "patch" => modify::patch(it, &rest, out),
         "set" => modify::set(it, &rest, out),
+        "label" => modify::label(it, &rest, out, false),
+        "annotate" => modify::label(it, &rest, out, true),
         "rollout" => rollout::rollout(it, &rest, out),
         "exec" => exec::exec(it, &rest, out),
         "logs" => logs::logs(it, &rest, out),

@@ -1,4 +1,5 @@
-//! Commands that change an existing object in place: `scale`, `patch`, `set image`. Each
+//! Commands that change an existing object in place: `scale`, `patch`, `set image`, `label`,
+//! `annotate`. Each
 //! builds the new object, runs it through admission (so validation errors read exactly like
 //! the API server's), then hands it to the engine as an update.
 
@@ -266,5 +267,104 @@ pub fn set(it: &mut Interpreter, args: &[String], out: &mut Output) {
         if store_update(it, &live, new, out).is_some() {
             out.line(&format!("{tn} image updated"));
         }
+    }
+}
+
+/// `kubectl label` and `kubectl annotate`: `KEY=VALUE` sets, `KEY-` removes, on `TYPE NAME`,
+/// `TYPE/NAME`, `-l` or `--all`; a key that has another value changes only with `--overwrite`.
+/// The API server validates the result, as for any update.
+pub fn label(it: &mut Interpreter, args: &[String], out: &mut Output, annotate: bool) {
+    let (command, field, done) = if annotate { ("annotate", "annotations", "annotated") } else { ("label", "labels", "labeled") };
+    let specs = [flag("overwrite", None, Bool), flag("all", None, Bool), SELECTOR, OUTPUT, DRY_RUN];
+    let Some(f) = parse_flags(args, &specs, &format!("kubectl {command}"), out) else { return };
+    // kubectl's GetResourcesAndPairs: resources first, then changes.
+    let mut resources_args = Vec::new();
+    let mut pairs = Vec::new();
+    for a in &f.args {
+        let change = (a.contains('=') && !a.starts_with('=')) || (a.ends_with('-') && a != "-");
+        if change {
+            pairs.push(a.clone());
+        } else if !pairs.is_empty() {
+            return out.fail(&format!("error: all resources must be specified before {command} changes: {a}"));
+        } else {
+            resources_args.push(a.clone());
+        }
+    }
+    if resources_args.is_empty() {
+        return out.fail(&format!("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kubectl {command} -h' for help and examples"));
+    }
+    if pairs.is_empty() {
+        return out.fail(&format!("error: at least one {} update is required\nSee 'kubectl {command} -h' for help and examples", if annotate { "annotation" } else { "label" }));
+    }
+    // kubectl checks the changes before it reads anything: a label has one `=` and a valid
+    // value (an annotation's value may hold anything), and no key is both set and removed.
+    for pair in &pairs {
+        match pair.split_once('=') {
+            Some(_) if annotate => {}
+            Some((_, value)) if value.contains('=') => return out.fail(&format!("error: invalid label spec: {pair}")),
+            Some((_, value)) => {
+                let problems = manifest::field::label_value(value);
+                if !problems.is_empty() {
+                    return out.fail(&format!("error: invalid label value: {pair:?}: {}", problems.join(";")));
+                }
+            }
+            _ => {}
+        }
+    }
+    let set: Vec<&str> = pairs.iter().filter_map(|p| p.split_once('=').map(|(k, _)| k)).collect();
+    if pairs.iter().any(|p| !p.contains('=') && set.contains(&p.trim_end_matches('-'))) {
+        return out.fail(&format!("error: can not both modify and remove {} in the same command", if annotate { "an annotation" } else { "a label" }));
+    }
+    let ns = ns_of(it, &f);
+    let mut f2 = f.clone();
+    f2.args = resources_args;
+    let Some(objs) = resolve_objects(it, &f2, &ns, out) else { return };
+    let overwrite = f.bool("overwrite");
+    for (kind, live) in objs {
+        let tn = resources::type_name(kind, st(&live, "/metadata/name"));
+        let mut new = live.clone();
+        let Some(meta) = new.get_mut("metadata").and_then(Value::as_object_mut) else { continue };
+        let map = meta.entry(field).or_insert_with(|| Value::Object(Default::default()));
+        let Some(map) = map.as_object_mut() else { continue };
+        let mut conflicts = Vec::new();
+        for pair in &pairs {
+            match pair.split_once('=') {
+                Some((key, value)) => match map.get(key).and_then(Value::as_str) {
+                    Some(current) if current != value && !overwrite => {
+                        conflicts.push(format!("'{key}' already has a value ({current}), and --overwrite is false"));
+                    }
+                    _ => {
+                        map.insert(key.to_string(), Value::String(value.to_string()));
+                    }
+                },
+                None => {
+                    let key = pair.trim_end_matches('-');
+                    if map.remove(key).is_none() && !annotate {
+                        out.err(&format!("label \"{key}\" not found."));
+                    }
+                }
+            }
+        }
+        if !conflicts.is_empty() {
+            out.fail(&format!("error: {}", conflicts.join(", ")));
+            continue;
+        }
+        if map.is_empty() {
+            meta.remove(field);
+        }
+        // kubectl compares the object's JSON before and after: shorter means unlabeled.
+        let message = if annotate {
+            done
+        } else if new == live {
+            "not labeled"
+        } else if !overwrite && new.to_string().len() < live.to_string().len() {
+            "unlabeled"
+        } else {
+            done
+        };
+        if new != live && store_update(it, &live, new, out).is_none() {
+            continue;
+        }
+        out.line(&format!("{tn} {message}"));
     }
 }

@@ -17,6 +17,7 @@ kubectl commands:
   get TYPE [NAME] [-o wide|yaml|json|name|jsonpath=...] [-l SEL] [-w] [--show-labels] [-A]
   describe pod|sts|pvc|pv|svc NAME          scale sts NAME --replicas=N
   patch sts NAME -p '{...}' [--type=merge|json]   set image sts/NAME CONTAINER=IMAGE
+  label|annotate TYPE NAME KEY=VALUE|KEY- [--overwrite]
   rollout status|history|undo|restart sts/NAME    exec POD -- CMD
   run -i --tty --rm --restart=Never --image busybox:1.28 NAME -- nslookup HOST
   inside pods: hostname, cat, ls, echo, sh -c '...', curl URL (busybox: wget -qO- URL)
