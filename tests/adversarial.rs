@@ -463,6 +463,18 @@ fn huge_timeouts_and_grace_periods() {
     on_lecture_cluster("huge revision", &[], "kubectl rollout undo sts/web --to-revision=9223372036854775807");
 }
 
+/// Regression (fuzz/FINDINGS.md 8): a drain without --timeout that a budget refuses retried for
+/// 100,000 virtual seconds, printing 40,000 lines (13 s in the fuzzer). kubectl retries for ever;
+/// the simulator stops after a quarter of an hour and says so.
+#[test]
+fn a_drain_a_budget_always_refuses_stops() {
+    let budget = "kubectl apply -f - <<EOF\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: none\nspec:\n  maxUnavailable: 0\n  selector: {matchLabels: {app: nginx}}\nEOF";
+    let out = on_lecture_cluster("a drain a budget always refuses", &[budget], "kubectl drain node-2 --pod-selector=app=nginx");
+    assert!(out.contains("stopped after 15 minutes of refused evictions"), "{}", short(&out));
+    let retries = out.matches("(will retry after 5s)").count();
+    assert!((150..=200).contains(&retries), "{retries} retries");
+}
+
 /// Regression (fuzz/FINDINGS.md 7): a PodDisruptionBudget's minAvailable/maxUnavailable are
 /// validated as kube-apiserver does, so "150%" or -1 is refused with the field named.
 #[test]

@@ -8,6 +8,9 @@ use crate::kubectl::flags::{flag, FlagType::*};
 use crate::kubectl::printers::{arr, selector_matches, st};
 use crate::kubectl::session::{Interpreter, Output};
 
+/// How long a drain without --timeout retries refused evictions before the simulator stops it.
+const UNBOUNDED_DRAIN_MS: u64 = 15 * 60 * 1000;
+
 pub fn cordon(it: &mut Interpreter, args: &[String], out: &mut Output, on: bool) {
     let path = if on { "kubectl cordon" } else { "kubectl uncordon" };
     let Some(f) = parse_flags(args, &[SELECTOR, DRY_RUN], path, out) else { return };
@@ -127,6 +130,8 @@ pub fn drain(it: &mut Interpreter, args: &[String], out: &mut Output) {
     // --disable-eviction deletes directly, bypassing PodDisruptionBudgets (drain.go deletePods).
     let evicting = !f.bool("disable-eviction");
     let mut guard = 0u32;
+    let mut refused = false;
+    let started = it.engine.now().0;
     loop {
         let now = it.engine.now().0;
         for (p, s) in victims.iter().zip(state.iter_mut()) {
@@ -143,6 +148,7 @@ pub fn drain(it: &mut Interpreter, args: &[String], out: &mut Output) {
                     Ok(_) => Eviction::Gone(st(p, "/metadata/uid").to_string()),
                     Err(e) if e.code == 404 => Eviction::Done,
                     Err(e) if e.code == 429 => {
+                        refused = true;
                         out.err(&format!("error when evicting pods/\"{name}\" -n \"{ns}\" (will retry after 5s): {}", e.message));
                         Eviction::Try(now + 5000)
                     }
@@ -161,6 +167,14 @@ pub fn drain(it: &mut Interpreter, args: &[String], out: &mut Output) {
         }
         if state.iter().all(|s| matches!(s, Eviction::Done)) {
             break;
+        }
+        // Without --timeout kubectl retries refused evictions for ever. A budget can allow one
+        // later with nothing else happening (a disrupted pod's entry expires after 2 minutes),
+        // so the simulator keeps retrying as kubectl does, for a quarter of an hour.
+        if deadline.is_none() && refused && now >= started + UNBOUNDED_DRAIN_MS {
+            out.err("stslab: stopped after 15 minutes of refused evictions; a real kubectl drain without --timeout would keep retrying every 5s (press Ctrl-C)");
+            out.exit_code = 1;
+            return;
         }
         if deadline.is_some_and(|d| now >= d) || guard > 100_000 {
             let limit = crate::kubectl::flags::go_quote(f.string("timeout").unwrap_or("0s"));
