@@ -158,10 +158,12 @@ fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// Options of the human-readable table.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct TableOpts {
     pub wide: bool,
     pub show_labels: bool,
+    /// `-L KEY`: a column per label key, headed by the key's last `/` part in capitals.
+    pub label_columns: std::rc::Rc<[String]>,
     pub all_namespaces: bool,
     /// Prefix names with `kind/` (several kinds in one `get`).
     pub show_kind: bool,
@@ -173,6 +175,7 @@ pub fn header(kind: Kind, o: &TableOpts) -> Vec<String> {
     if o.all_namespaces && kind.namespaced() {
         h.insert(0, "NAMESPACE".into());
     }
+    h.extend(o.label_columns.iter().map(|k| k.rsplit('/').next().unwrap_or(k).to_uppercase()));
     if o.show_labels {
         h.push("LABELS".into());
     }
@@ -189,6 +192,7 @@ pub fn row(kind: Kind, obj: &Value, o: &TableOpts, now_ms: i64) -> Vec<String> {
     if o.all_namespaces && kind.namespaced() {
         r.insert(0, st(obj, "/metadata/namespace").to_string());
     }
+    r.extend(o.label_columns.iter().map(|k| st(obj, &format!("/metadata/labels/{}", k.replace('~', "~0").replace('/', "~1"))).to_string()));
     if o.show_labels {
         r.push(format_labels(obj.pointer("/metadata/labels")));
     }
@@ -206,7 +210,7 @@ pub fn render_events(kind: Kind, events: &[(&str, Value)], format: &Format, opts
     match format {
         Format::Table | Format::Wide => {
             let now = clock::unix_ms(engine_now_ms);
-            let o = TableOpts { wide: opts.wide || matches!(format, Format::Wide), ..*opts };
+            let o = TableOpts { wide: opts.wide || matches!(format, Format::Wide), ..opts.clone() };
             let mut rows = Vec::new();
             if !o.no_headers {
                 let mut h = header(kind, &o);
@@ -243,7 +247,7 @@ pub fn render(kind: Kind, objs: &[Value], format: &Format, opts: &TableOpts, sin
     let now = clock::unix_ms(engine_now_ms);
     match format {
         Format::Table | Format::Wide => {
-            let o = TableOpts { wide: opts.wide || matches!(format, Format::Wide), ..*opts };
+            let o = TableOpts { wide: opts.wide || matches!(format, Format::Wide), ..opts.clone() };
             let mut rows = Vec::new();
             if !o.no_headers {
                 rows.push(header(kind, &o));

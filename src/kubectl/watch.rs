@@ -110,7 +110,7 @@ impl Watch {
         };
         let mut out = String::new();
         for (event_type, object, time) in changes {
-            let mut opts = self.opts;
+            let mut opts = self.opts.clone();
             if matches!(self.format, Format::Table | Format::Wide) {
                 opts.no_headers = !self.header_again;
                 self.header_again = false;

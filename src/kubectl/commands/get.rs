@@ -40,6 +40,7 @@ pub fn get(it: &mut Interpreter, args: &[String], out: &mut Output) {
         flag("output-watch-events", None, Bool),
         flag("chunk-size", None, Int),
         flag("field-selector", None, Str),
+        flag("label-columns", Some('L'), StringArray),
         flag("allow-missing-template-keys", None, Bool),
         flag("sort-by", None, Str),
     ];
@@ -128,14 +129,16 @@ pub fn get(it: &mut Interpreter, args: &[String], out: &mut Output) {
     if groups.iter().any(|g| g.0 == Kind::Endpoints) {
         out.err("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice");
     }
-    let opts = TableOpts { wide: false, show_labels: f.bool("show-labels"), all_namespaces: all_ns, show_kind, no_headers: f.bool("no-headers") };
+    // `-L a,b -L c`: every key, in order.
+    let label_columns: Vec<String> = f.strings("label-columns").iter().flat_map(|v| v.split(',')).map(str::trim).filter(|k| !k.is_empty()).map(str::to_string).collect();
+    let opts = TableOpts { wide: false, show_labels: f.bool("show-labels"), label_columns: label_columns.into(), all_namespaces: all_ns, show_kind, no_headers: f.bool("no-headers") };
     let watching = f.bool("watch") || f.bool("watch-only");
     if watching {
         let [(kind, names)] = groups.as_slice() else {
             return out.fail("error: you may only specify a single resource type");
         };
         let ns_filter = if all_ns || !kind.namespaced() { None } else { Some(ns.clone()) };
-        let opts = TableOpts { wide: matches!(format, Format::Wide), ..opts };
+        let opts = TableOpts { wide: matches!(format, Format::Wide), ..opts.clone() };
         let fields = match field_selector.as_deref().map(|fs| FieldSelector::parse(fs, *kind)).transpose() {
             Ok(fields) => fields,
             Err(e) => return out.fail(&list_error(*kind, selector.as_deref().unwrap_or(""), field_selector.as_deref().unwrap_or(""), &e)),
