@@ -5,6 +5,7 @@ use super::cluster::Engine;
 use super::meta::*;
 use super::objects::*;
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::rc::Rc;
 
 fn desired(svc: &Service, pod: &Pod) -> Option<EndpointAddress> {
@@ -72,23 +73,27 @@ impl Engine {
         self.track_node_load(old, new);
         self.track_claim_users(old, new);
         let Some(any) = new.or(old) else { return };
-        let ns = any.meta.namespace.clone();
-        let name = any.meta.name.clone();
-        let services: Vec<Rc<Service>> = self
-            .store
-            .services
-            .range(Key::new(ns.clone(), Str::from(""))..)
-            .take_while(|(k, _)| k.0 == ns)
-            .filter(|(_, s)| s.selector.is_some())
-            .map(|(_, s)| s.clone())
-            .collect();
-        for svc in services {
-            let want = new.and_then(|p| desired(&svc, p));
-            let k = svc.meta.key();
-            let have = self.store.endpoints.get(&k).and_then(|e| e.addresses.get(&name).cloned());
-            if want == have {
+        let ns = &any.meta.namespace;
+        let name = &any.meta.name;
+        // Most pod writes change no address (a status change before the pod has an IP, the
+        // same readiness again): the Services are compared first and only those whose
+        // Endpoints must change are collected (nothing is allocated otherwise).
+        let from = Named::new(ns, "");
+        let mut changed: Vec<(Key, Option<EndpointAddress>)> = Vec::new();
+        for (k, svc) in self.store.services.range::<dyn KeyRef, _>((Bound::Included(&from as &dyn KeyRef), Bound::Unbounded)) {
+            if k.0 != *ns {
+                break;
+            }
+            if svc.selector.is_none() {
                 continue;
             }
+            let want = new.and_then(|p| desired(svc, p));
+            let have = self.store.endpoints.get(k).and_then(|e| e.addresses.get(name));
+            if want.as_ref() != have {
+                changed.push((k.clone(), want));
+            }
+        }
+        for (k, want) in changed {
             // Taken out of the store so that, unless a snapshot or a watch shares them, the
             // object and its address map are updated in place rather than copied.
             let Some(old_rc) = self.store.endpoints.remove(&k) else { continue };
@@ -99,7 +104,7 @@ impl Engine {
                     map.insert(name.clone(), a);
                 }
                 None => {
-                    map.remove(&name);
+                    map.remove(name);
                 }
             }
             self.put_modified(ep);

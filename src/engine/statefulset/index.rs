@@ -88,11 +88,14 @@ impl SetIndex {
     /// (most writes only change status, and re-checking identity and storage was a fifth of a
     /// pod write).
     pub fn add(&mut self, spec: &StsSpec, pod: &Rc<Pod>, old: Option<&Pod>) {
+        // The name is parsed once: this runs on every write of a member.
+        let parsed = utils::parent_and_ordinal(&pod.meta.name);
+        // Its slot, when it is that slot's member now.
+        let slot = parsed.map(|(_, ord)| ord).filter(|ord| self.members.get(ord).is_some_and(|m| *m.name() == pod.meta.name));
         if old.is_some_and(|o| seen_by_sync(o) == seen_by_sync(pod)) {
             // Nothing this index derives from the pod changed (the scheduler's binding, the
             // kubelet's ContainerCreating): a member only takes the newer version.
-            let slot = utils::parent_and_ordinal(&pod.meta.name).and_then(|(_, ord)| self.members.get_mut(&ord));
-            if let Some(m) = slot.filter(|m| *m.name() == pod.meta.name) {
+            if let Some(m) = slot.and_then(|ord| self.members.get_mut(&ord)) {
                 m.pod = pod.clone();
                 return;
             }
@@ -102,15 +105,12 @@ impl SetIndex {
         let same_shape = old.is_some_and(|o| {
             o.meta.name == pod.meta.name && o.meta.labels == pod.meta.labels && Rc::ptr_eq(&o.tmpl, &pod.tmpl) && o.claims == pod.claims
         });
-        // Its slot, when it is still that slot's member.
-        let known = same_shape
-            .then(|| utils::parent_and_ordinal(&pod.meta.name))
-            .flatten()
-            .map(|(_, ord)| ord)
-            .filter(|ord| self.members.get(ord).is_some_and(|m| *m.name() == pod.meta.name));
-        let Some(ord) = known.or_else(|| self.matches(spec, pod)) else {
+        // Its slot, when it is still that slot's member and as intact as before.
+        let known = slot.filter(|_| same_shape);
+        let matched = || parsed.filter(|(parent, _)| *parent == &*self.name && spec.selector.matches(&pod.meta.labels)).map(|(_, ord)| ord);
+        let Some(ord) = known.or_else(matched) else {
             // A member that stopped matching stays one until the sync releases it.
-            if let Some(m) = utils::parent_and_ordinal(&pod.meta.name).and_then(|(_, ord)| self.members.get_mut(&ord)).filter(|m| *m.name() == pod.meta.name) {
+            if let Some(m) = slot.and_then(|ord| self.members.get_mut(&ord)) {
                 m.pod = pod.clone();
             }
             self.release.insert(pod.meta.name.clone());
