@@ -112,7 +112,7 @@ impl Engine {
                 for _ in 0..diff {
                     let name = format!("{}-{}", rs.meta.name, self.rng.safe_string(5));
                     let mut meta = self.new_meta(&rs.meta.namespace, &name);
-                    meta.generate_name = Some(format!("{}-", rs.meta.name));
+                    meta.generate_name = Some(Str::from(format!("{}-", rs.meta.name)));
                     meta.labels = rs.tmpl.labels.clone();
                     meta.annotations = rs.tmpl.annotations.clone();
                     meta.owners.push(OwnerRef::controller_of(Kind::ReplicaSet, &rs.meta.name, &rs.meta.uid));

@@ -60,7 +60,7 @@ impl Engine {
         !self.down_nodes.contains(node)
     }
 
-    fn kubelet_event(&mut self, pod: &Pod, warning: bool, reason: &str, message: String) {
+    fn kubelet_event(&mut self, pod: &Pod, warning: bool, reason: &'static str, message: String) {
         let host = pod.node.clone();
         self.event(Kind::Pod, &pod.meta, warning, reason, message, "kubelet", host);
     }
@@ -98,7 +98,15 @@ impl Engine {
         let n = self.next_ip[index];
         self.next_ip[index] = n.wrapping_add(1);
         let block = (index as u32 + 1) + 16 * (n / 253);
-        Str::from(format!("10.{}.{}.{}", 244 + block / 256, block % 256, n % 253 + 2).as_str())
+        // Written number by number (`format!` was most of a pod start's own cost).
+        let mut ip = String::with_capacity(15);
+        ip.push_str("10");
+        for part in [244 + block / 256, block % 256, n % 253 + 2] {
+            let mut buf = [0u8; 21];
+            ip.push('.');
+            ip.push_str(super::statefulset::utils::decimal(&mut buf, u64::from(part), false));
+        }
+        Str::from(ip.as_str())
     }
 
     fn image_size(image: &str) -> u64 {

@@ -15,12 +15,16 @@ impl Engine {
     /// Keeps the per-node count of scheduled, non-terminal pods.
     pub(super) fn track_node_load(&mut self, old: Option<&Pod>, new: Option<&Pod>) {
         let counted = |p: &Pod| p.node.clone().filter(|_| !p.status.phase.terminal());
-        if let Some(n) = old.and_then(counted) {
+        let (was, is) = (old.and_then(counted), new.and_then(counted));
+        if was.is_some() && was == is {
+            return; // most writes are a counted pod's status: its node's count stays
+        }
+        if let Some(n) = was {
             if let Some(c) = self.node_load.get_mut(&n) {
                 *c = c.saturating_sub(1);
             }
         }
-        if let Some(n) = new.and_then(counted) {
+        if let Some(n) = is {
             *self.node_load.entry(n).or_insert(0) += 1;
         }
     }

@@ -107,7 +107,7 @@ impl Engine {
         recount(&mut self.files.holders, old.filter(scheduled), new.filter(scheduled));
     }
 
-    fn claim_event(&mut self, c: &Pvc, warning: bool, reason: &str, msg: String, component: &'static str) {
+    fn claim_event(&mut self, c: &Pvc, warning: bool, reason: &'static str, msg: String, component: &'static str) {
         self.event(Kind::PersistentVolumeClaim, &c.meta, warning, reason, msg, component, None);
     }
 

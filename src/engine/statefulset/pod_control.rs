@@ -11,7 +11,7 @@ use std::rc::Rc;
 const COMPONENT: &str = "statefulset-controller";
 
 impl Engine {
-    fn set_event(&mut self, set: &StatefulSet, warning: bool, reason: &str, message: String) {
+    fn set_event(&mut self, set: &StatefulSet, warning: bool, reason: &'static str, message: String) {
         self.event(Kind::StatefulSet, &set.meta, warning, reason, message, COMPONENT, None);
     }
 
@@ -30,11 +30,13 @@ impl Engine {
     pub(in crate::engine) fn build_set_pod(&mut self, set: &StatefulSet, ordinal: i64, rev: &Revision) -> Pod {
         let name = utils::pod_name(&set.meta.name, ordinal);
         let mut meta = self.new_meta(&set.meta.namespace, &name);
-        meta.generate_name = Some(format!("{}-", set.meta.name));
-        meta.labels = rev.tmpl.labels.clone();
-        meta.labels.insert("apps.kubernetes.io/pod-index".into(), ordinal.to_string());
-        meta.labels.insert("controller-revision-hash".into(), rev.meta.name.to_string());
-        meta.labels.insert("statefulset.kubernetes.io/pod-name".into(), name.clone());
+        meta.generate_name = Some(Str::from(format!("{}-", set.meta.name)));
+        let mut index = [0u8; 21];
+        meta.labels = rev.tmpl.labels.with([
+            ("apps.kubernetes.io/pod-index".into(), utils::decimal(&mut index, ordinal.unsigned_abs(), ordinal < 0).to_string()),
+            ("controller-revision-hash".into(), rev.meta.name.to_string()),
+            ("statefulset.kubernetes.io/pod-name".into(), name.clone()),
+        ]);
         meta.annotations = rev.tmpl.annotations.clone();
         meta.owners.push(OwnerRef::controller_of(Kind::StatefulSet, &set.meta.name, &set.meta.uid));
         let claims = set
