@@ -538,7 +538,7 @@ impl Engine {
         if node.is_some() {
             status.scheduled = Some(Cond::new(true, self.now));
         }
-        let pod = Pod { meta: m, tmpl: Rc::new(tmpl), node, hostname, subdomain, claims: Vec::new(), images: Vec::new(), status };
+        let pod = Pod { meta: m, tmpl: Rc::new(tmpl), node, hostname, subdomain, claims: Rc::new([]), images: Vec::new(), status };
         self.create_pod_object(pod);
         Ok(true)
     }

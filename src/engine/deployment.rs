@@ -116,7 +116,7 @@ impl Engine {
                     meta.labels = rs.tmpl.labels.clone();
                     meta.annotations = rs.tmpl.annotations.clone();
                     meta.owners.push(OwnerRef::controller_of(Kind::ReplicaSet, &rs.meta.name, &rs.meta.uid));
-                    let pod = Pod { meta, tmpl: rs.tmpl.clone(), node: None, hostname: None, subdomain: None, claims: Vec::new(), images: Vec::new(), status: PodStatus::default() };
+                    let pod = Pod { meta, tmpl: rs.tmpl.clone(), node: None, hostname: None, subdomain: None, claims: Rc::new([]), images: Vec::new(), status: PodStatus::default() };
                     self.create_pod_object(pod);
                     self.event(Kind::ReplicaSet, &rs.meta, false, "SuccessfulCreate", format!("Created pod: {}", name), "replicaset-controller", None);
                     names.push(name);

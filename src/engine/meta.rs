@@ -266,6 +266,44 @@ pub struct OwnerRef {
     pub block_owner_deletion: bool,
 }
 
+/// `metadata.ownerReferences`: shared by every version of an object, since every write clones
+/// the object it changes and owner references rarely change (a pod keeps its set's for life).
+/// Reads go through the slice; the few writes copy it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Owners(Option<Rc<[OwnerRef]>>);
+
+impl std::ops::Deref for Owners {
+    type Target = [OwnerRef];
+    fn deref(&self) -> &[OwnerRef] {
+        self.0.as_deref().unwrap_or_default()
+    }
+}
+
+impl From<Vec<OwnerRef>> for Owners {
+    fn from(v: Vec<OwnerRef>) -> Owners {
+        Owners((!v.is_empty()).then(|| Rc::from(v)))
+    }
+}
+
+impl PartialEq<Vec<OwnerRef>> for Owners {
+    fn eq(&self, other: &Vec<OwnerRef>) -> bool {
+        **self == other[..]
+    }
+}
+
+impl Owners {
+    pub fn push(&mut self, o: OwnerRef) {
+        let mut v = self.to_vec();
+        v.push(o);
+        *self = v.into();
+    }
+    pub fn retain(&mut self, keep: impl FnMut(&OwnerRef) -> bool) {
+        let mut v = self.to_vec();
+        v.retain(keep);
+        *self = v.into();
+    }
+}
+
 impl OwnerRef {
     pub fn controller_of(kind: super::Kind, name: &Str, uid: &Str) -> OwnerRef {
         OwnerRef {
@@ -311,7 +349,7 @@ pub struct Meta {
     pub created: Time,
     pub labels: StrMap,
     pub annotations: StrMap,
-    pub owners: Vec<OwnerRef>,
+    pub owners: Owners,
     pub finalizers: Vec<String>,
     /// When set, the object is being deleted (graceful pods: now + grace period).
     pub deletion: Option<Time>,
@@ -342,7 +380,7 @@ impl Meta {
             owners: m
                 .get("ownerReferences")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(OwnerRef::from_json).collect())
+                .map(|a| a.iter().filter_map(OwnerRef::from_json).collect::<Vec<_>>().into())
                 .unwrap_or_default(),
             finalizers: m
                 .get("finalizers")
@@ -639,13 +677,17 @@ pub fn parse_quantity(s: &str) -> Option<u64> {
 }
 
 thread_local! {
-    static INTERNED: std::cell::RefCell<BTreeMap<&'static str, Str>> = const { std::cell::RefCell::new(BTreeMap::new()) };
+    /// By the constant's address and length: a constant is one place in the program, so this
+    /// finds it without comparing text (a search by text was a twentieth of a pod's lifecycle,
+    /// conditions and Events intern on every write). Nothing lists it, so its order is moot.
+    static INTERNED: std::cell::RefCell<super::keymap::FxHashMap<(usize, usize), Str>> = std::cell::RefCell::new(Default::default());
 }
 
 /// One shared allocation per constant string (kinds, API versions) across all objects.
 pub fn intern(s: &'static str) -> Str {
-    INTERNED.with(|m| m.borrow_mut().entry(s).or_insert_with(|| Rc::from(s)).clone())
+    INTERNED.with(|m| m.borrow_mut().entry((s.as_ptr() as usize, s.len())).or_insert_with(|| Rc::from(s)).clone())
 }
+
 thread_local! {
     static INTERNED_OWNED: std::cell::RefCell<BTreeMap<String, Str>> = const { std::cell::RefCell::new(BTreeMap::new()) };
 }

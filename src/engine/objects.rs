@@ -193,8 +193,9 @@ pub struct Pod {
     pub node: Option<Str>,
     pub hostname: Option<Str>,
     pub subdomain: Option<Str>,
-    /// `(volume, claim)` volumes the StatefulSet controller put in front of the template's.
-    pub claims: Vec<(Str, Str)>,
+    /// `(volume, claim)` volumes the StatefulSet controller put in front of the template's
+    /// (shared by every version of the pod: they never change).
+    pub claims: Rc<[(Str, Str)]>,
     /// Per-container image overrides (`kubectl set image pod/...`), by container index.
     pub images: Vec<Option<Str>>,
     pub status: PodStatus,

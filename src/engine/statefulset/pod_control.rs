@@ -245,9 +245,9 @@ impl Engine {
                     }
                 }
             }
-            if owners != c.meta.owners {
+            if c.meta.owners != owners {
                 let mut nc = (*c).clone();
-                nc.meta.owners = owners;
+                nc.meta.owners = owners.into();
                 self.write_claim(nc);
                 changed = true;
             }
