@@ -15,7 +15,7 @@
 //! * node failure: NotReady after the 50 s node-monitor grace period, eviction 300 s later
 //!   (the default `tolerationSeconds` for `node.kubernetes.io/unreachable`)
 
-use super::cluster::{Action, Engine, Work};
+use super::cluster::{join, Action, Engine, Piece::T, Work};
 use super::meta::*;
 use super::objects::*;
 use super::*;
@@ -185,9 +185,9 @@ impl Engine {
                     let always = pod.tmpl.containers.get(i).is_some_and(|c| c.pull_always);
                     let present = self.images.get(&node).is_some_and(|s| s.contains(&image));
                     if present && !always {
-                        self.kubelet_event(&pod, false, "Pulled", format!("Container image \"{}\" already present on machine", image));
+                        self.kubelet_event(&pod, false, "Pulled", join(&[T("Container image \""), T(&image), T("\" already present on machine")]));
                     } else {
-                        self.kubelet_event(&pod, false, "Pulling", format!("Pulling image \"{}\"", image));
+                        self.kubelet_event(&pod, false, "Pulling", join(&[T("Pulling image \""), T(&image), T("\"")]));
                         pull_ms = pull_ms.max(1_500 + self.rng.below(1_500));
                     }
                 }
@@ -263,11 +263,11 @@ impl Engine {
                 let names: Vec<Str> = if restart { p.tmpl.containers.iter().take(1).map(|c| c.name.clone()).collect() } else { p.tmpl.containers.iter().map(|c| c.name.clone()).collect() };
                 if restart {
                     let image = p.image(0);
-                    self.kubelet_event(&p, false, "Pulled", format!("Container image \"{}\" already present on machine", image));
+                    self.kubelet_event(&p, false, "Pulled", join(&[T("Container image \""), T(&image), T("\" already present on machine")]));
                 }
                 for n in &names {
-                    self.kubelet_event(&p, false, "Created", format!("Created container: {}", n));
-                    self.kubelet_event(&p, false, "Started", format!("Started container {}", n));
+                    self.kubelet_event(&p, false, "Created", join(&[T("Created container: "), T(n)]));
+                    self.kubelet_event(&p, false, "Started", join(&[T("Started container "), T(n)]));
                 }
                 self.write_pod(p);
                 if let Some(d) = probe_delay {
@@ -345,7 +345,7 @@ impl Engine {
                     .map(|c| c.name.clone())
                     .collect();
                 for n in &running {
-                    self.kubelet_event(&pod, false, "Killing", format!("Stopping container {}", n));
+                    self.kubelet_event(&pod, false, "Killing", join(&[T("Stopping container "), T(n)]));
                 }
                 let grace_ms = pod.meta.deletion_grace.unwrap_or(30).saturating_mul(1000);
                 let exit = if running.is_empty() { 100 } else { (500 + self.rng.below(500)).min(grace_ms.max(100)) };

@@ -2,7 +2,7 @@
 //! (immediate binding), cordoned and unreachable nodes are filtered out, and the least-loaded
 //! node wins (ties broken by the seeded RNG, like the scheduler's random tie-break).
 
-use super::cluster::{Action, Engine};
+use super::cluster::{join, Action, Engine, Piece::T};
 use super::meta::*;
 use super::objects::*;
 use super::*;
@@ -91,7 +91,7 @@ impl Engine {
         let mut p = (*pod).clone();
         p.node = Some(node.clone());
         p.status.scheduled = Some(Cond::new(true, self.now));
-        self.event(Kind::Pod, &p.meta, false, "Scheduled", format!("Successfully assigned {}/{} to {}", p.meta.namespace, p.meta.name, node), "default-scheduler", None);
+        self.event(Kind::Pod, &p.meta, false, "Scheduled", join(&[T("Successfully assigned "), T(&p.meta.namespace), T("/"), T(&p.meta.name), T(" to "), T(&node)]), "default-scheduler", None);
         let rc = self.write_pod(p);
         let delay = 300 + self.rng.below(100);
         self.after(delay, Action::Kubelet(rc.meta.key(), rc.meta.uid.clone(), kubelet::Step::Setup));
