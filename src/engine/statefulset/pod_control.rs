@@ -124,7 +124,7 @@ impl Engine {
         let condemned = !self.in_range(set, ordinal);
         self.update_claim_refs(set, ordinal, condemned)?;
         if let Some(idx) = self.set_index.get_mut(&set.meta.uid) {
-            idx.claims_unverified.remove(&ordinal);
+            idx.claims_unverified.remove(ordinal);
         }
         Ok(())
     }
@@ -159,7 +159,7 @@ impl Engine {
     pub(in crate::engine) fn repair_set_pod(&mut self, set: &StatefulSet, ordinal: i64) -> Result<bool, String> {
         let name = utils::pod_name(&set.meta.name, ordinal);
         let Some(idx) = self.set_index.get(&set.meta.uid) else { return Ok(false) };
-        let Some(member) = idx.members.get(&ordinal) else { return Ok(false) };
+        let Some(member) = idx.members.get(ordinal) else { return Ok(false) };
         let pod = member.pod.clone();
         let identity_ok = utils::identity_matches(&set.meta.name, &set.meta.namespace, &pod);
         let storage_ok = utils::storage_matches(&set.meta.name, &set.spec, &pod);
@@ -169,7 +169,7 @@ impl Engine {
         }
         let claims_changed = self.update_claim_refs(set, ordinal, false)?;
         if let Some(idx) = self.set_index.get_mut(&set.meta.uid) {
-            idx.claims_unverified.remove(&ordinal);
+            idx.claims_unverified.remove(ordinal);
         }
         if !identity_ok || !storage_ok || claims_changed {
             attempted = true;
@@ -271,6 +271,6 @@ impl Engine {
 
     pub(in crate::engine) fn set_pod(&self, set: &StatefulSet, ordinal: i64) -> Option<Rc<Pod>> {
         let idx = self.set_index.get(&set.meta.uid)?;
-        idx.members.get(&ordinal).map(|m| m.pod.clone())
+        idx.members.get(ordinal).map(|m| m.pod.clone())
     }
 }
