@@ -147,10 +147,12 @@ impl Engine {
         let ns = any.meta.namespace.clone();
         let old_owner = old.and_then(|o| o.meta.controller());
         let new_owner = new.and_then(|n| n.meta.controller());
+        // Each version's controller kind, read once.
+        let is_set = |c: Option<&OwnerRef>| c.is_some_and(|c| &*c.kind == "StatefulSet");
+        let (old_is_set, new_is_set) = (is_set(old_owner), is_set(new_owner));
         // A pod no StatefulSet controls (an orphan, another controller's, a bare pod) can still
         // take a set's pod name or be adopted: sets' syncs must not be skipped past it.
-        let foreign = |p: Option<&Rc<Pod>>, c: Option<&OwnerRef>| p.is_some() && c.is_none_or(|c| &*c.kind != "StatefulSet");
-        if foreign(old, old_owner) || foreign(new, new_owner) {
+        if (old.is_some() && !old_is_set) || (new.is_some() && !new_is_set) {
             self.foreign_pod_writes += 1;
         }
         let same_set = match (old_owner, new_owner) {
@@ -159,20 +161,20 @@ impl Engine {
         };
         // The set controlling a version, when it is a StatefulSet that still exists.
         let live_set = |store: &super::store::Store, c: Option<&OwnerRef>| {
-            c.filter(|c| &*c.kind == "StatefulSet").and_then(|c| store.sets.named(&ns, &c.name).filter(|s| same_uid(&s.meta.uid, &c.uid)).cloned())
+            c.and_then(|c| store.sets.named(&ns, &c.name).filter(|s| same_uid(&s.meta.uid, &c.uid)).cloned())
         };
         // StatefulSet index and orphan bookkeeping.
         if let Some(o) = old {
             if !self.orphans.is_empty() {
                 self.orphans.remove(&o.meta.key());
             }
-            if let Some(c) = old_owner.filter(|c| !same_set && &*c.kind == "StatefulSet") {
+            if let Some(c) = old_owner.filter(|_| !same_set && old_is_set) {
                 if let Some(idx) = self.set_index.get_mut(&c.uid) {
                     idx.remove(&o.meta.name);
                 }
             }
         }
-        let new_set = live_set(&self.store, new_owner);
+        let new_set = if new_is_set { live_set(&self.store, new_owner) } else { None };
         if let Some(n) = new {
             match (new_owner, &new_set) {
                 (Some(c), Some(set)) => {
@@ -192,7 +194,7 @@ impl Engine {
         // Which controllers to enqueue. The same set twice is one entry in the queue anyway.
         let old_key = match old_owner {
             Some(c) if same_set && new_owner.is_some_and(|n| n.name == c.name && n.kind == c.kind) => None,
-            Some(c) if &*c.kind == "StatefulSet" => live_set(&self.store, Some(c)).map(|_| Work::SyncSet(Key::new(ns.clone(), c.name.clone()))),
+            Some(c) if old_is_set => live_set(&self.store, Some(c)).map(|_| Work::SyncSet(Key::new(ns.clone(), c.name.clone()))),
             Some(c) if &*c.kind == "ReplicaSet" => Some(Work::SyncWorkload(Kind::ReplicaSet, Key::new(ns.clone(), c.name.clone()))),
             _ => None,
         };
@@ -201,7 +203,7 @@ impl Engine {
         }
         match new_owner {
             Some(c) if new_set.is_some() => self.enqueue(Work::SyncSet(Key::new(ns.clone(), c.name.clone()))),
-            Some(c) if &*c.kind == "ReplicaSet" => self.enqueue(Work::SyncWorkload(Kind::ReplicaSet, Key::new(ns.clone(), c.name.clone()))),
+            Some(c) if !new_is_set && &*c.kind == "ReplicaSet" => self.enqueue(Work::SyncWorkload(Kind::ReplicaSet, Key::new(ns.clone(), c.name.clone()))),
             _ => {}
         }
         if let Some(n) = new {

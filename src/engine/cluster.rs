@@ -697,10 +697,12 @@ impl Piece<'_> {
 pub(super) fn join(pieces: &[Piece]) -> String {
     let len = pieces.iter().map(|p| if let Piece::T(s) = p { s.len() } else { 20 }).sum();
     let mut out = String::with_capacity(len);
+    let mut buf = [0u8; 21];
     for p in pieces {
-        match p {
+        match *p {
             Piece::T(s) => out.push_str(s),
-            _ => p.with_bytes(|b| out.push_str(std::str::from_utf8(b).unwrap_or_default())),
+            Piece::N(n) => out.push_str(super::statefulset::utils::decimal(&mut buf, n.unsigned_abs(), n < 0)),
+            Piece::U(n) => out.push_str(super::statefulset::utils::decimal(&mut buf, n, false)),
         }
     }
     out
