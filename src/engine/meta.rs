@@ -339,7 +339,7 @@ impl OwnerRef {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Meta {
     pub name: Str,
     pub namespace: Str,
@@ -356,6 +356,32 @@ pub struct Meta {
     pub deletion_grace: Option<u64>,
     /// Shared: every version of a pod carries it.
     pub generate_name: Option<Str>,
+}
+
+/// Empty names share one string: every new object starts from a default `Meta` and overwrites
+/// them, so allocating three empty strings for it was pure waste.
+impl Default for Meta {
+    fn default() -> Meta {
+        thread_local! {
+            static EMPTY: Str = Rc::from("");
+        }
+        let empty = EMPTY.with(Rc::clone);
+        Meta {
+            name: empty.clone(),
+            namespace: empty.clone(),
+            uid: empty,
+            resource_version: 0,
+            generation: 0,
+            created: Time::default(),
+            labels: StrMap::default(),
+            annotations: StrMap::default(),
+            owners: Owners::default(),
+            finalizers: Vec::new(),
+            deletion: None,
+            deletion_grace: None,
+            generate_name: None,
+        }
+    }
 }
 
 impl Meta {

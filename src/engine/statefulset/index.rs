@@ -153,7 +153,15 @@ impl SetIndex {
                 self.ready.remove(ord);
             }
         }
-        let label = pod.revision_label().unwrap_or("");
+        // A member that kept its labels keeps its revision (unless its last version was one to
+        // release: the member never took that version's labels), without searching them again.
+        let label: &str = match &prev {
+            Some((revision, _)) if known.is_some() && !self.release.contains(&*pod.meta.name) => {
+                debug_assert_eq!(&**revision, pod.revision_label().unwrap_or(""));
+                revision
+            }
+            _ => pod.revision_label().unwrap_or(""),
+        };
         let live = !terminating;
         if let Some((old, was_live)) = &prev {
             if **old == *label {
