@@ -129,7 +129,7 @@ impl Engine {
                 if pod.terminating() || pod.status.phase != Phase::Pending {
                     return;
                 }
-                let host_ip = self.store.nodes.named("", &node).map(|n| Str::from(n.ip.as_str()));
+                let host_ip = self.store.nodes.named("", &node).map(|n| n.ip.clone());
                 let mut p = (*pod).clone();
                 p.status.host_ip = host_ip;
                 p.status.start_time = Some(now);
@@ -608,7 +608,7 @@ impl Engine {
             meta.labels.insert("kubernetes.io/hostname".into(), name.clone());
             meta.labels.insert("kubernetes.io/os".into(), "linux".into());
             meta.labels.insert("kubernetes.io/arch".into(), "amd64".into());
-            let node = Node { meta, index: i, unschedulable: false, ready: true, ready_since: self.now, taints: Vec::new(), ip: format!("172.18.0.{}", i + 3) };
+            let node = Node { meta, index: i, unschedulable: false, ready: true, ready_since: self.now, taints: Vec::new(), ip: Str::from(format!("172.18.0.{}", i + 3)) };
             self.put(node);
         }
         if self.config.default_storage_class {

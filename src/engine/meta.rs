@@ -292,6 +292,10 @@ impl PartialEq<Vec<OwnerRef>> for Owners {
 }
 
 impl Owners {
+    /// A single owner (a controller's object), in one allocation.
+    pub fn of(o: OwnerRef) -> Owners {
+        Owners(Some(Rc::from([o])))
+    }
     pub fn push(&mut self, o: OwnerRef) {
         let mut v = self.to_vec();
         v.push(o);

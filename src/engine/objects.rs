@@ -567,7 +567,8 @@ pub struct Node {
     pub ready_since: Time,
     /// `(key, effect, added)`.
     pub taints: Vec<(String, String, Time)>,
-    pub ip: String,
+    /// Shared with every pod on the node (`status.hostIP`).
+    pub ip: Str,
 }
 
 impl Node {
@@ -595,7 +596,7 @@ impl Node {
             "metadata": self.meta.to_json(false),
             "spec": spec,
             "status": {
-                "addresses": [{"address": self.ip, "type": "InternalIP"}, {"address": &*self.meta.name, "type": "Hostname"}],
+                "addresses": [{"address": &*self.ip, "type": "InternalIP"}, {"address": &*self.meta.name, "type": "Hostname"}],
                 "allocatable": {"cpu": "4", "ephemeral-storage": "100Gi", "memory": "8Gi", "pods": "110"},
                 "capacity": {"cpu": "4", "ephemeral-storage": "100Gi", "memory": "8Gi", "pods": "110"},
                 "conditions": [ready],

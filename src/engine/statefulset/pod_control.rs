@@ -38,7 +38,7 @@ impl Engine {
             ("statefulset.kubernetes.io/pod-name".into(), name.clone()),
         ]);
         meta.annotations = rev.tmpl.annotations.clone();
-        meta.owners.push(OwnerRef::controller_of(Kind::StatefulSet, &set.meta.name, &set.meta.uid));
+        meta.owners = Owners::of(OwnerRef::controller_of(Kind::StatefulSet, &set.meta.name, &set.meta.uid));
         let claims = set
             .spec
             .claim_templates
