@@ -137,64 +137,80 @@ impl Engine {
     }
 
     /// Informer reactions to a pod change (spec §3.1 and the other controllers).
+    ///
+    /// Runs on every pod write, so it borrows the owner references rather than cloning them,
+    /// looks the controlling set up once and enqueues without collecting the keys first (the
+    /// order is the one the controllers always saw: the old version's owner, the new one's,
+    /// then sets that may adopt an orphan).
     pub(super) fn pod_changed(&mut self, old: Option<&Rc<Pod>>, new: Option<&Rc<Pod>>) {
-        let ns = new.or(old).map(|p| p.meta.namespace.clone()).unwrap_or_else(|| Str::from(""));
+        let Some(any) = new.or(old) else { return };
+        let ns = any.meta.namespace.clone();
+        let old_owner = old.and_then(|o| o.meta.controller());
+        let new_owner = new.and_then(|n| n.meta.controller());
+        // Each version's controller kind, read once.
+        let is_set = |c: Option<&OwnerRef>| c.is_some_and(|c| &*c.kind == "StatefulSet");
+        let (old_is_set, new_is_set) = (is_set(old_owner), is_set(new_owner));
         // A pod no StatefulSet controls (an orphan, another controller's, a bare pod) can still
         // take a set's pod name or be adopted: sets' syncs must not be skipped past it.
-        if [old, new].into_iter().flatten().any(|p| p.meta.controller().is_none_or(|c| &*c.kind != "StatefulSet")) {
+        if (old.is_some() && !old_is_set) || (new.is_some() && !new_is_set) {
             self.foreign_pod_writes += 1;
         }
-        // StatefulSet index and orphan bookkeeping.
-        let owner_of = |p: &Pod| p.meta.controller().map(|c| (c.kind.clone(), c.name.clone(), c.uid.clone()));
-        let same_set = match (old.and_then(|o| owner_of(o)), new.and_then(|n| owner_of(n))) {
-            (Some((_, _, a)), Some((_, _, b))) => same_uid(&a, &b),
+        let same_set = match (old_owner, new_owner) {
+            (Some(a), Some(b)) => same_uid(&a.uid, &b.uid),
             _ => false,
         };
+        // The set controlling a version, when it is a StatefulSet that still exists.
+        let live_set = |store: &super::store::Store, c: Option<&OwnerRef>| {
+            c.and_then(|c| store.sets.named(&ns, &c.name).filter(|s| same_uid(&s.meta.uid, &c.uid)).cloned())
+        };
+        // StatefulSet index and orphan bookkeeping.
         if let Some(o) = old {
-            self.orphans.remove(&o.meta.key());
-            if let Some((kind, _, uid)) = owner_of(o).filter(|_| !same_set) {
-                if &*kind == "StatefulSet" {
-                    if let Some(idx) = self.set_index.get_mut(&uid) {
-                        idx.remove(&o.meta.name);
-                    }
+            if !self.orphans.is_empty() {
+                self.orphans.remove(&o.meta.key());
+            }
+            if let Some(c) = old_owner.filter(|_| !same_set && old_is_set) {
+                if let Some(idx) = self.set_index.get_mut(&c.uid) {
+                    idx.remove(&o.meta.name);
                 }
             }
         }
+        let new_set = if new_is_set { live_set(&self.store, new_owner) } else { None };
         if let Some(n) = new {
-            match owner_of(n) {
-                Some((kind, name, uid)) if &*kind == "StatefulSet" => {
-                    if let Some(set) = self.store.sets.named(&ns, &name).filter(|s| same_uid(&s.meta.uid, &uid)).cloned() {
-                        if !self.set_index.contains_key(&uid) {
-                            self.set_index.insert(uid.clone(), SetIndex::new(ns.clone(), name.clone()));
-                        }
-                        if let Some(idx) = self.set_index.get_mut(&uid) {
-                            idx.add(&set.spec, n, old.filter(|_| same_set).map(|o| &**o));
-                        }
+            match (new_owner, &new_set) {
+                (Some(c), Some(set)) => {
+                    if !self.set_index.contains_key(&c.uid) {
+                        self.set_index.insert(c.uid.clone(), SetIndex::new(ns.clone(), c.name.clone()));
+                    }
+                    if let Some(idx) = self.set_index.get_mut(&c.uid) {
+                        idx.add(&set.spec, n, old.filter(|_| same_set).map(|o| &**o));
                     }
                 }
-                Some(_) => {}
-                None => {
+                (Some(_), None) => {}
+                (None, _) => {
                     self.orphans.insert(n.meta.key());
                 }
             }
         }
-        // Which controllers to enqueue.
-        let mut keys: Vec<Work> = Vec::new();
-        for p in [old, new].into_iter().flatten() {
-            if let Some((kind, name, uid)) = owner_of(p) {
-                match &*kind {
-                    "StatefulSet" if self.store.sets.named(&ns, &name).is_some_and(|s| same_uid(&s.meta.uid, &uid)) => {
-                        keys.push(Work::SyncSet(Key::new(ns.clone(), name)));
-                    }
-                    "ReplicaSet" => keys.push(Work::SyncWorkload(Kind::ReplicaSet, Key::new(ns.clone(), name))),
-                    _ => {}
-                }
-            }
+        // Which controllers to enqueue. The same set twice is one entry in the queue anyway.
+        let old_key = match old_owner {
+            Some(c) if same_set && new_owner.is_some_and(|n| n.name == c.name && n.kind == c.kind) => None,
+            Some(c) if old_is_set => live_set(&self.store, Some(c)).map(|_| Work::SyncSet(Key::new(ns.clone(), c.name.clone()))),
+            Some(c) if &*c.kind == "ReplicaSet" => Some(Work::SyncWorkload(Kind::ReplicaSet, Key::new(ns.clone(), c.name.clone()))),
+            _ => None,
+        };
+        if let Some(w) = old_key {
+            self.enqueue(w);
+        }
+        match new_owner {
+            Some(c) if new_set.is_some() => self.enqueue(Work::SyncSet(Key::new(ns.clone(), c.name.clone()))),
+            Some(c) if !new_is_set && &*c.kind == "ReplicaSet" => self.enqueue(Work::SyncWorkload(Kind::ReplicaSet, Key::new(ns.clone(), c.name.clone()))),
+            _ => {}
         }
         if let Some(n) = new {
-            let orphan_changed = n.meta.controller().is_none()
+            let orphan_changed = new_owner.is_none()
                 && old.is_none_or(|o| o.meta.labels != n.meta.labels || o.meta.owners != n.meta.owners);
             if orphan_changed {
+                let mut keys: Vec<Work> = Vec::new();
                 for (k, s) in self.store.sets.range(Key::new(ns.clone(), Str::from(""))..) {
                     if k.0 != ns {
                         break;
@@ -203,10 +219,10 @@ impl Engine {
                         keys.push(Work::SyncSet(k.clone()));
                     }
                 }
+                for k in keys {
+                    self.enqueue(k);
+                }
             }
-        }
-        for k in keys {
-            self.enqueue(k);
         }
         // Endpoints, node pod counts, claim users, volume attachments.
         self.endpoints_pod_changed(old.map(|p| &**p), new.map(|p| &**p));
@@ -524,7 +540,7 @@ impl Engine {
         if node.is_some() {
             status.scheduled = Some(Cond::new(true, self.now));
         }
-        let pod = Pod { meta: m, tmpl: Rc::new(tmpl), node, hostname, subdomain, claims: Vec::new(), images: Vec::new(), status };
+        let pod = Pod { meta: m, tmpl: Rc::new(tmpl), node, hostname, subdomain, claims: Rc::new([]), images: Vec::new(), status };
         self.create_pod_object(pod);
         Ok(true)
     }

@@ -25,6 +25,9 @@ pub const MAX_SIMULATED_REPLICAS: i64 = 10_000;
 /// Safety valve: controller reactions processed for one input or timer.
 const MAX_WORK_PER_INSTANT: usize = 1_000_000;
 
+/// Work queued beyond this many entries is also kept in a hashed set for de-duplication.
+const SMALL_QUEUE: usize = 16;
+
 /// Events live for one hour, as with the API server's default `--event-ttl`.
 pub const EVENT_TTL_MS: u64 = 3_600_000;
 
@@ -40,7 +43,8 @@ pub struct Engine {
     pub(super) timers: BinaryHeap<Reverse<Timer>>,
     pub(super) timer_seq: u64,
     pub(super) queue: VecDeque<Work>,
-    /// What `queue` holds, for de-duplication (hashed: only looked up, never listed).
+    /// What `queue` holds, for de-duplication, while it holds more than [`SMALL_QUEUE`]
+    /// entries (hashed: only looked up, never listed); empty otherwise (see `enqueue`).
     pub(super) queued: FxHashSet<Work>,
     /// Per-StatefulSet index of member pods, keyed by the set's uid.
     pub(super) set_index: FewByUid<SetIndex>,
@@ -410,9 +414,24 @@ impl Engine {
         self.timers.push(Reverse(Timer { at, seq: self.timer_seq, action }));
     }
 
+    /// Queues controller work unless the same work is already waiting. The queue usually
+    /// holds a handful of entries, which are compared directly (hashing a key, then removing
+    /// it again when the work runs, cost more than the rest of queuing); a longer queue (a
+    /// scale-down of thousands, garbage collection of a whole set) is mirrored in `queued`
+    /// from the moment it grows past [`SMALL_QUEUE`] until it is empty again.
     pub(super) fn enqueue(&mut self, w: Work) {
-        if self.queued.insert(w.clone()) {
-            self.queue.push_back(w);
+        if !self.queued.is_empty() {
+            if self.queued.insert(w.clone()) {
+                self.queue.push_back(w);
+            }
+            return;
+        }
+        if self.queue.contains(&w) {
+            return;
+        }
+        self.queue.push_back(w);
+        if self.queue.len() > SMALL_QUEUE {
+            self.queued.extend(self.queue.iter().cloned());
         }
     }
 
@@ -437,7 +456,9 @@ impl Engine {
     pub(super) fn drain(&mut self) {
         let mut budget = MAX_WORK_PER_INSTANT;
         while let Some(w) = self.queue.pop_front() {
-            self.queued.remove(&w);
+            if !self.queued.is_empty() {
+                self.queued.remove(&w);
+            }
             budget = budget.saturating_sub(1);
             if budget == 0 {
                 self.queue.clear();
@@ -486,7 +507,7 @@ impl Engine {
     /// correlator does, an event identical to a recent one (same object, type, reason, message
     /// and source) updates that Event: `count` + 1 and a new `lastTimestamp`, same name.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn event(&mut self, kind: Kind, meta: &Meta, warning: bool, reason: &str, message: String, component: &'static str, host: Option<Str>) {
+    pub(super) fn event(&mut self, kind: Kind, meta: &Meta, warning: bool, reason: &'static str, message: String, component: &'static str, host: Option<Str>) {
         self.event_seq += 1;
         self.store.rv += 1;
         let rv = self.store.rv;
@@ -507,7 +528,8 @@ impl Engine {
                 involved_name: meta.name.clone(),
                 involved_uid: meta.uid.clone(),
                 warning,
-                reason: Rc::from(reason),
+                // Shared: reasons are a few fixed words, repeated by every Event.
+                reason: intern(reason),
                 message,
                 component,
                 host,
@@ -675,10 +697,12 @@ impl Piece<'_> {
 pub(super) fn join(pieces: &[Piece]) -> String {
     let len = pieces.iter().map(|p| if let Piece::T(s) = p { s.len() } else { 20 }).sum();
     let mut out = String::with_capacity(len);
+    let mut buf = [0u8; 21];
     for p in pieces {
-        match p {
+        match *p {
             Piece::T(s) => out.push_str(s),
-            _ => p.with_bytes(|b| out.push_str(std::str::from_utf8(b).unwrap_or_default())),
+            Piece::N(n) => out.push_str(super::statefulset::utils::decimal(&mut buf, n.unsigned_abs(), n < 0)),
+            Piece::U(n) => out.push_str(super::statefulset::utils::decimal(&mut buf, n, false)),
         }
     }
     out

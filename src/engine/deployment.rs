@@ -112,11 +112,11 @@ impl Engine {
                 for _ in 0..diff {
                     let name = format!("{}-{}", rs.meta.name, self.rng.safe_string(5));
                     let mut meta = self.new_meta(&rs.meta.namespace, &name);
-                    meta.generate_name = Some(format!("{}-", rs.meta.name));
+                    meta.generate_name = Some(Str::from(format!("{}-", rs.meta.name)));
                     meta.labels = rs.tmpl.labels.clone();
                     meta.annotations = rs.tmpl.annotations.clone();
                     meta.owners.push(OwnerRef::controller_of(Kind::ReplicaSet, &rs.meta.name, &rs.meta.uid));
-                    let pod = Pod { meta, tmpl: rs.tmpl.clone(), node: None, hostname: None, subdomain: None, claims: Vec::new(), images: Vec::new(), status: PodStatus::default() };
+                    let pod = Pod { meta, tmpl: rs.tmpl.clone(), node: None, hostname: None, subdomain: None, claims: Rc::new([]), images: Vec::new(), status: PodStatus::default() };
                     self.create_pod_object(pod);
                     self.event(Kind::ReplicaSet, &rs.meta, false, "SuccessfulCreate", format!("Created pod: {}", name), "replicaset-controller", None);
                     names.push(name);

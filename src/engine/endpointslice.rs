@@ -148,7 +148,7 @@ impl Engine {
             if svc.cluster_ip.is_none() {
                 labels.insert("service.kubernetes.io/headless".into(), String::new());
             }
-            meta.generate_name = Some(format!("{}-", svc.meta.name));
+            meta.generate_name = Some(Str::from(format!("{}-", svc.meta.name)));
             meta.generation = 1;
             meta.owners.push(OwnerRef::controller_of(Kind::Service, &svc.meta.name, &svc.meta.uid));
         }

@@ -76,6 +76,7 @@ impl Engine {
     }
 
     fn set_owners(&mut self, kind: Kind, k: &Key, owners: Vec<OwnerRef>) {
+        let owners = Owners::from(owners);
         match kind {
             Kind::Pod => {
                 if let Some(p) = self.store.pods.get(k).cloned() {

@@ -34,7 +34,7 @@ impl Engine {
                 errs.push(format!("t={}ms {}: index has {} members, store {}", now.0, name, idx.members.len(), by_ord.len()));
             }
             // The controller reads its pods from the index: it must hold their current versions.
-            for m in idx.members.values() {
+            for (_, m) in idx.members.iter() {
                 if !self.store.pods.named(ns, m.name()).is_some_and(|p| std::rc::Rc::ptr_eq(p, &m.pod)) {
                     errs.push(format!("t={}ms {}: the index holds a stale version of {}", now.0, name, m.name()));
                 }

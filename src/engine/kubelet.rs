@@ -15,7 +15,7 @@
 //! * node failure: NotReady after the 50 s node-monitor grace period, eviction 300 s later
 //!   (the default `tolerationSeconds` for `node.kubernetes.io/unreachable`)
 
-use super::cluster::{Action, Engine, Work};
+use super::cluster::{join, Action, Engine, Piece::T, Work};
 use super::meta::*;
 use super::objects::*;
 use super::*;
@@ -60,7 +60,7 @@ impl Engine {
         !self.down_nodes.contains(node)
     }
 
-    fn kubelet_event(&mut self, pod: &Pod, warning: bool, reason: &str, message: String) {
+    fn kubelet_event(&mut self, pod: &Pod, warning: bool, reason: &'static str, message: String) {
         let host = pod.node.clone();
         self.event(Kind::Pod, &pod.meta, warning, reason, message, "kubelet", host);
     }
@@ -98,7 +98,15 @@ impl Engine {
         let n = self.next_ip[index];
         self.next_ip[index] = n.wrapping_add(1);
         let block = (index as u32 + 1) + 16 * (n / 253);
-        Str::from(format!("10.{}.{}.{}", 244 + block / 256, block % 256, n % 253 + 2).as_str())
+        // Written number by number (`format!` was most of a pod start's own cost).
+        let mut ip = String::with_capacity(15);
+        ip.push_str("10");
+        for part in [244 + block / 256, block % 256, n % 253 + 2] {
+            let mut buf = [0u8; 21];
+            ip.push('.');
+            ip.push_str(super::statefulset::utils::decimal(&mut buf, u64::from(part), false));
+        }
+        Str::from(ip.as_str())
     }
 
     fn image_size(image: &str) -> u64 {
@@ -121,7 +129,7 @@ impl Engine {
                 if pod.terminating() || pod.status.phase != Phase::Pending {
                     return;
                 }
-                let host_ip = self.store.nodes.named("", &node).map(|n| Str::from(n.ip.as_str()));
+                let host_ip = self.store.nodes.named("", &node).map(|n| n.ip.clone());
                 let mut p = (*pod).clone();
                 p.status.host_ip = host_ip;
                 p.status.start_time = Some(now);
@@ -177,9 +185,9 @@ impl Engine {
                     let always = pod.tmpl.containers.get(i).is_some_and(|c| c.pull_always);
                     let present = self.images.get(&node).is_some_and(|s| s.contains(&image));
                     if present && !always {
-                        self.kubelet_event(&pod, false, "Pulled", format!("Container image \"{}\" already present on machine", image));
+                        self.kubelet_event(&pod, false, "Pulled", join(&[T("Container image \""), T(&image), T("\" already present on machine")]));
                     } else {
-                        self.kubelet_event(&pod, false, "Pulling", format!("Pulling image \"{}\"", image));
+                        self.kubelet_event(&pod, false, "Pulling", join(&[T("Pulling image \""), T(&image), T("\"")]));
                         pull_ms = pull_ms.max(1_500 + self.rng.below(1_500));
                     }
                 }
@@ -255,11 +263,11 @@ impl Engine {
                 let names: Vec<Str> = if restart { p.tmpl.containers.iter().take(1).map(|c| c.name.clone()).collect() } else { p.tmpl.containers.iter().map(|c| c.name.clone()).collect() };
                 if restart {
                     let image = p.image(0);
-                    self.kubelet_event(&p, false, "Pulled", format!("Container image \"{}\" already present on machine", image));
+                    self.kubelet_event(&p, false, "Pulled", join(&[T("Container image \""), T(&image), T("\" already present on machine")]));
                 }
                 for n in &names {
-                    self.kubelet_event(&p, false, "Created", format!("Created container: {}", n));
-                    self.kubelet_event(&p, false, "Started", format!("Started container {}", n));
+                    self.kubelet_event(&p, false, "Created", join(&[T("Created container: "), T(n)]));
+                    self.kubelet_event(&p, false, "Started", join(&[T("Started container "), T(n)]));
                 }
                 self.write_pod(p);
                 if let Some(d) = probe_delay {
@@ -337,7 +345,7 @@ impl Engine {
                     .map(|c| c.name.clone())
                     .collect();
                 for n in &running {
-                    self.kubelet_event(&pod, false, "Killing", format!("Stopping container {}", n));
+                    self.kubelet_event(&pod, false, "Killing", join(&[T("Stopping container "), T(n)]));
                 }
                 let grace_ms = pod.meta.deletion_grace.unwrap_or(30).saturating_mul(1000);
                 let exit = if running.is_empty() { 100 } else { (500 + self.rng.below(500)).min(grace_ms.max(100)) };
@@ -600,7 +608,7 @@ impl Engine {
             meta.labels.insert("kubernetes.io/hostname".into(), name.clone());
             meta.labels.insert("kubernetes.io/os".into(), "linux".into());
             meta.labels.insert("kubernetes.io/arch".into(), "amd64".into());
-            let node = Node { meta, index: i, unschedulable: false, ready: true, ready_since: self.now, taints: Vec::new(), ip: format!("172.18.0.{}", i + 3) };
+            let node = Node { meta, index: i, unschedulable: false, ready: true, ready_since: self.now, taints: Vec::new(), ip: Str::from(format!("172.18.0.{}", i + 3)) };
             self.put(node);
         }
         if self.config.default_storage_class {

@@ -266,6 +266,48 @@ pub struct OwnerRef {
     pub block_owner_deletion: bool,
 }
 
+/// `metadata.ownerReferences`: shared by every version of an object, since every write clones
+/// the object it changes and owner references rarely change (a pod keeps its set's for life).
+/// Reads go through the slice; the few writes copy it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Owners(Option<Rc<[OwnerRef]>>);
+
+impl std::ops::Deref for Owners {
+    type Target = [OwnerRef];
+    fn deref(&self) -> &[OwnerRef] {
+        self.0.as_deref().unwrap_or_default()
+    }
+}
+
+impl From<Vec<OwnerRef>> for Owners {
+    fn from(v: Vec<OwnerRef>) -> Owners {
+        Owners((!v.is_empty()).then(|| Rc::from(v)))
+    }
+}
+
+impl PartialEq<Vec<OwnerRef>> for Owners {
+    fn eq(&self, other: &Vec<OwnerRef>) -> bool {
+        **self == other[..]
+    }
+}
+
+impl Owners {
+    /// A single owner (a controller's object), in one allocation.
+    pub fn of(o: OwnerRef) -> Owners {
+        Owners(Some(Rc::from([o])))
+    }
+    pub fn push(&mut self, o: OwnerRef) {
+        let mut v = self.to_vec();
+        v.push(o);
+        *self = v.into();
+    }
+    pub fn retain(&mut self, keep: impl FnMut(&OwnerRef) -> bool) {
+        let mut v = self.to_vec();
+        v.retain(keep);
+        *self = v.into();
+    }
+}
+
 impl OwnerRef {
     pub fn controller_of(kind: super::Kind, name: &Str, uid: &Str) -> OwnerRef {
         OwnerRef {
@@ -301,7 +343,7 @@ impl OwnerRef {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Meta {
     pub name: Str,
     pub namespace: Str,
@@ -311,12 +353,39 @@ pub struct Meta {
     pub created: Time,
     pub labels: StrMap,
     pub annotations: StrMap,
-    pub owners: Vec<OwnerRef>,
+    pub owners: Owners,
     pub finalizers: Vec<String>,
     /// When set, the object is being deleted (graceful pods: now + grace period).
     pub deletion: Option<Time>,
     pub deletion_grace: Option<u64>,
-    pub generate_name: Option<String>,
+    /// Shared: every version of a pod carries it.
+    pub generate_name: Option<Str>,
+}
+
+/// Empty names share one string: every new object starts from a default `Meta` and overwrites
+/// them, so allocating three empty strings for it was pure waste.
+impl Default for Meta {
+    fn default() -> Meta {
+        thread_local! {
+            static EMPTY: Str = Rc::from("");
+        }
+        let empty = EMPTY.with(Rc::clone);
+        Meta {
+            name: empty.clone(),
+            namespace: empty.clone(),
+            uid: empty,
+            resource_version: 0,
+            generation: 0,
+            created: Time::default(),
+            labels: StrMap::default(),
+            annotations: StrMap::default(),
+            owners: Owners::default(),
+            finalizers: Vec::new(),
+            deletion: None,
+            deletion_grace: None,
+            generate_name: None,
+        }
+    }
 }
 
 impl Meta {
@@ -341,14 +410,14 @@ impl Meta {
             owners: m
                 .get("ownerReferences")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(OwnerRef::from_json).collect())
+                .map(|a| a.iter().filter_map(OwnerRef::from_json).collect::<Vec<_>>().into())
                 .unwrap_or_default(),
             finalizers: m
                 .get("finalizers")
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(|f| f.as_str().map(str::to_string)).collect())
                 .unwrap_or_default(),
-            generate_name: m.get("generateName").and_then(Value::as_str).map(str::to_string),
+            generate_name: m.get("generateName").and_then(Value::as_str).map(Str::from),
             ..Meta::default()
         })
     }
@@ -369,7 +438,7 @@ impl Meta {
             m.insert("finalizers".into(), json!(self.finalizers));
         }
         if let Some(g) = &self.generate_name {
-            m.insert("generateName".into(), json!(g));
+            m.insert("generateName".into(), json!(&**g));
         }
         if self.generation > 0 {
             m.insert("generation".into(), json!(self.generation));
@@ -438,6 +507,19 @@ impl StrMap {
                 None
             }
         }
+    }
+    /// A copy with `extra` inserted (each as `insert` would, replacing an equal key), built in
+    /// one allocation: a StatefulSet's pod is its template's labels plus three of its own.
+    pub fn with<const N: usize>(&self, extra: [(String, String); N]) -> StrMap {
+        let mut pairs = Vec::with_capacity(self.len() + N);
+        pairs.extend_from_slice(self.pairs());
+        for (k, v) in extra {
+            match pairs.binary_search_by(|(x, _): &(String, String)| x.as_str().cmp(&k)) {
+                Ok(i) => pairs[i].1 = v,
+                Err(i) => pairs.insert(i, (k, v)),
+            }
+        }
+        StrMap::from_sorted(pairs)
     }
     pub fn remove(&mut self, k: &str) -> Option<String> {
         let i = self.find(k).ok()?;
@@ -625,12 +707,15 @@ pub fn parse_quantity(s: &str) -> Option<u64> {
 }
 
 thread_local! {
-    static INTERNED: std::cell::RefCell<BTreeMap<&'static str, Str>> = const { std::cell::RefCell::new(BTreeMap::new()) };
+    /// By the constant's address and length: a constant is one place in the program, so this
+    /// finds it without comparing text (a search by text was a twentieth of a pod's lifecycle,
+    /// conditions and Events intern on every write). Nothing lists it, so its order is moot.
+    static INTERNED: std::cell::RefCell<super::keymap::FxHashMap<(usize, usize), Str>> = std::cell::RefCell::new(Default::default());
 }
 
 /// One shared allocation per constant string (kinds, API versions) across all objects.
 pub fn intern(s: &'static str) -> Str {
-    INTERNED.with(|m| m.borrow_mut().entry(s).or_insert_with(|| Rc::from(s)).clone())
+    INTERNED.with(|m| m.borrow_mut().entry((s.as_ptr() as usize, s.len())).or_insert_with(|| Rc::from(s)).clone())
 }
 
 thread_local! {

@@ -193,8 +193,9 @@ pub struct Pod {
     pub node: Option<Str>,
     pub hostname: Option<Str>,
     pub subdomain: Option<Str>,
-    /// `(volume, claim)` volumes the StatefulSet controller put in front of the template's.
-    pub claims: Vec<(Str, Str)>,
+    /// `(volume, claim)` volumes the StatefulSet controller put in front of the template's
+    /// (shared by every version of the pod: they never change).
+    pub claims: Rc<[(Str, Str)]>,
     /// Per-container image overrides (`kubectl set image pod/...`), by container index.
     pub images: Vec<Option<Str>>,
     pub status: PodStatus,
@@ -566,7 +567,8 @@ pub struct Node {
     pub ready_since: Time,
     /// `(key, effect, added)`.
     pub taints: Vec<(String, String, Time)>,
-    pub ip: String,
+    /// Shared with every pod on the node (`status.hostIP`).
+    pub ip: Str,
 }
 
 impl Node {
@@ -594,7 +596,7 @@ impl Node {
             "metadata": self.meta.to_json(false),
             "spec": spec,
             "status": {
-                "addresses": [{"address": self.ip, "type": "InternalIP"}, {"address": &*self.meta.name, "type": "Hostname"}],
+                "addresses": [{"address": &*self.ip, "type": "InternalIP"}, {"address": &*self.meta.name, "type": "Hostname"}],
                 "allocatable": {"cpu": "4", "ephemeral-storage": "100Gi", "memory": "8Gi", "pods": "110"},
                 "capacity": {"cpu": "4", "ephemeral-storage": "100Gi", "memory": "8Gi", "pods": "110"},
                 "conditions": [ready],

@@ -2,7 +2,7 @@
 //! (immediate binding), cordoned and unreachable nodes are filtered out, and the least-loaded
 //! node wins (ties broken by the seeded RNG, like the scheduler's random tie-break).
 
-use super::cluster::{Action, Engine};
+use super::cluster::{join, Action, Engine, Piece::T};
 use super::meta::*;
 use super::objects::*;
 use super::*;
@@ -15,12 +15,16 @@ impl Engine {
     /// Keeps the per-node count of scheduled, non-terminal pods.
     pub(super) fn track_node_load(&mut self, old: Option<&Pod>, new: Option<&Pod>) {
         let counted = |p: &Pod| p.node.clone().filter(|_| !p.status.phase.terminal());
-        if let Some(n) = old.and_then(counted) {
+        let (was, is) = (old.and_then(counted), new.and_then(counted));
+        if was.is_some() && was == is {
+            return; // most writes are a counted pod's status: its node's count stays
+        }
+        if let Some(n) = was {
             if let Some(c) = self.node_load.get_mut(&n) {
                 *c = c.saturating_sub(1);
             }
         }
-        if let Some(n) = new.and_then(counted) {
+        if let Some(n) = is {
             *self.node_load.entry(n).or_insert(0) += 1;
         }
     }
@@ -87,7 +91,7 @@ impl Engine {
         let mut p = (*pod).clone();
         p.node = Some(node.clone());
         p.status.scheduled = Some(Cond::new(true, self.now));
-        self.event(Kind::Pod, &p.meta, false, "Scheduled", format!("Successfully assigned {}/{} to {}", p.meta.namespace, p.meta.name, node), "default-scheduler", None);
+        self.event(Kind::Pod, &p.meta, false, "Scheduled", join(&[T("Successfully assigned "), T(&p.meta.namespace), T("/"), T(&p.meta.name), T(" to "), T(&node)]), "default-scheduler", None);
         let rc = self.write_pod(p);
         let delay = 300 + self.rng.below(100);
         self.after(delay, Action::Kubelet(rc.meta.key(), rc.meta.uid.clone(), kubelet::Step::Setup));

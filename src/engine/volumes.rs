@@ -36,8 +36,10 @@ const FORCE_DETACH_MS: u64 = 6 * 60 * 1000;
 /// count).
 fn recount(map: &mut KeyMap<u32>, old: Option<&Pod>, new: Option<&Pod>) {
     if let (Some(o), Some(n)) = (old, new) {
-        // Most writes are status updates of a running pod: its claims stay counted.
-        if o.meta.namespace == n.meta.namespace && o.claim_names().eq(n.claim_names()) {
+        // Most writes are status updates of a running pod: its claims stay counted (versions of
+        // a pod share their claims and template, so the addresses usually settle it).
+        let same_claims = (Rc::ptr_eq(&o.claims, &n.claims) && Rc::ptr_eq(&o.tmpl, &n.tmpl)) || o.claim_names().eq(n.claim_names());
+        if o.meta.namespace == n.meta.namespace && same_claims {
             return;
         }
     }
@@ -107,7 +109,7 @@ impl Engine {
         recount(&mut self.files.holders, old.filter(scheduled), new.filter(scheduled));
     }
 
-    fn claim_event(&mut self, c: &Pvc, warning: bool, reason: &str, msg: String, component: &'static str) {
+    fn claim_event(&mut self, c: &Pvc, warning: bool, reason: &'static str, msg: String, component: &'static str) {
         self.event(Kind::PersistentVolumeClaim, &c.meta, warning, reason, msg, component, None);
     }
 

@@ -61,7 +61,7 @@ impl Engine {
                 let mrs = latest.spec.min_ready_seconds;
                 if let Some(idx) = self.set_index.get(&latest.meta.uid).filter(|_| mrs > 0) {
                     if latest.status.available != latest.spec.replicas {
-                        if let Some(first) = idx.warming(mrs, self.now).iter().filter_map(|o| idx.ready.get(o)).min() {
+                        if let Some(first) = idx.warming(mrs, self.now).iter().filter_map(|o| idx.ready.get(*o)).min() {
                             let due = first.0.saturating_add(mrs.saturating_mul(1000)).saturating_add(1);
                             let delay = due.saturating_sub(self.now.0).max(1);
                             self.after(delay, Action::Requeue(Work::SyncSet(key.clone())));
@@ -161,7 +161,7 @@ impl Engine {
             self.write_pod(np);
             if let Some((_, ord)) = utils::parent_and_ordinal(&p.meta.name) {
                 if let Some(idx) = self.set_index.get_mut(&set.meta.uid) {
-                    idx.claims_unverified.insert(ord);
+                    idx.claims_unverified.insert(ord, ());
                 }
             }
             self.decide(self.owner_of(set), format!("{} adopted: an orphan pod whose name and labels match this StatefulSet", p.meta.name));
@@ -180,18 +180,16 @@ impl Engine {
         if from > end {
             return None;
         }
-        let r = from..=end;
         [
-            idx.absent.range(r.clone()).next(),
-            idx.unhealthy.range(r.clone()).next(),
-            idx.repair.range(r.clone()).next(),
-            idx.claims_unverified.range(r.clone()).next(),
-            warming.range(r).next(),
+            idx.absent.first_in(from, end),
+            idx.unhealthy.first_in(from, end),
+            idx.repair.first_in(from, end),
+            idx.claims_unverified.first_in(from, end),
+            warming.range(from..=end).next().copied(),
         ]
         .into_iter()
         .flatten()
         .min()
-        .copied()
     }
 
     fn update_pods(&mut self, set: &Rc<StatefulSet>, ctx: &Ctx, status: &mut StsStatus) -> Result<(), String> {
@@ -241,19 +239,18 @@ impl Engine {
         if highest.is_some() || !condemned.is_empty() {
             if let Some((ord, pod_name)) = highest {
                 let Some(idx) = self.set_index.get(&uid) else { return Ok(()) };
-                if idx.terminating.contains(&ord) {
+                if idx.terminating.contains(ord) {
                     self.waiting(&ctx.owner, &[T("scale down waits: "), T(&pod_name), T(" is terminating; the next pod is deleted only after it is completely gone (OrderedReady)")]);
                     return Ok(());
                 }
-                let unavailable = idx.unhealthy.contains(&ord) || ctx.warming.contains(&ord);
+                let unavailable = idx.unhealthy.contains(ord) || ctx.warming.contains(&ord);
                 // The lowest-ordinal unavailable condemned pod (replicas are all available here).
                 let (s, e) = (ctx.start, ctx.end.saturating_add(1));
-                let first_unavailable = [idx.unhealthy.range(..s).next(), ctx.warming.range(..s).next()]
+                let first_unavailable = [idx.unhealthy.first_in(i64::MIN, s.saturating_sub(1)).filter(|o| *o < s), ctx.warming.range(..s).next().copied()]
                     .into_iter()
                     .flatten()
                     .min()
-                    .or_else(|| [idx.unhealthy.range(e..).next(), ctx.warming.range(e..).next()].into_iter().flatten().min())
-                    .copied();
+                    .or_else(|| [idx.unhealthy.first_in(e, i64::MAX), ctx.warming.range(e..).next().copied()].into_iter().flatten().min());
                 if unavailable && first_unavailable != Some(ord) {
                     let blocker = first_unavailable.map(|o| utils::pod_name(&name, o)).unwrap_or_default();
                     self.waiting(
@@ -277,7 +274,7 @@ impl Engine {
             }
             let mut deleted = Vec::new();
             for (ord, pod_name) in &condemned {
-                if self.set_index.get(&uid).is_some_and(|i| i.terminating.contains(ord)) {
+                if self.set_index.get(&uid).is_some_and(|i| i.terminating.contains(*ord)) {
                     continue;
                 }
                 self.delete_set_pod(set, pod_name)?;
@@ -298,16 +295,17 @@ impl Engine {
     /// The highest condemned member: `condemned`'s first, without building the list.
     fn highest_condemned(&self, uid: &Str, ctx: &Ctx) -> Option<(i64, Str)> {
         let idx = self.set_index.get(uid)?;
-        let above = idx.members.range(ctx.end.saturating_add(1)..).next_back();
-        above.or_else(|| idx.members.range(..ctx.start).next_back()).map(|(o, m)| (*o, m.name().clone()))
+        let above = idx.members.last_in(ctx.end.saturating_add(1), i64::MAX);
+        let below = || idx.members.last_in(i64::MIN, ctx.start.saturating_sub(1)).filter(|o| *o < ctx.start);
+        above.or_else(below).and_then(|o| idx.members.get(o).map(|m| (o, m.name().clone())))
     }
 
     /// Condemned members, descending by ordinal.
     fn condemned(&self, uid: &Str, ctx: &Ctx) -> Vec<(i64, Str)> {
         let Some(idx) = self.set_index.get(uid) else { return Vec::new() };
-        let above = idx.members.range(ctx.end.saturating_add(1)..).rev();
-        let below = idx.members.range(..ctx.start).rev();
-        above.chain(below).map(|(o, m)| (*o, m.name().clone())).collect()
+        let above = idx.members.desc(ctx.end.saturating_add(1), i64::MAX);
+        let below = idx.members.desc(i64::MIN, ctx.start.saturating_sub(1)).filter(|o| *o < ctx.start);
+        above.chain(below).filter_map(|o| idx.members.get(o).map(|m| (o, m.name().clone()))).collect()
     }
 
     fn process_replica(&mut self, set: &Rc<StatefulSet>, ctx: &Ctx, ord: i64) -> Result<Flow, String> {
@@ -396,7 +394,7 @@ impl Engine {
                 return Ok(Flow::Stop);
             }
         }
-        let needs = self.set_index.get(&set.meta.uid).is_some_and(|i| i.repair.contains(&ord) || i.claims_unverified.contains(&ord));
+        let needs = self.set_index.get(&set.meta.uid).is_some_and(|i| i.repair.contains(ord) || i.claims_unverified.contains(ord));
         if needs && self.repair_set_pod(set, ord)? {
             self.decide(ctx.owner.to_string(), format!("{} updated in place: its identity labels or claim owner references did not match the StatefulSet", pod.meta.name));
         }
@@ -416,9 +414,9 @@ impl Engine {
             if lo > hi || k == 0 {
                 return Vec::new();
             }
-            let mut v: Vec<i64> = idx.rev_live.iter().filter(|(r, _)| **r != update).flat_map(|(_, s)| s.range(lo..=hi).rev().take(k).copied()).collect();
+            let mut v: Vec<i64> = idx.rev_live.iter().filter(|(r, _)| **r != update).flat_map(|(_, s)| s.desc(lo, hi).take(k)).collect();
             crate::sort::sort_by(&mut v, |a, b| b.cmp(a));
-            v.into_iter().take(k).filter_map(|o| idx.members.get(&o).map(|m| (o, m.name().clone()))).collect()
+            v.into_iter().take(k).filter_map(|o| idx.members.get(o).map(|m| (o, m.name().clone()))).collect()
         };
         if let Some(mu) = max_unavailable {
             let spec_replicas = set.spec.replicas.max(0);
@@ -433,7 +431,7 @@ impl Engine {
             let unavailable = if r.is_empty() {
                 0
             } else {
-                idx.absent.range(r.clone()).count() + idx.unhealthy.range(r.clone()).count() + ctx.warming.range(r).filter(|o| !idx.unhealthy.contains(o)).count()
+                idx.absent.count_in(ctx.start, ctx.end) + idx.unhealthy.count_in(ctx.start, ctx.end) + ctx.warming.range(r).filter(|o| !idx.unhealthy.contains(**o)).count()
             };
             let u = unavailable as i64;
             if u >= max_u {
@@ -467,22 +465,21 @@ impl Engine {
             idx.rev_live
                 .iter()
                 .filter(|(r, _)| **r != update)
-                .filter_map(|(_, s)| s.range(lo..=hi).next_back().copied())
+                .filter_map(|(_, s)| s.last_in(lo, hi))
                 .max()
-                .and_then(|o| idx.members.get(&o).map(|m| (o, m.name().clone())))
+                .and_then(|o| idx.members.get(o).map(|m| (o, m.name().clone())))
         };
         let top_unavailable = if lo > hi {
             None
         } else {
-            [idx.absent.range(lo..=hi).next_back(), idx.unhealthy.range(lo..=hi).next_back(), ctx.warming.range(lo..=hi).next_back()]
+            [idx.absent.last_in(lo, hi), idx.unhealthy.last_in(lo, hi), ctx.warming.range(lo..=hi).next_back().copied()]
                 .into_iter()
                 .flatten()
                 .max()
-                .copied()
         };
         match (top_outdated, top_unavailable) {
             (Some((o, pod_name)), u) if u.is_none_or(|u| o >= u) => {
-                let rev = idx.members.get(&o).map(|m| m.revision.clone()).unwrap_or_else(|| Str::from(""));
+                let rev = idx.members.get(o).map(|m| m.revision.clone()).unwrap_or_else(|| Str::from(""));
                 self.delete_set_pod(set, &pod_name)?;
                 status.current -= 1;
                 let runs = if rev.is_empty() { [T("no revision"), T("")] } else { [T("revision "), T(&rev)] };

@@ -11,7 +11,7 @@ use std::rc::Rc;
 const COMPONENT: &str = "statefulset-controller";
 
 impl Engine {
-    fn set_event(&mut self, set: &StatefulSet, warning: bool, reason: &str, message: String) {
+    fn set_event(&mut self, set: &StatefulSet, warning: bool, reason: &'static str, message: String) {
         self.event(Kind::StatefulSet, &set.meta, warning, reason, message, COMPONENT, None);
     }
 
@@ -30,13 +30,15 @@ impl Engine {
     pub(in crate::engine) fn build_set_pod(&mut self, set: &StatefulSet, ordinal: i64, rev: &Revision) -> Pod {
         let name = utils::pod_name(&set.meta.name, ordinal);
         let mut meta = self.new_meta(&set.meta.namespace, &name);
-        meta.generate_name = Some(format!("{}-", set.meta.name));
-        meta.labels = rev.tmpl.labels.clone();
-        meta.labels.insert("apps.kubernetes.io/pod-index".into(), ordinal.to_string());
-        meta.labels.insert("controller-revision-hash".into(), rev.meta.name.to_string());
-        meta.labels.insert("statefulset.kubernetes.io/pod-name".into(), name.clone());
+        meta.generate_name = Some(Str::from(format!("{}-", set.meta.name)));
+        let mut index = [0u8; 21];
+        meta.labels = rev.tmpl.labels.with([
+            ("apps.kubernetes.io/pod-index".into(), utils::decimal(&mut index, ordinal.unsigned_abs(), ordinal < 0).to_string()),
+            ("controller-revision-hash".into(), rev.meta.name.to_string()),
+            ("statefulset.kubernetes.io/pod-name".into(), name.clone()),
+        ]);
         meta.annotations = rev.tmpl.annotations.clone();
-        meta.owners.push(OwnerRef::controller_of(Kind::StatefulSet, &set.meta.name, &set.meta.uid));
+        meta.owners = Owners::of(OwnerRef::controller_of(Kind::StatefulSet, &set.meta.name, &set.meta.uid));
         let claims = set
             .spec
             .claim_templates
@@ -122,7 +124,7 @@ impl Engine {
         let condemned = !self.in_range(set, ordinal);
         self.update_claim_refs(set, ordinal, condemned)?;
         if let Some(idx) = self.set_index.get_mut(&set.meta.uid) {
-            idx.claims_unverified.remove(&ordinal);
+            idx.claims_unverified.remove(ordinal);
         }
         Ok(())
     }
@@ -157,7 +159,7 @@ impl Engine {
     pub(in crate::engine) fn repair_set_pod(&mut self, set: &StatefulSet, ordinal: i64) -> Result<bool, String> {
         let name = utils::pod_name(&set.meta.name, ordinal);
         let Some(idx) = self.set_index.get(&set.meta.uid) else { return Ok(false) };
-        let Some(member) = idx.members.get(&ordinal) else { return Ok(false) };
+        let Some(member) = idx.members.get(ordinal) else { return Ok(false) };
         let pod = member.pod.clone();
         let identity_ok = utils::identity_matches(&set.meta.name, &set.meta.namespace, &pod);
         let storage_ok = utils::storage_matches(&set.meta.name, &set.spec, &pod);
@@ -167,7 +169,7 @@ impl Engine {
         }
         let claims_changed = self.update_claim_refs(set, ordinal, false)?;
         if let Some(idx) = self.set_index.get_mut(&set.meta.uid) {
-            idx.claims_unverified.remove(&ordinal);
+            idx.claims_unverified.remove(ordinal);
         }
         if !identity_ok || !storage_ok || claims_changed {
             attempted = true;
@@ -243,9 +245,9 @@ impl Engine {
                     }
                 }
             }
-            if owners != c.meta.owners {
+            if c.meta.owners != owners {
                 let mut nc = (*c).clone();
-                nc.meta.owners = owners;
+                nc.meta.owners = owners.into();
                 self.write_claim(nc);
                 changed = true;
             }
@@ -269,6 +271,6 @@ impl Engine {
 
     pub(in crate::engine) fn set_pod(&self, set: &StatefulSet, ordinal: i64) -> Option<Rc<Pod>> {
         let idx = self.set_index.get(&set.meta.uid)?;
-        idx.members.get(&ordinal).map(|m| m.pod.clone())
+        idx.members.get(ordinal).map(|m| m.pod.clone())
     }
 }
