@@ -47,7 +47,8 @@ struct Checkpoint {
 
 /// A checkpoint every this many virtual milliseconds of playback.
 const CHECKPOINT_EVERY_MS: u64 = 2_000;
-/// Past this many, every other checkpoint is dropped (replay from the previous one is exact).
+/// Past this many, one checkpoint is dropped for each new one (replay from the previous one is
+/// exact): see `thinnest`.
 const MAX_CHECKPOINTS: usize = 300;
 
 pub struct Sim {
@@ -58,12 +59,21 @@ pub struct Sim {
     /// How many of `commands` the engine has run (fewer than all when rewound).
     applied: usize,
     transcript: Vec<Entry>,
-    checkpoints: Vec<Checkpoint>,
+    /// Boxed: once there are enough, one is dropped from the middle for each one taken, and the
+    /// others then move along as pointers rather than as engines (a day-long replay takes
+    /// 43,200 checkpoints: moving 300 engines each time made it minutes long).
+    #[allow(clippy::vec_box)]
+    checkpoints: Vec<Box<Checkpoint>>,
     /// The furthest virtual time reached: the scrubber's right end.
     head: Time,
     memory: Memory,
     mirror: Mirror,
     lab: Option<LabRun>,
+    /// Playback stopped at a moment due a checkpoint, not taken yet: the screen takes it once
+    /// the frame is painted (`take_due_checkpoint`), so copying the engine is not part of a
+    /// frame's work. Anything that changes the session takes it first, so the checkpoint is the
+    /// one that stopping there would have taken.
+    checkpoint_due: bool,
 }
 
 /// A guided lab in this session: its checks read the pod history recorded from the moment
@@ -86,7 +96,7 @@ impl Sim {
         it.streaming = true;
         Sim {
             seed,
-            checkpoints: vec![Checkpoint { time: Time(0), applied: 0, engine, cursor: None, watch: None, transcript: (0, 0), lab: None }],
+            checkpoints: vec![Box::new(Checkpoint { time: Time(0), applied: 0, engine, cursor: None, watch: None, transcript: (0, 0), lab: None })],
             it,
             commands: Vec::new(),
             applied: 0,
@@ -95,6 +105,7 @@ impl Sim {
             memory: Memory::default(),
             mirror: Mirror::default(),
             lab: None,
+            checkpoint_due: false,
         }
     }
 
@@ -144,6 +155,7 @@ impl Sim {
 
     /// Leaves the lab; the cluster and its commands stay.
     pub fn end_lab(&mut self) {
+        self.take_due_checkpoint();
         if let Some(tracker) = self.lab.take().and_then(|l| l.tracker) {
             tracker.stop(&mut self.it.engine);
         }
@@ -243,6 +255,7 @@ impl Sim {
     /// `advance_to`, where recorded commands stop running (and are dropped) once the clock has
     /// passed `limit`.
     fn play(&mut self, target: Time, limit: Option<Time>) -> bool {
+        self.take_due_checkpoint();
         let mut changed = false;
         while let Some(c) = self.commands.get(self.applied) {
             if c.at > target.0 {
@@ -272,7 +285,7 @@ impl Sim {
         self.head = self.head.max(self.it.engine.now());
         self.stream_watch();
         self.lab_observe();
-        self.maybe_checkpoint();
+        self.checkpoint_due = self.checkpoint_is_due();
         changed
     }
 
@@ -286,11 +299,12 @@ impl Sim {
 
     /// Shows the cluster as it was (or will be, replaying) at `t`.
     pub fn seek(&mut self, t: Time) {
+        self.take_due_checkpoint();
         if t >= self.now() {
             self.advance_to(t);
             return;
         }
-        let Some(cp) = self.checkpoints.iter().rev().find(|c| c.time <= t).cloned() else {
+        let Some(cp) = self.checkpoints.iter().rev().find(|c| c.time <= t).map(|c| Checkpoint::clone(c)) else {
             return;
         };
         // The checkpoint's engine comes with the watch that streamed in it (its cursor is open
@@ -337,6 +351,7 @@ impl Sim {
     }
 
     fn issue(&mut self, line: &str, stdin: Option<String>, typed: bool) -> Output {
+        self.take_due_checkpoint();
         if self.applied < self.commands.len() || self.rewound() {
             self.commands.truncate(self.applied);
             let now = self.now();
@@ -429,9 +444,31 @@ impl Sim {
         self.it.is_watching()
     }
 
-    fn maybe_checkpoint(&mut self) {
+    /// The moments a rewind can restart from without replaying: how far apart they are bounds
+    /// what a rewind costs.
+    pub fn checkpoint_times(&self) -> Vec<Time> {
+        self.checkpoints.iter().map(|c| c.time).collect()
+    }
+
+    /// Whether playback stopped at a moment due a checkpoint (see `take_due_checkpoint`).
+    pub fn checkpoint_due(&self) -> bool {
+        self.checkpoint_due
+    }
+
+    /// Takes the checkpoint the last playback step left due, if any. Cheap when there is none.
+    pub fn take_due_checkpoint(&mut self) {
+        if std::mem::take(&mut self.checkpoint_due) {
+            self.maybe_checkpoint();
+        }
+    }
+
+    fn checkpoint_is_due(&self) -> bool {
         let last = self.checkpoints.last().map(|c| c.time.0).unwrap_or(0);
-        if self.now().0 >= last + CHECKPOINT_EVERY_MS {
+        self.now().0 >= last + CHECKPOINT_EVERY_MS
+    }
+
+    fn maybe_checkpoint(&mut self) {
+        if self.checkpoint_is_due() {
             self.force_checkpoint();
         }
     }
@@ -451,13 +488,20 @@ impl Sim {
         let watch = self.it.watch.clone();
         let lab = self.lab.as_mut().and_then(|l| l.tracker.as_mut()).map(|t| t.mark(&mut self.it.engine));
         let engine = super::hooks::perf::span("engine-clone", || self.it.engine.clone());
-        self.checkpoints.push(Checkpoint { time: now, applied: self.applied, engine, cursor, watch, transcript, lab });
+        self.checkpoints.push(Box::new(Checkpoint { time: now, applied: self.applied, engine, cursor, watch, transcript, lab }));
         if self.checkpoints.len() > MAX_CHECKPOINTS {
-            let mut i = 0;
-            self.checkpoints.retain(|_| {
-                i += 1;
-                i == 1 || i % 2 == 0
-            });
+            if let Some(i) = thinnest(&self.checkpoints) {
+                self.checkpoints.remove(i);
+            }
         }
     }
+}
+
+/// The checkpoint to drop when there are too many: the one whose neighbours are closest together,
+/// so the gaps (how far a rewind replays) stay even; the earliest of equals, so evenly spaced
+/// checkpoints thin from the oldest on, as dropping every other one did, but one per new
+/// checkpoint rather than half of them (and their engines) in a single frame. Never the first
+/// or the last.
+fn thinnest(checkpoints: &[Box<Checkpoint>]) -> Option<usize> {
+    (1..checkpoints.len().saturating_sub(1)).min_by_key(|&i| checkpoints[i + 1].time.0.saturating_sub(checkpoints[i - 1].time.0))
 }
