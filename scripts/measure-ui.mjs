@@ -198,6 +198,17 @@ try {
     for (const b of [...breakdown].sort((a, c) => c.duration - a.duration).slice(0, 5)) {
       console.log(`    slow frame ${b.duration.toFixed(1)} ms: ${fmt(b.sums)}`);
     }
+    // Work the app does between frames (the time-travel checkpoint, after the paint), so it is
+    // seen rather than hidden: it still shares the tab's main thread with the frames.
+    const playing = parts.filter((p) => frameEntries.length && p.start >= frameEntries[0].start);
+    const outside = playing.filter((p) => !frameEntries.some((f) => p.start >= f.start && p.start < f.start + f.duration));
+    const outsideNames = [...new Set(outside.map((p) => p.name))];
+    if (outside.length) {
+      console.log(`    between frames: ${outsideNames.map((n) => {
+        const ds = outside.filter((p) => p.name === n).map((p) => p.duration);
+        return `${n} ${ds.length}× median ${median(ds).toFixed(1)} max ${Math.max(...ds).toFixed(1)} ms`;
+      }).join('; ')}`);
+    }
   }
   console.log(`  download (gzip -9): ${(totalGz / 1024).toFixed(1)} KB   budget ≤ ${BUDGET.downloadKb} KB`);
   for (const s of sizes) console.log(`    ${s.file.padEnd(44)} ${String(s.raw).padStart(9)} raw ${String(s.gz).padStart(8)} gzip`);
