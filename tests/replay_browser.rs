@@ -64,6 +64,8 @@ async fn a_long_playback_keeps_checkpoints_bounded_and_even_and_rewinds_exactly(
     // with the student acting on the way.
     for step in 1..=420u64 {
         sim.advance_to(Time(step * 2_000));
+        // As the screen does once the frame is painted.
+        sim.take_due_checkpoint();
         match step {
             150 => _ = sim.run("crash pod/web-1", None),
             250 => _ = sim.run("kubectl scale sts web --replicas=3", None),

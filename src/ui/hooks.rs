@@ -39,8 +39,8 @@ thread_local! {
 /// Copies the engine for time travel once the frame is painted, rather than inside the frame
 /// that reached the moment (with 100 replicas a copy took a good part of a frame's budget). An
 /// idle callback came too late: painting 100 pods left the tab no idle time before the next tick.
-/// The session takes a due checkpoint itself before anything else changes it, so a late one is
-/// the same one.
+/// The session takes a due checkpoint itself before anything else changes it; a tick that comes
+/// first moves it to the tick's end (src/ui/sim.rs `play`).
 fn take_checkpoint_after_paint(sim: Rc<std::cell::RefCell<Sim>>) {
     if CHECKPOINT_ASKED.with(|a| a.replace(true)) {
         return;

@@ -71,8 +71,8 @@ pub struct Sim {
     lab: Option<LabRun>,
     /// Playback stopped at a moment due a checkpoint, not taken yet: the screen takes it once
     /// the frame is painted (`take_due_checkpoint`), so copying the engine is not part of a
-    /// frame's work. Anything that changes the session takes it first, so the checkpoint is the
-    /// one that stopping there would have taken.
+    /// frame's work. Anything else that changes the session takes it first; the next playback
+    /// step may leave it to its own end instead (see `play`).
     checkpoint_due: bool,
 }
 
@@ -255,6 +255,14 @@ impl Sim {
     /// `advance_to`, where recorded commands stop running (and are dropped) once the clock has
     /// passed `limit`.
     fn play(&mut self, target: Time, limit: Option<Time>) -> bool {
+        // On a busy machine the next tick can come before the task that takes the checkpoint
+        // after the paint. Any moment serves as a checkpoint (replay from any is exact), so
+        // this step's end is due one instead, unless that would leave a rewind more than two
+        // intervals to replay.
+        let last = self.checkpoints.last().map_or(0, |c| c.time.0);
+        if self.now().0 < last + 2 * self.checkpoint_interval() {
+            self.checkpoint_due = false;
+        }
         self.take_due_checkpoint();
         let mut changed = false;
         while let Some(c) = self.commands.get(self.applied) {
@@ -276,8 +284,8 @@ impl Sim {
         }
         // Long jumps (restoring a session, dragging the scrubber forward) leave checkpoints
         // along the way, so a later rewind replays only a short stretch.
-        while self.it.engine.now().0 + CHECKPOINT_EVERY_MS < target.0 {
-            let t = Time(self.it.engine.now().0 + CHECKPOINT_EVERY_MS);
+        while self.it.engine.now().0 + self.checkpoint_interval() < target.0 {
+            let t = Time(self.it.engine.now().0 + self.checkpoint_interval());
             self.it.engine.advance_to(t);
             self.maybe_checkpoint();
         }
@@ -464,7 +472,15 @@ impl Sim {
 
     fn checkpoint_is_due(&self) -> bool {
         let last = self.checkpoints.last().map(|c| c.time.0).unwrap_or(0);
-        self.now().0 >= last + CHECKPOINT_EVERY_MS
+        self.now().0 >= last + self.checkpoint_interval()
+    }
+
+    /// `CHECKPOINT_EVERY_MS`, or in a long session the spacing the kept checkpoints end up with:
+    /// taking them closer only copies engines that thinning drops again (restoring a day-long
+    /// session copied the engine 43,200 times to keep 300).
+    fn checkpoint_interval(&self) -> u64 {
+        let first = self.checkpoints.first().map_or(0, |c| c.time.0);
+        CHECKPOINT_EVERY_MS.max(self.now().0.saturating_sub(first) / MAX_CHECKPOINTS as u64)
     }
 
     fn maybe_checkpoint(&mut self) {
