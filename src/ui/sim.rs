@@ -60,8 +60,8 @@ pub struct Sim {
     applied: usize,
     transcript: Vec<Entry>,
     /// Boxed: once there are enough, one is dropped from the middle for each one taken, and the
-    /// others then move along as pointers rather than as engines (a day-long replay takes
-    /// 43,200 checkpoints: moving 300 engines each time made it minutes long).
+    /// others then move along as pointers rather than as engines (moving 300 engines for each
+    /// of a day-long replay's checkpoints ran past the browser tests' 19 s limit).
     #[allow(clippy::vec_box)]
     checkpoints: Vec<Box<Checkpoint>>,
     /// The furthest virtual time reached: the scrubber's right end.
