@@ -52,3 +52,49 @@ fn the_clock_stops_at_a_day_so_the_session_can_still_be_saved_and_restored() {
     sim.seek(statefulset_lab::engine::Time(60_000));
     assert!(sim.run("kubectl scale sts web --replicas=3", None).ok);
 }
+
+#[wasm_bindgen_test]
+async fn a_long_playback_keeps_checkpoints_bounded_and_even_and_rewinds_exactly() {
+    use statefulset_lab::engine::Time;
+    // Lets the test runner talk to the page between the long stretches of work.
+    let breathe = || yew::platform::time::sleep(std::time::Duration::from_millis(1));
+    let mut sim = Sim::new(5);
+    sim.run("kubectl apply -f -", Some(manifest::LECTURE_EXAMPLE.into()));
+    // Played for 14 minutes, a checkpoint per step, so the 300 kept are thinned a hundred times,
+    // with the student acting on the way.
+    for step in 1..=420u64 {
+        sim.advance_to(Time(step * 2_000));
+        // As the screen does once the frame is painted.
+        sim.take_due_checkpoint();
+        match step {
+            150 => _ = sim.run("crash pod/web-1", None),
+            250 => _ = sim.run("kubectl scale sts web --replicas=3", None),
+            _ => {}
+        }
+        if step % 50 == 0 {
+            breathe().await;
+        }
+    }
+    sim.take_due_checkpoint();
+    let times = sim.checkpoint_times();
+    assert!(times.len() <= 300, "{} checkpoints", times.len());
+    assert_eq!(times[0], Time(0), "the session's start stays");
+    assert_eq!(times[times.len() - 1], sim.now(), "the newest is the moment shown");
+    let gaps: Vec<u64> = times.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    let widest = *gaps.iter().max().unwrap();
+    let average = sim.now().0 / times.len() as u64;
+    assert!(widest <= 3 * average, "the gaps stay even: a rewind replays at most {widest} ms (average gap {average} ms)");
+
+    // A rewind anywhere shows what replaying the session up to that moment shows.
+    for at in [1_000, 300_001, 500_999, 777_777] {
+        breathe().await;
+        sim.seek(Time(at));
+        let replayed: Vec<_> = sim.commands().iter().filter(|c| c.at <= at).cloned().collect();
+        let fresh = Sim::restore(5, replayed, at);
+        assert_eq!(sim.now(), fresh.now());
+        for kind in [Kind::Pod, Kind::PersistentVolumeClaim, Kind::StatefulSet, Kind::Endpoints] {
+            assert_eq!(sim.engine().list(kind, None), fresh.engine().list(kind, None), "{kind:?} at {at} ms");
+        }
+        sim.seek(sim.head());
+    }
+}

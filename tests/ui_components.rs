@@ -109,6 +109,49 @@ async fn orphaned_claims_stay_in_their_slots_and_a_reused_claim_says_so() {
     assert_eq!(screen.attr("[data-testid=claim]", "data-state"), ["in use", "in use", "re-attached", "orphaned: kept, no pod", "orphaned: kept, no pod"]);
 }
 
+/// A headless Service's card: `ready` pods in DNS (name, IP), `waiting` ones not yet.
+fn dns_view(ready: &[(&str, &str)], waiting: &[&str]) -> ClusterView {
+    use statefulset_lab::ui::model::{DnsRecord, ServiceView};
+    let domain = "nginx.default.svc.cluster.local";
+    ClusterView {
+        services: vec![Rc::new(ServiceView {
+            namespace: "default".into(),
+            name: "nginx".into(),
+            headless: true,
+            cluster_ip: "None".into(),
+            ports: "web:80/TCP".into(),
+            records: ready.iter().map(|(pod, ip)| DnsRecord { fqdn: format!("{pod}.{domain}"), ip: ip.to_string() }).collect(),
+            service_fqdn: domain.into(),
+            service_ips: ready.iter().map(|(_, ip)| ip.to_string()).collect(),
+            not_ready: waiting.iter().map(|p| p.to_string()).collect(),
+        })],
+        anything: true,
+        ..ClusterView::default()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_dns_list_patched_change_by_change_reads_as_one_drawn_afresh() {
+    let props = |lang, view| ClusterProps { lang, view: Rc::new(view), act: Callback::noop() };
+    let steps = [
+        (Lang::En, dns_view(&[("web-0", "10.244.1.2"), ("web-1", "10.244.2.3")], &["web-2"])),
+        (Lang::En, dns_view(&[("web-0", "10.244.1.2"), ("web-1", "10.244.2.3"), ("web-2", "10.244.1.4")], &[])),
+        (Lang::En, dns_view(&[("web-0", "10.244.1.2"), ("web-2", "10.244.1.4")], &["web-1"])),
+        (Lang::Ko, dns_view(&[("web-0", "10.244.1.2"), ("web-2", "10.244.1.4")], &["web-1"])),
+        (Lang::Ko, dns_view(&[], &["web-0", "web-1", "web-2"])),
+        (Lang::En, dns_view(&[("web-0", "10.244.1.2")], &[])),
+    ];
+    let (lang, first) = steps[0].clone();
+    let mut patched = Mounted::<Cluster>::new(props(lang, first)).await;
+    for (lang, view) in steps {
+        patched.update(props(lang, view.clone())).await;
+        let fresh = Mounted::<Cluster>::new(props(lang, view)).await;
+        let list = |m: &Mounted<Cluster>| m.root.query_selector("[data-testid=dns-records]").unwrap().unwrap().inner_html();
+        assert_eq!(list(&patched), list(&fresh));
+    }
+    assert_eq!(patched.texts("[data-testid=dns-record]"), ["web-0.nginx.default.svc.cluster.local10.244.1.2"]);
+}
+
 #[wasm_bindgen_test]
 async fn the_cluster_speaks_korean_but_kubernetes_words_stay_english() {
     let screen = mount_cluster(Lang::Ko).await;

@@ -685,7 +685,8 @@ impl Endpoints {
         let mut v = json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": self.meta.to_json(true)});
         let render = |ready: bool| -> Vec<Value> {
             let mut list: Vec<(&Str, &EndpointAddress)> = self.addresses.iter().filter(|(_, a)| a.ready == ready).collect();
-            crate::sort::sort_by_key(&mut list, |(_, a)| ip_sort_key(&a.ip));
+            // Keys once per address: this renders on every readiness change, 100 addresses at 100 replicas.
+            crate::sort::sort_by_cached_key(&mut list, |(_, a)| ip_sort_key(&a.ip));
             list.into_iter()
                 .map(|(pod, a)| {
                     let mut o = Map::new();

@@ -25,8 +25,32 @@ impl Reducible for Store {
         if ticked {
             perf::tick_reduced();
         }
+        if state.sim.borrow().checkpoint_due() {
+            take_checkpoint_after_paint(state.sim.clone());
+        }
         Rc::new(Store(state))
     }
+}
+
+thread_local! {
+    static CHECKPOINT_ASKED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Copies the engine for time travel once the frame is painted, rather than inside the frame
+/// that reached the moment (with 100 replicas a copy took a good part of a frame's budget). An
+/// idle callback came too late: painting 100 pods left the tab no idle time before the next tick.
+/// The session takes a due checkpoint itself before anything else changes it; a tick that comes
+/// first moves it to the tick's end (src/ui/sim.rs `play`).
+fn take_checkpoint_after_paint(sim: Rc<std::cell::RefCell<Sim>>) {
+    if CHECKPOINT_ASKED.with(|a| a.replace(true)) {
+        return;
+    }
+    after_paint(move || {
+        CHECKPOINT_ASKED.with(|a| a.set(false));
+        if let Ok(mut sim) = sim.try_borrow_mut() {
+            perf::span("checkpoint-later", || sim.take_due_checkpoint());
+        }
+    });
 }
 
 /// How often the clock ticks while playing (real milliseconds): about 30 frames a second.

@@ -303,17 +303,22 @@ type CachedPod = (String, String, String, Rc<PodView>);
 /// of the pod in its slot (which decides `state`; empty without a pod).
 type CachedClaim = (String, Option<String>, ClaimView);
 
-/// Pod rows and claim cards of the previous frame (`old`) and of this one (`new`, which replaces
-/// it): a row is rebuilt only when what it was built from changed, else a pod row is the same `Rc`.
-struct PodCache {
-    old: Cache,
-    new: Cache,
-    old_claims: Cache,
-    new_claims: Cache,
+/// Pod rows and claim cards kept from earlier frames: a row is rebuilt only when what it was built
+/// from changed, else a pod row is the same `Rc`. Every frame looks up every pod and claim, so an
+/// unchanged one costs a lookup by a key written into a reused buffer: building two owned key
+/// strings per object and moving every entry from last frame's map to a new one was a good part
+/// of the model's work at 100 replicas.
+struct PodCache<'a> {
+    pods: &'a mut Cache,
+    claims: &'a mut Cache,
+    /// This frame's number: entries not seen in it are dropped after it (`forget_unseen`).
+    frame: u64,
+    key: String,
 }
 
-/// Anything a frame keeps of the previous one, by (namespace, name). One value type for all the
-/// caches: a B-tree map's code is compiled once per key and value type (~3 KB of download each).
+/// Anything a frame keeps of the previous one, by `object_key`, with the last frame that used
+/// it. One value type for all the caches: a B-tree map's code is compiled once per key and value
+/// type (~3 KB of download each).
 #[derive(Debug)]
 enum Cached {
     Pod(CachedPod),
@@ -322,33 +327,46 @@ enum Cached {
     Service(CachedService),
 }
 
-type Cache = BTreeMap<(String, String), Cached>;
+type Cache = BTreeMap<String, (u64, Cached)>;
 
-impl PodCache {
+impl PodCache<'_> {
     fn pod(&mut self, pod: &Value, set: Option<&Value>) -> Rc<PodView> {
-        let key = (ns_of(pod).to_string(), name_of(pod).to_string());
+        key_into(&mut self.key, pod);
         let rv = s(pod, &["metadata", "resourceVersion"]);
         let (set_name, update) = set.map_or(("", ""), |set| (name_of(set), s(set, &["status", "updateRevision"])));
-        let entry = match self.old.remove(&key) {
-            Some(Cached::Pod(e)) if !rv.is_empty() && e.0 == rv && e.1 == set_name && e.2 == update => e,
-            _ => (rv.to_string(), set_name.to_string(), update.to_string(), Rc::new(pod_view(pod, set))),
-        };
-        let view = entry.3.clone();
-        self.new.insert(key, Cached::Pod(entry));
+        if let Some((seen, Cached::Pod(e))) = self.pods.get_mut(self.key.as_str()) {
+            if !rv.is_empty() && e.0 == rv && e.1 == set_name && e.2 == update {
+                *seen = self.frame;
+                return e.3.clone();
+            }
+        }
+        let view = Rc::new(pod_view(pod, set));
+        let entry = (rv.to_string(), set_name.to_string(), update.to_string(), view.clone());
+        self.pods.insert(self.key.clone(), (self.frame, Cached::Pod(entry)));
         view
     }
 
     fn claim(&mut self, pvc: &Value, pod: Option<&PodView>) -> ClaimView {
-        let key = (ns_of(pvc).to_string(), name_of(pvc).to_string());
+        key_into(&mut self.key, pvc);
         let rv = s(pvc, &["metadata", "resourceVersion"]);
         let created = pod.map(|p| p.created.as_str());
-        let entry = match self.old_claims.remove(&key) {
-            Some(Cached::Claim(e)) if !rv.is_empty() && e.0 == rv && e.1.as_deref() == created => e,
-            _ => (rv.to_string(), created.map(str::to_string), claim_view(pvc, pod)),
-        };
-        let view = entry.2.clone();
-        self.new_claims.insert(key, Cached::Claim(entry));
+        if let Some((seen, Cached::Claim(e))) = self.claims.get_mut(self.key.as_str()) {
+            if !rv.is_empty() && e.0 == rv && e.1.as_deref() == created {
+                *seen = self.frame;
+                return e.2.clone();
+            }
+        }
+        let view = claim_view(pvc, pod);
+        let entry = (rv.to_string(), created.map(str::to_string), view.clone());
+        self.claims.insert(self.key.clone(), (self.frame, Cached::Claim(entry)));
         view
+    }
+
+    /// Drops the rows of objects this frame did not show (deleted ones).
+    fn forget_unseen(self) {
+        let frame = self.frame;
+        self.pods.retain(|_, (seen, _)| *seen == frame);
+        self.claims.retain(|_, (seen, _)| *seen == frame);
     }
 }
 
@@ -402,6 +420,8 @@ pub struct Mirror {
 /// and log lengths only identify content within one timeline.
 #[derive(Debug, Default)]
 struct Derived {
+    /// How many frames were read (see `PodCache::frame`).
+    frames: u64,
     /// (namespace, pod name) → (pod resourceVersion, owning set's name and updateRevision, row).
     pods: Cache,
     /// (namespace, claim name) → (claim resourceVersion, its pod's creation time, card).
@@ -487,7 +507,17 @@ impl Mirror {
 /// `namespace\0name`: orders as the (namespace, name) pair does (no name holds a NUL), and a
 /// String key reuses the B-tree code serde_json's maps already compile; a pair key cost its own.
 fn object_key(o: &Value) -> String {
-    format!("{}\0{}", ns_of(o), name_of(o))
+    let mut key = String::new();
+    key_into(&mut key, o);
+    key
+}
+
+/// `object_key` written into `key`, reusing its buffer.
+fn key_into(key: &mut String, o: &Value) {
+    key.clear();
+    key.push_str(ns_of(o));
+    key.push('\0');
+    key.push_str(name_of(o));
 }
 
 /// Sets seen earlier in the session, so a deleted set's leftovers stay in their slots.
@@ -508,12 +538,9 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
     // A list, not a set: a few dozen claims, and a set type would compile its own B-tree code.
     let mut used_claims = Vec::new();
     let mut derived = mirror.derived.borrow_mut();
-    let mut cache = PodCache {
-        old: std::mem::take(&mut derived.pods),
-        new: BTreeMap::new(),
-        old_claims: std::mem::take(&mut derived.claims),
-        new_claims: BTreeMap::new(),
-    };
+    let derived = &mut *derived;
+    derived.frames += 1;
+    let mut cache = PodCache { pods: &mut derived.pods, claims: &mut derived.claims, frame: derived.frames, key: String::new() };
 
     for set in &sets {
         let templates = arr(set, &["spec", "volumeClaimTemplates"]).iter().map(|t| name_of(t).to_string()).collect();
@@ -524,9 +551,9 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
     let mut old_sets = std::mem::take(&mut derived.sets);
     for ((ns, name), templates) in &memory.sets {
         let live = sets.iter().copied().find(|s| ns_of(s) == ns && name_of(s) == name);
-        let key = (ns.clone(), name.clone());
+        let key = format!("{ns}\0{name}");
         let old = match old_sets.remove(&key) {
-            Some(Cached::Set(view)) => Some(view),
+            Some((_, Cached::Set(view))) => Some(view),
             _ => None,
         };
         let view = set_view(ns, name, templates, live, &pods, &claims, &mut used_claims, &mut cache, old.as_deref());
@@ -535,7 +562,7 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
                 Some(old) if *old == view => old,
                 _ => Rc::new(view),
             };
-            derived.sets.insert(key, Cached::Set(view.clone()));
+            derived.sets.insert(key, (0, Cached::Set(view.clone())));
             set_views.push(view);
         }
     }
@@ -574,15 +601,15 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
         .into_iter()
         .filter(|svc| !(ns_of(svc) == "default" && name_of(svc) == "kubernetes"))
         .map(|svc| {
-            let key = (ns_of(svc).to_string(), name_of(svc).to_string());
-            let ep = endpoints.iter().copied().find(|e| ns_of(e) == key.0 && name_of(e) == key.1);
+            let key = object_key(svc);
+            let ep = endpoints.iter().copied().find(|e| ns_of(e) == ns_of(svc) && name_of(e) == name_of(svc));
             // A service's card depends on the Service and its Endpoints only.
             let versions = (s(svc, &["metadata", "resourceVersion"]).to_string(), ep.map_or("", |e| s(e, &["metadata", "resourceVersion"])).to_string());
             let view = match old_services.remove(&key) {
-                Some(Cached::Service((v, view))) if !versions.0.is_empty() && !versions.1.is_empty() && v == versions => view,
+                Some((_, Cached::Service((v, view)))) if !versions.0.is_empty() && !versions.1.is_empty() && v == versions => view,
                 _ => Rc::new(service_view(svc, ep)),
             };
-            derived.services.insert(key, Cached::Service((versions, view.clone())));
+            derived.services.insert(key, (0, Cached::Service((versions, view.clone()))));
             view
         })
         .collect();
@@ -613,8 +640,7 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
         .map(|c| cache.claim(c, None))
         .collect();
 
-    derived.pods = cache.new;
-    derived.claims = cache.new_claims;
+    cache.forget_unseen();
     // Only the newest events: the log only grows, and the panel shows a screenful.
     const KEEP_EVENTS: usize = 200;
     if events && derived.events_key != Some(engine.events_version()) {

@@ -47,7 +47,8 @@ struct Checkpoint {
 
 /// A checkpoint every this many virtual milliseconds of playback.
 const CHECKPOINT_EVERY_MS: u64 = 2_000;
-/// Past this many, every other checkpoint is dropped (replay from the previous one is exact).
+/// Past this many, one checkpoint is dropped for each new one (replay from the previous one is
+/// exact): see `thinnest`.
 const MAX_CHECKPOINTS: usize = 300;
 
 pub struct Sim {
@@ -58,12 +59,21 @@ pub struct Sim {
     /// How many of `commands` the engine has run (fewer than all when rewound).
     applied: usize,
     transcript: Vec<Entry>,
-    checkpoints: Vec<Checkpoint>,
+    /// Boxed: once there are enough, one is dropped from the middle for each one taken, and the
+    /// others then move along as pointers rather than as engines (moving 300 engines for each
+    /// of a day-long replay's checkpoints ran past the browser tests' 19 s limit).
+    #[allow(clippy::vec_box)]
+    checkpoints: Vec<Box<Checkpoint>>,
     /// The furthest virtual time reached: the scrubber's right end.
     head: Time,
     memory: Memory,
     mirror: Mirror,
     lab: Option<LabRun>,
+    /// Playback stopped at a moment due a checkpoint, not taken yet: the screen takes it once
+    /// the frame is painted (`take_due_checkpoint`), so copying the engine is not part of a
+    /// frame's work. Anything else that changes the session takes it first; the next playback
+    /// step may leave it to its own end instead (see `play`).
+    checkpoint_due: bool,
 }
 
 /// A guided lab in this session: its checks read the pod history recorded from the moment
@@ -86,7 +96,7 @@ impl Sim {
         it.streaming = true;
         Sim {
             seed,
-            checkpoints: vec![Checkpoint { time: Time(0), applied: 0, engine, cursor: None, watch: None, transcript: (0, 0), lab: None }],
+            checkpoints: vec![Box::new(Checkpoint { time: Time(0), applied: 0, engine, cursor: None, watch: None, transcript: (0, 0), lab: None })],
             it,
             commands: Vec::new(),
             applied: 0,
@@ -95,6 +105,7 @@ impl Sim {
             memory: Memory::default(),
             mirror: Mirror::default(),
             lab: None,
+            checkpoint_due: false,
         }
     }
 
@@ -144,6 +155,7 @@ impl Sim {
 
     /// Leaves the lab; the cluster and its commands stay.
     pub fn end_lab(&mut self) {
+        self.take_due_checkpoint();
         if let Some(tracker) = self.lab.take().and_then(|l| l.tracker) {
             tracker.stop(&mut self.it.engine);
         }
@@ -243,6 +255,15 @@ impl Sim {
     /// `advance_to`, where recorded commands stop running (and are dropped) once the clock has
     /// passed `limit`.
     fn play(&mut self, target: Time, limit: Option<Time>) -> bool {
+        // On a busy machine the next tick can come before the task that takes the checkpoint
+        // after the paint. Any moment serves as a checkpoint (replay from any is exact), so
+        // this step's end is due one instead, unless that would leave a rewind more than two
+        // intervals to replay.
+        let last = self.checkpoints.last().map_or(0, |c| c.time.0);
+        if self.now().0 < last + 2 * self.checkpoint_interval() {
+            self.checkpoint_due = false;
+        }
+        self.take_due_checkpoint();
         let mut changed = false;
         while let Some(c) = self.commands.get(self.applied) {
             if c.at > target.0 {
@@ -263,8 +284,8 @@ impl Sim {
         }
         // Long jumps (restoring a session, dragging the scrubber forward) leave checkpoints
         // along the way, so a later rewind replays only a short stretch.
-        while self.it.engine.now().0 + CHECKPOINT_EVERY_MS < target.0 {
-            let t = Time(self.it.engine.now().0 + CHECKPOINT_EVERY_MS);
+        while self.it.engine.now().0 + self.checkpoint_interval() < target.0 {
+            let t = Time(self.it.engine.now().0 + self.checkpoint_interval());
             self.it.engine.advance_to(t);
             self.maybe_checkpoint();
         }
@@ -272,7 +293,7 @@ impl Sim {
         self.head = self.head.max(self.it.engine.now());
         self.stream_watch();
         self.lab_observe();
-        self.maybe_checkpoint();
+        self.checkpoint_due = self.checkpoint_is_due();
         changed
     }
 
@@ -286,11 +307,12 @@ impl Sim {
 
     /// Shows the cluster as it was (or will be, replaying) at `t`.
     pub fn seek(&mut self, t: Time) {
+        self.take_due_checkpoint();
         if t >= self.now() {
             self.advance_to(t);
             return;
         }
-        let Some(cp) = self.checkpoints.iter().rev().find(|c| c.time <= t).cloned() else {
+        let Some(cp) = self.checkpoints.iter().rev().find(|c| c.time <= t).map(|c| Checkpoint::clone(c)) else {
             return;
         };
         // The checkpoint's engine comes with the watch that streamed in it (its cursor is open
@@ -337,6 +359,7 @@ impl Sim {
     }
 
     fn issue(&mut self, line: &str, stdin: Option<String>, typed: bool) -> Output {
+        self.take_due_checkpoint();
         if self.applied < self.commands.len() || self.rewound() {
             self.commands.truncate(self.applied);
             let now = self.now();
@@ -429,9 +452,39 @@ impl Sim {
         self.it.is_watching()
     }
 
-    fn maybe_checkpoint(&mut self) {
+    /// The moments a rewind can restart from without replaying: how far apart they are bounds
+    /// what a rewind costs.
+    pub fn checkpoint_times(&self) -> Vec<Time> {
+        self.checkpoints.iter().map(|c| c.time).collect()
+    }
+
+    /// Whether playback stopped at a moment due a checkpoint (see `take_due_checkpoint`).
+    pub fn checkpoint_due(&self) -> bool {
+        self.checkpoint_due
+    }
+
+    /// Takes the checkpoint the last playback step left due, if any. Cheap when there is none.
+    pub fn take_due_checkpoint(&mut self) {
+        if std::mem::take(&mut self.checkpoint_due) {
+            self.maybe_checkpoint();
+        }
+    }
+
+    fn checkpoint_is_due(&self) -> bool {
         let last = self.checkpoints.last().map(|c| c.time.0).unwrap_or(0);
-        if self.now().0 >= last + CHECKPOINT_EVERY_MS {
+        self.now().0 >= last + self.checkpoint_interval()
+    }
+
+    /// `CHECKPOINT_EVERY_MS`, or in a long session the spacing the kept checkpoints end up with:
+    /// taking them closer only copies engines that thinning drops again (restoring a day-long
+    /// session copied the engine 43,200 times to keep 300).
+    fn checkpoint_interval(&self) -> u64 {
+        let first = self.checkpoints.first().map_or(0, |c| c.time.0);
+        CHECKPOINT_EVERY_MS.max(self.now().0.saturating_sub(first) / MAX_CHECKPOINTS as u64)
+    }
+
+    fn maybe_checkpoint(&mut self) {
+        if self.checkpoint_is_due() {
             self.force_checkpoint();
         }
     }
@@ -451,13 +504,20 @@ impl Sim {
         let watch = self.it.watch.clone();
         let lab = self.lab.as_mut().and_then(|l| l.tracker.as_mut()).map(|t| t.mark(&mut self.it.engine));
         let engine = super::hooks::perf::span("engine-clone", || self.it.engine.clone());
-        self.checkpoints.push(Checkpoint { time: now, applied: self.applied, engine, cursor, watch, transcript, lab });
+        self.checkpoints.push(Box::new(Checkpoint { time: now, applied: self.applied, engine, cursor, watch, transcript, lab }));
         if self.checkpoints.len() > MAX_CHECKPOINTS {
-            let mut i = 0;
-            self.checkpoints.retain(|_| {
-                i += 1;
-                i == 1 || i % 2 == 0
-            });
+            if let Some(i) = thinnest(&self.checkpoints) {
+                self.checkpoints.remove(i);
+            }
         }
     }
+}
+
+/// The checkpoint to drop when there are too many: the one whose neighbours are closest together,
+/// so the gaps (how far a rewind replays) stay even; the earliest of equals, so evenly spaced
+/// checkpoints thin from the oldest on, as dropping every other one did, but one per new
+/// checkpoint rather than half of them (and their engines) in a single frame. Never the first
+/// or the last.
+fn thinnest(checkpoints: &[Box<Checkpoint>]) -> Option<usize> {
+    (1..checkpoints.len().saturating_sub(1)).min_by_key(|&i| checkpoints[i + 1].time.0.saturating_sub(checkpoints[i - 1].time.0))
 }

@@ -25,6 +25,14 @@ impl<C: BaseComponent> Mounted<C> {
         Mounted { root, handle: Some(handle) }
     }
 
+    /// Renders the component again with new props, as its parent would.
+    pub async fn update(&mut self, props: C::Properties) {
+        if let Some(h) = self.handle.as_mut() {
+            h.update(props);
+        }
+        settle().await;
+    }
+
     pub fn texts(&self, selector: &str) -> Vec<String> {
         let nodes = self.root.query_selector_all(selector).unwrap();
         (0..nodes.length()).map(|i| nodes.item(i).unwrap().text_content().unwrap_or_default()).collect()

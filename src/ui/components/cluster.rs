@@ -299,12 +299,15 @@ pub fn service_card(props: &ServiceProps) -> Html {
     let svc = &props.service;
     // The rows are kept by hand (see `patch_rows`); Yew renders the empty list around them.
     let list = use_node_ref();
-    let shown = use_mut_ref(Vec::new);
+    let shown = use_mut_ref(DnsShown::default);
     {
         let (list, shown) = (list.clone(), shown.clone());
         use_effect_with((svc.clone(), lang), move |(svc, lang)| {
             if let Some(el) = list.cast::<web_sys::Element>() {
-                patch_rows(&el, &mut shown.borrow_mut(), dns_rows(svc, *lang));
+                let mut shown = shown.borrow_mut();
+                let rows = dns_rows(svc, *lang, &shown);
+                patch_rows(&el, &mut shown, rows);
+                shown.from = Some((svc.clone(), *lang));
             }
         });
     }
@@ -322,10 +325,22 @@ pub fn service_card(props: &ServiceProps) -> Html {
     }
 }
 
+/// The DNS list as shown: each row's markup and element, and the card they were made from.
+#[derive(Default)]
+struct DnsShown {
+    rows: Vec<String>,
+    elements: Vec<web_sys::Element>,
+    from: Option<(Rc<ServiceView>, Lang)>,
+}
+
 /// The Service's DNS names, one `<li>` of markup each: the service's own name first, then a
-/// record per Ready pod, then the pods not in DNS.
-fn dns_rows(svc: &ServiceView, lang: Lang) -> Vec<String> {
+/// record per Ready pod, then the pods not in DNS. A row whose name and address are what the
+/// shown card had at the same place is the shown row again, not written anew: at 100 replicas
+/// the card changes with every pod turning Ready, and writing 100 rows each time was most of it.
+fn dns_rows(svc: &ServiceView, lang: Lang, shown: &DnsShown) -> Vec<String> {
     use std::fmt::Write;
+    let old = shown.from.as_ref().filter(|(_, l)| *l == lang && shown.rows.len() == shown.elements.len()).map(|(o, _)| &**o);
+    let reuse = |i: usize, same: bool| if same { shown.rows.get(i).cloned() } else { None };
     let row = |class: &str, testid: bool, name: &str, ips: &str, ips_class: &str| {
         let mut out = String::new();
         let _ = write!(out, r#"<li class="{class}"{}><span class="fqdn mono">"#, if testid { r#" data-testid="dns-record""# } else { "" });
@@ -336,39 +351,67 @@ fn dns_rows(svc: &ServiceView, lang: Lang) -> Vec<String> {
         out
     };
     let mut rows = Vec::with_capacity(1 + svc.records.len() + svc.not_ready.len());
-    if svc.service_ips.is_empty() {
-        let mut out = String::from(r#"<li class="dns-empty">"#);
-        escape_into(&mut out, T::DnsEmpty.get(lang));
-        out.push_str("</li>");
-        rows.push(out);
-    } else {
-        rows.push(row("dns-record service-record", false, &svc.service_fqdn, &svc.service_ips.join(", "), "ips mono"));
+    let same_head = old.is_some_and(|o| o.service_ips == svc.service_ips && o.service_fqdn == svc.service_fqdn);
+    rows.push(reuse(0, same_head).unwrap_or_else(|| {
+        if svc.service_ips.is_empty() {
+            let mut out = String::from(r#"<li class="dns-empty">"#);
+            escape_into(&mut out, T::DnsEmpty.get(lang));
+            out.push_str("</li>");
+            out
+        } else {
+            row("dns-record service-record", false, &svc.service_fqdn, &svc.service_ips.join(", "), "ips mono")
+        }
+    }));
+    for (j, r) in svc.records.iter().enumerate() {
+        let same = old.is_some_and(|o| o.records.get(j) == Some(r));
+        rows.push(reuse(1 + j, same).unwrap_or_else(|| row("dns-record", true, &r.fqdn, &r.ip, "ips mono")));
     }
-    rows.extend(svc.records.iter().map(|r| row("dns-record", true, &r.fqdn, &r.ip, "ips mono")));
-    rows.extend(svc.not_ready.iter().map(|name| row("dns-record not-ready", false, name, T::DnsNotReady.get(lang), "ips")));
+    let at = 1 + svc.records.len();
+    for (k, name) in svc.not_ready.iter().enumerate() {
+        let same = old.is_some_and(|o| o.records.len() == svc.records.len() && o.not_ready.get(k) == Some(name));
+        rows.push(reuse(at + k, same).unwrap_or_else(|| row("dns-record not-ready", false, name, T::DnsNotReady.get(lang), "ips")));
+    }
     rows
 }
 
-/// Brings the list's rows from `shown` to `rows`, touching only the rows that differ. Yew lines an
-/// unkeyed list up from its end, so a record added at the end (each pod turning Ready, at 100
-/// replicas) rewrote every row's text; a keyed list moved every row instead; and replacing the
-/// whole list removed and parsed some 600 nodes per change.
-fn patch_rows(list: &web_sys::Element, shown: &mut Vec<String>, rows: Vec<String>) {
-    let mut child = list.first_element_child();
-    let mut i = 0;
-    while let Some(el) = child {
-        child = el.next_element_sibling();
-        match (rows.get(i), shown.get(i)) {
-            (Some(row), Some(old)) if row == old => {}
-            (Some(row), _) => el.set_outer_html(row),
-            (None, _) => el.remove(),
+/// Brings the list's rows from `shown` to `rows`, touching only the rows that differ, through
+/// the elements kept beside them (walking 100 siblings from JS to reach the one that changed
+/// cost more than changing it). Yew lines an unkeyed list up from its end, so a record added at
+/// the end (each pod turning Ready, at 100 replicas) rewrote every row's text; a keyed list moved
+/// every row instead; and replacing the whole list removed and parsed some 600 nodes per change.
+fn patch_rows(list: &web_sys::Element, shown: &mut DnsShown, rows: Vec<String>) {
+    if shown.elements.len() != shown.rows.len() {
+        // Never expected; start again from an empty list rather than patch the wrong rows.
+        list.set_inner_html("");
+        shown.rows.clear();
+        shown.elements.clear();
+    }
+    let kept = rows.len().min(shown.rows.len());
+    for (i, row) in rows.iter().enumerate().take(kept) {
+        if *row != shown.rows[i] {
+            shown.elements[i].set_outer_html(row);
+            // The markup replaced the element: find the new one where it was.
+            let new = if i == 0 { list.first_element_child() } else { shown.elements[i - 1].next_element_sibling() };
+            if let Some(el) = new {
+                shown.elements[i] = el;
+            }
         }
-        i += 1;
     }
-    if i < rows.len() {
-        let _ = list.insert_adjacent_html("beforeend", &rows[i..].concat());
+    for el in shown.elements.drain(kept..) {
+        el.remove();
     }
-    *shown = rows;
+    if kept < rows.len() {
+        let _ = list.insert_adjacent_html("beforeend", &rows[kept..].concat());
+        let mut next = match shown.elements.last() {
+            Some(last) => last.next_element_sibling(),
+            None => list.first_element_child(),
+        };
+        while let Some(el) = next {
+            next = el.next_element_sibling();
+            shown.elements.push(el);
+        }
+    }
+    shown.rows = rows;
 }
 
 #[derive(Properties, PartialEq)]
