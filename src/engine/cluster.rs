@@ -682,13 +682,12 @@ impl Piece<'_> {
     /// Calls `f` with the piece's text (numbers are printed into a stack buffer).
     #[inline]
     fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
-        let (negative, n) = match *self {
-            Piece::T(s) => return f(s.as_bytes()),
-            Piece::N(n) => (n < 0, n.unsigned_abs()),
-            Piece::U(n) => (false, n),
-        };
-        let mut buf = [0u8; 21];
-        f(super::statefulset::utils::decimal(&mut buf, n, negative).as_bytes())
+        let mut buf = itoa::Buffer::new();
+        match *self {
+            Piece::T(s) => f(s.as_bytes()),
+            Piece::N(n) => f(buf.format(n).as_bytes()),
+            Piece::U(n) => f(buf.format(n).as_bytes()),
+        }
     }
 }
 
@@ -697,12 +696,12 @@ impl Piece<'_> {
 pub(super) fn join(pieces: &[Piece]) -> String {
     let len = pieces.iter().map(|p| if let Piece::T(s) = p { s.len() } else { 20 }).sum();
     let mut out = String::with_capacity(len);
-    let mut buf = [0u8; 21];
+    let mut buf = itoa::Buffer::new();
     for p in pieces {
         match *p {
             Piece::T(s) => out.push_str(s),
-            Piece::N(n) => out.push_str(super::statefulset::utils::decimal(&mut buf, n.unsigned_abs(), n < 0)),
-            Piece::U(n) => out.push_str(super::statefulset::utils::decimal(&mut buf, n, false)),
+            Piece::N(n) => out.push_str(buf.format(n)),
+            Piece::U(n) => out.push_str(buf.format(n)),
         }
     }
     out

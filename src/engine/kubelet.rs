@@ -101,10 +101,10 @@ impl Engine {
         // Written number by number (`format!` was most of a pod start's own cost).
         let mut ip = String::with_capacity(15);
         ip.push_str("10");
+        let mut buf = itoa::Buffer::new();
         for part in [244 + block / 256, block % 256, n % 253 + 2] {
-            let mut buf = [0u8; 21];
             ip.push('.');
-            ip.push_str(super::statefulset::utils::decimal(&mut buf, u64::from(part), false));
+            ip.push_str(buf.format(part));
         }
         Str::from(ip.as_str())
     }

@@ -31,9 +31,8 @@ impl Engine {
         let name = utils::pod_name(&set.meta.name, ordinal);
         let mut meta = self.new_meta(&set.meta.namespace, &name);
         meta.generate_name = Some(Str::from(format!("{}-", set.meta.name)));
-        let mut index = [0u8; 21];
         meta.labels = rev.tmpl.labels.with([
-            ("apps.kubernetes.io/pod-index".into(), utils::decimal(&mut index, ordinal.unsigned_abs(), ordinal < 0).to_string()),
+            ("apps.kubernetes.io/pod-index".into(), itoa::Buffer::new().format(ordinal).to_string()),
             ("controller-revision-hash".into(), rev.meta.name.to_string()),
             ("statefulset.kubernetes.io/pod-name".into(), name.clone()),
         ]);

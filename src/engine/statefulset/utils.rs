@@ -41,8 +41,8 @@ pub fn claim_name(template: &str, set: &str, ordinal: i64) -> String {
 
 /// `part-part-...-ordinal`.
 fn joined(parts: &[&str], ordinal: i64) -> String {
-    let mut buf = [0u8; 21];
-    let digits = decimal(&mut buf, ordinal.unsigned_abs(), ordinal < 0);
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(ordinal);
     let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + digits.len());
     for p in parts {
         out.push_str(p);
@@ -50,25 +50,6 @@ fn joined(parts: &[&str], ordinal: i64) -> String {
     }
     out.push_str(digits);
     out
-}
-
-/// `n` in decimal (with a minus sign when `negative`), written into the end of `buf`: names
-/// and texts are built on every pod write, and `format!` cost more than the rest of them.
-pub fn decimal(buf: &mut [u8; 21], mut n: u64, negative: bool) -> &str {
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if negative {
-        at -= 1;
-        buf[at] = b'-';
-    }
-    std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
 /// Whether a pod belongs to the set by name (`isMemberOf`).
