@@ -62,6 +62,8 @@ pub struct Engine {
     pub(super) unscheduled: BTreeMap<Key, Time>,
     /// Whether the scheduler's periodic flush of long-unschedulable pods is pending.
     pub(super) flush_armed: bool,
+    /// The scheduler is in its periodic flush: a failed attempt records its event again.
+    pub(super) flushing: bool,
     /// Per-key sync error back-off (ms), as the controller's rate-limited queue.
     pub(super) backoff: KeyMap<u64>,
     /// API faults injected by tests (create/delete/update/status failures), by verb.
@@ -160,6 +162,7 @@ impl Engine {
             container_seq: 0,
             unscheduled: BTreeMap::new(),
             flush_armed: false,
+            flushing: false,
             backoff: KeyMap::default(),
             api_faults: BTreeMap::new(),
             event_seq: 0,

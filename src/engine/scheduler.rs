@@ -36,6 +36,13 @@ impl Engine {
         self.arm_flush();
         let same = pod.status.scheduled.as_ref().is_some_and(|c| !c.status && c.message.as_deref() == Some(msg.as_str()));
         if same {
+            // The retries the simulator makes on every storage or node change stand in for
+            // upstream's queueing hints, which would skip most of them, so an unchanged verdict
+            // records nothing. The periodic flush is a real attempt: its failure is another
+            // FailedScheduling, which `describe` counts as (x2 over 5m).
+            if self.flushing {
+                self.event(Kind::Pod, &pod.meta, true, "FailedScheduling", msg, "default-scheduler", None);
+            }
             return;
         }
         let mut p = pod.clone();
@@ -109,7 +116,9 @@ impl Engine {
     pub(super) fn flush_unschedulable(&mut self) {
         self.flush_armed = false;
         let due: Vec<Key> = self.unscheduled.iter().filter(|(_, at)| at.0.saturating_add(UNSCHEDULABLE_MAX_MS) <= self.now.0).map(|(k, _)| k.clone()).collect();
+        self.flushing = true;
         self.retry(due);
+        self.flushing = false;
         self.arm_flush();
     }
 
