@@ -47,9 +47,16 @@ impl FieldSelector {
     }
 }
 
+/// The field selector a list of `kind` carries, checked as the API server checks it: `None`
+/// without one, and a refusal in kubectl's words (naming both selectors) when it is bad.
+pub fn for_list(kind: Kind, label_selector: Option<&str>, field_selector: Option<&str>) -> Result<Option<FieldSelector>, String> {
+    let Some(text) = field_selector else { return Ok(None) };
+    FieldSelector::parse(text, kind).map(Some).map_err(|e| list_error(kind, label_selector.unwrap_or(""), text, &e))
+}
+
 /// kubectl's wording when the API server refuses a list's selector (cli-runtime's
 /// `EnhanceListError`, naming the resource as a GroupVersionResource prints itself).
-pub fn list_error(kind: Kind, label_selector: &str, field_selector: &str, message: &str) -> String {
+fn list_error(kind: Kind, label_selector: &str, field_selector: &str, message: &str) -> String {
     format!(
         "Error from server (BadRequest): Unable to find \"{}/{}, Resource={}\" that match label selector \"{}\", field selector \"{}\": {}",
         kind.group(),

@@ -5,7 +5,7 @@
 use super::{from_ns, name_of, ns_of, parse_flags, targets, DRY_RUN, FILENAME, OUTPUT, SELECTOR, TIMEOUT, ALL_NS};
 use crate::engine::{DeleteOptions, Engine, Kind, Propagation, Time};
 use crate::kubectl::flags::{flag, FlagType::*};
-use crate::kubectl::field_selector::{list_error, FieldSelector};
+use crate::kubectl::field_selector;
 use crate::kubectl::printers::{check_selector, selector_matches, st};
 use crate::kubectl::resources;
 use crate::kubectl::session::{Interpreter, Output};
@@ -116,9 +116,9 @@ pub fn delete(it: &mut Interpreter, args: &[String], stdin: Option<String>, out:
                     return out.fail("error: resource(s) were provided, but no name was specified");
                 }
                 ignore_missing = true;
-                let fields = match field_selector.as_deref().map(|fs| FieldSelector::parse(fs, t.kind)).transpose() {
+                let fields = match field_selector::for_list(t.kind, selector.as_deref(), field_selector.as_deref()) {
                     Ok(fields) => fields,
-                    Err(e) => return out.fail(&list_error(t.kind, selector.as_deref().unwrap_or(""), field_selector.as_deref().unwrap_or(""), &e)),
+                    Err(e) => return out.fail(&e),
                 };
                 let list_ns = if f.bool("all-namespaces") || !t.kind.namespaced() { None } else { Some(ns.as_str()) };
                 for o in it.engine.list(t.kind, list_ns) {

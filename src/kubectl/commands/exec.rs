@@ -253,7 +253,10 @@ impl PodCtx<'_> {
             Some((h, p)) => (h.to_string(), p.parse::<i64>().unwrap_or(default_port)),
             None => (authority.to_string(), default_port),
         };
-        let ip = if host == "localhost" || host.parse::<std::net::Ipv4Addr>().is_ok() {
+        let local = host == "localhost" || host == "127.0.0.1";
+        let ip = if local {
+            "127.0.0.1".to_string()
+        } else if host.parse::<std::net::Ipv4Addr>().is_ok() {
             host.clone()
         } else {
             match self.engine.resolve(&host, &self.ns) {
@@ -261,12 +264,7 @@ impl PodCtx<'_> {
                 _ => return Fetch::NoAddress { host },
             }
         };
-        let route = if ip == "localhost" || ip == "127.0.0.1" {
-            Route::Pod { namespace: self.ns.clone(), name: self.pod.clone(), port }
-        } else {
-            self.engine.route(&ip, port)
-        };
-        let ip = if ip == "localhost" { "127.0.0.1".to_string() } else { ip };
+        let route = if local { Route::Pod { namespace: self.ns.clone(), name: self.pod.clone(), port } } else { self.engine.route(&ip, port) };
         let to = Dest { host, ip, port };
         let Route::Pod { namespace, name, port } = route else { return Fetch::Refused { to } };
         let listening = port == 80
@@ -322,15 +320,15 @@ impl PodCtx<'_> {
     /// error, unlike curl.
     fn wget(&mut self, args: &[&str]) -> Run {
         let (mut quiet, mut to_stdout, mut url) = (false, false, None);
-        let mut words = args.iter().peekable();
+        let mut words = args.iter();
         while let Some(&a) = words.next() {
             match a {
-                "-O" => to_stdout = words.next().is_some_and(|f| *f == "-"),
-                _ if a.starts_with("-O") => to_stdout = &a[2..] == "-",
+                // Short options cluster (`-qO-`); -O takes the rest of the word or the next one.
                 _ if a.starts_with('-') && !a.starts_with("--") => {
                     quiet |= a.contains('q');
-                    if let Some(f) = a.split_once('O').map(|(_, f)| f) {
-                        to_stdout = f == "-" || (f.is_empty() && words.next_if(|w| **w == "-").is_some());
+                    if let Some((_, rest)) = a.split_once('O') {
+                        let file = if rest.is_empty() { words.next().copied().unwrap_or("") } else { rest };
+                        to_stdout = file == "-";
                     }
                 }
                 _ if a.starts_with("--") => {}

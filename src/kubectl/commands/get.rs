@@ -7,7 +7,7 @@ use crate::engine::Kind;
 use crate::kubectl::clock;
 use crate::kubectl::flags::{flag, FlagType::*};
 use crate::kubectl::output::{self, Format, TableOpts};
-use crate::kubectl::field_selector::{list_error, FieldSelector};
+use crate::kubectl::field_selector;
 use crate::kubectl::printers::{check_selector, describe, selector_matches, st, table::TabWriter};
 use crate::kubectl::resources;
 use crate::kubectl::session::{Interpreter, Output};
@@ -139,9 +139,9 @@ pub fn get(it: &mut Interpreter, args: &[String], out: &mut Output) {
         };
         let ns_filter = if all_ns || !kind.namespaced() { None } else { Some(ns.clone()) };
         let opts = TableOpts { wide: matches!(format, Format::Wide), ..opts.clone() };
-        let fields = match field_selector.as_deref().map(|fs| FieldSelector::parse(fs, *kind)).transpose() {
+        let fields = match field_selector::for_list(*kind, selector.as_deref(), field_selector.as_deref()) {
             Ok(fields) => fields,
-            Err(e) => return out.fail(&list_error(*kind, selector.as_deref().unwrap_or(""), field_selector.as_deref().unwrap_or(""), &e)),
+            Err(e) => return out.fail(&e),
         };
         let (mut w, initial) =
             Watch::start(&mut it.engine, *kind, ns_filter, selector.clone(), fields, names.clone(), format, opts, f.bool("watch-only"), f.bool("output-watch-events"));
@@ -170,10 +170,10 @@ pub fn get(it: &mut Interpreter, args: &[String], out: &mut Output) {
         let objs: Vec<Value> = if names.is_empty() {
             let list_ns = if all_ns || !kind.namespaced() { None } else { Some(ns.as_str()) };
             // The API server checks a field selector against each kind it lists.
-            let fields = match field_selector.as_deref().map(|fs| FieldSelector::parse(fs, *kind)).transpose() {
+            let fields = match field_selector::for_list(*kind, selector.as_deref(), field_selector.as_deref()) {
                 Ok(fields) => fields,
                 Err(e) => {
-                    errors.push(list_error(*kind, selector.as_deref().unwrap_or(""), field_selector.as_deref().unwrap_or(""), &e));
+                    errors.push(e);
                     continue;
                 }
             };

@@ -312,7 +312,7 @@ pub fn label(it: &mut Interpreter, args: &[String], out: &mut Output, annotate: 
         }
     }
     let set: Vec<&str> = pairs.iter().filter_map(|p| p.split_once('=').map(|(k, _)| k)).collect();
-    if pairs.iter().any(|p| !p.contains('=') && set.contains(&p.trim_end_matches('-'))) {
+    if pairs.iter().any(|p| !p.contains('=') && set.contains(&p.strip_suffix('-').unwrap_or(p))) {
         return out.fail(&format!("error: can not both modify and remove {} in the same command", if annotate { "an annotation" } else { "a label" }));
     }
     let ns = ns_of(it, &f);
@@ -338,7 +338,7 @@ pub fn label(it: &mut Interpreter, args: &[String], out: &mut Output, annotate: 
                     }
                 },
                 None => {
-                    let key = pair.trim_end_matches('-');
+                    let key = pair.strip_suffix('-').unwrap_or(pair);
                     if map.remove(key).is_none() && !annotate {
                         out.err(&format!("label \"{key}\" not found."));
                     }
