@@ -438,7 +438,10 @@ impl Engine {
         let k = meta.key();
         let old = self.store.services.get(&k).cloned();
         let requested = spec.get("clusterIP").and_then(Value::as_str).map(str::to_string);
+        let ty = spec.get("type").and_then(Value::as_str).unwrap_or("ClusterIP").to_string();
+        // An ExternalName Service is a DNS alias: the allocator gives it no address.
         let cluster_ip: Option<String> = match (&old, requested.as_deref()) {
+            _ if ty == "ExternalName" => None,
             (Some(o), req) => {
                 let old_ip = o.cluster_ip.as_deref().unwrap_or("None").to_string();
                 if req.is_some_and(|r| !r.is_empty() && r != old_ip) {
@@ -450,10 +453,20 @@ impl Engine {
             (None, Some(ip)) if !ip.is_empty() => Some(ip.to_string()),
             (None, _) => Some(self.allocate_cluster_ip()),
         };
-        let ip = cluster_ip.unwrap_or_else(|| "None".into());
         if let Some(s) = spec.as_object_mut() {
-            s.insert("clusterIP".into(), json!(ip));
-            s.insert("clusterIPs".into(), json!([ip]));
+            match &cluster_ip {
+                Some(ip) => {
+                    s.insert("clusterIP".into(), json!(ip));
+                    s.insert("clusterIPs".into(), json!([ip]));
+                }
+                None => {
+                    s.remove("clusterIP");
+                    s.remove("clusterIPs");
+                }
+            }
+        }
+        if matches!(ty.as_str(), "NodePort" | "LoadBalancer") {
+            self.allocate_node_ports(&mut spec, old.as_ref().map(|o| &o.spec));
         }
         let selector = spec.get("selector").filter(|s| s.is_object()).map(|s| string_map(Some(s)));
         let svc_ports = Service::parse_ports(&spec);
@@ -474,10 +487,32 @@ impl Engine {
                 m
             }
         };
-        let svc = Service { meta, spec, cluster_ip: (ip != "None").then(|| Str::from(ip.as_str())), selector, ports: svc_ports, publish_not_ready: publish };
+        let svc = Service { meta, spec, cluster_ip: cluster_ip.as_deref().filter(|ip| *ip != "None").map(Str::from), selector, ports: svc_ports, publish_not_ready: publish };
         let rc = self.put(svc);
         self.rebuild_endpoints(&rc);
         Ok(true)
+    }
+
+    /// Gives each port of a NodePort or LoadBalancer Service without one a free node port from
+    /// the default range 30000-32767, picked at random as the API server's allocator does; a
+    /// port the Service had before keeps its node port.
+    fn allocate_node_ports(&mut self, spec: &mut Value, old: Option<&Value>) {
+        const BASE: u64 = 30_000;
+        const SIZE: u64 = 2_768;
+        let mut used: Vec<i64> = self.store.services.values().flat_map(|s| s.spec.pointer("/ports").and_then(Value::as_array).cloned().unwrap_or_default()).filter_map(|p| p.get("nodePort").and_then(Value::as_i64)).collect();
+        let Some(ports) = spec.get_mut("ports").and_then(Value::as_array_mut) else { return };
+        used.extend(ports.iter().filter_map(|p| p.get("nodePort").and_then(Value::as_i64)));
+        for p in ports.iter_mut().filter(|p| p.get("nodePort").and_then(Value::as_i64).is_none_or(|n| n == 0)) {
+            let kept = old.and_then(|o| o.pointer("/ports")).and_then(Value::as_array).and_then(|olds| {
+                olds.iter().find(|o| o.get("port") == p.get("port") && o.get("protocol") == p.get("protocol")).and_then(|o| o.get("nodePort")).and_then(Value::as_i64)
+            });
+            let port = kept.unwrap_or_else(|| {
+                let start = self.rng.below(SIZE);
+                (0..SIZE).map(|i| (BASE + (start + i) % SIZE) as i64).find(|n| !used.contains(n)).unwrap_or(BASE as i64)
+            });
+            used.push(port);
+            p["nodePort"] = json!(port);
+        }
     }
 
     fn allocate_cluster_ip(&mut self) -> String {
