@@ -184,6 +184,12 @@ impl Engine {
         self.now
     }
 
+    /// `n` characters of the API machinery's random alphabet for a client (kubectl's
+    /// `utilrand.String`), drawn from the session's seed so that a session replays exactly.
+    pub fn client_random(&mut self, n: usize) -> String {
+        self.rng.safe_string(n)
+    }
+
     // ---- inputs: API writes (objects already admitted by manifest::admit) ----
 
     /// `kubectl apply`: create the object, or update it in place if it exists.

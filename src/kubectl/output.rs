@@ -200,6 +200,31 @@ pub fn row(kind: Kind, obj: &Value, o: &TableOpts, now_ms: i64) -> Vec<String> {
 }
 
 /// A `kind: List` as kubectl wraps several objects for `-o yaml|json|jsonpath`.
+/// What commands that write objects (`create`, `apply`, `run`) accept for `-o`: kubectl's
+/// PrintFlags, which have no table printers.
+const WRITE_ALLOWED: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
+
+/// The `-o` of a command that writes objects: `None` prints kubectl's `TYPE/NAME created` line.
+pub fn for_write(output: Option<&str>, template: Option<&str>) -> Result<Option<Format>, String> {
+    let refused = || format!("error: unable to match a printer suitable for the output format \"{}\", allowed formats are: {WRITE_ALLOWED}", output.unwrap_or_default());
+    match Format::parse(output, template) {
+        Ok(Format::Table) => Ok(None),
+        Ok(Format::Wide | Format::CustomColumns(_)) => Err(refused()),
+        Ok(format) => Ok(Some(format)),
+        Err(e) if e.contains("allowed formats are") || e.contains("custom-columns") => Err(refused()),
+        Err(e) => Err(e),
+    }
+}
+
+/// One written object as its command prints it: `TYPE/NAME created (dry run)` without `-o`,
+/// else the object itself in the chosen format.
+pub fn written(kind: Kind, obj: &Value, format: Option<&Format>, verb: &str) -> String {
+    match format {
+        None => format!("{} {verb}\n", resources::type_name(kind, st(obj, "/metadata/name"))),
+        Some(f) => render(kind, std::slice::from_ref(obj), f, &TableOpts::default(), true, &mut TabWriter::table(), 0),
+    }
+}
+
 pub fn list_of(items: &[Value]) -> Value {
     json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
 }

@@ -5,11 +5,13 @@
 
 use serde_json::Value;
 
-use super::{ns_of, parse_flags, DRY_RUN, FILENAME, OUTPUT, RECURSIVE, SELECTOR};
+use super::{dry_run, ns_of, parse_flags, Dry, DRY_RUN, FILENAME, OUTPUT, RECURSIVE, SELECTOR, TEMPLATE};
 use crate::engine::Kind;
 use crate::kubectl::flags::{flag, FlagType::*};
 use crate::kubectl::patch::three_way;
+use crate::kubectl::output::{self, Format};
 use crate::kubectl::printers::json::compact;
+use crate::kubectl::printers::table::TabWriter;
 use crate::kubectl::resources;
 use crate::kubectl::session::{Interpreter, Output};
 use crate::manifest;
@@ -149,10 +151,15 @@ pub fn apply(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: 
     // `kubectl create pdb NAME --min-available=2` and the other generators take flags of their
     // own: say the generator is not simulated rather than that its flags are unknown.
     if let Some(generator) = args.first().filter(|a| create && !a.starts_with('-')).or_else(|| create.then(|| generator_after_flags(args)).flatten()) {
-        return not_simulated(generator, out);
+        let generator = generator.clone();
+        return super::generate::create(it, &generator, args, out);
     }
-    let specs = [FILENAME, OUTPUT, DRY_RUN, RECURSIVE, SELECTOR, flag("validate", None, Str), flag("server-side", None, Bool), flag("force", None, Bool), flag("save-config", None, Bool), flag("prune", None, Bool)];
+    let specs = [FILENAME, OUTPUT, TEMPLATE, DRY_RUN, RECURSIVE, SELECTOR, flag("validate", None, Str), flag("server-side", None, Bool), flag("force", None, Bool), flag("save-config", None, Bool), flag("prune", None, Bool)];
     let Some(f) = parse_flags(args, &specs, path, out) else { return };
+    let format = match output::for_write(f.string("output"), f.string("template")) {
+        Ok(format) => format,
+        Err(e) => return out.fail(&e),
+    };
     let files = f.strings("filename");
     if files.is_empty() {
         match f.args.first().filter(|_| create) {
@@ -172,28 +179,40 @@ pub fn apply(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: 
         out.fail("error: no objects passed to apply");
         return;
     }
-    let dry = match f.string("dry-run") {
-        Some("client") | Some("true") => " (dry run)",
-        Some("server") => " (server dry run)",
-        _ => "",
-    };
-    let name_output = f.string("output") == Some("name");
+    let Some(mode) = dry_run(&f, out) else { return };
+    let dry = mode.suffix();
     let mut errors = Vec::new();
+    // `create` prints each object as it goes (yaml ones separated by `---`); `apply` prints
+    // what it applied at the end, several objects as one List.
+    let mut printed = 0;
+    let mut applied = Vec::new();
     for o in objs {
         let tn = resources::type_name(o.kind, &o.name);
         let existing = it.engine.get(o.kind, &o.namespace, &o.name).ok();
         let result = if create {
             // A client-side dry run never reaches the server, so it cannot know the object exists.
-            let existing = if dry == " (dry run)" { None } else { existing.as_ref() };
-            create_one(it, &o, existing, !dry.is_empty(), out)
+            let existing = if mode == Dry::Client { None } else { existing.as_ref() };
+            create_one(it, &o, existing, mode, out)
         } else {
-            apply_one(it, &o, existing.as_ref(), !dry.is_empty(), out)
+            apply_one(it, &o, existing.as_ref(), mode, out)
         };
-        match result {
-            Ok(_) if name_output => out.line(&tn),
-            Ok(verb) => out.line(&format!("{tn} {verb}{dry}")),
-            Err(e) => errors.push(e),
+        match (result, &format) {
+            (Ok((verb, _)), None) => out.line(&format!("{tn} {verb}{dry}")),
+            (Ok(_), Some(Format::Name)) => out.line(&tn),
+            (Ok((_, obj)), Some(format)) if create => {
+                if printed > 0 && matches!(format, Format::Yaml) {
+                    out.out("---\n");
+                }
+                out.out(&output::written(o.kind, &obj, Some(format), ""));
+                printed += 1;
+            }
+            (Ok((_, obj)), Some(_)) => applied.push(obj),
+            (Err(e), _) => errors.push(e),
         }
+    }
+    if let (Some(format), [_, ..]) = (&format, applied.as_slice()) {
+        let single = applied.len() == 1;
+        out.out(&output::render(Kind::Pod, &applied, format, &Default::default(), single, &mut TabWriter::table(), it.engine.now().0));
     }
     for e in errors {
         out.fail(&e);
@@ -207,19 +226,26 @@ fn print_warnings(out: &mut Output, warnings: &[String]) {
     }
 }
 
-fn create_one(it: &mut Interpreter, o: &Obj, existing: Option<&Value>, dry: bool, out: &mut Output) -> Result<&'static str, String> {
+/// What was written: the verb, and the object as the server answered (or, for a client dry
+/// run, as kubectl would have sent it).
+type Written = Result<(&'static str, Value), String>;
+
+fn create_one(it: &mut Interpreter, o: &Obj, existing: Option<&Value>, dry: Dry, out: &mut Output) -> Written {
     if existing.is_some() {
         return Err(format!("Error from server (AlreadyExists): error when creating \"{}\": {} \"{}\" already exists", o.source, o.kind.qualified_plural(), o.name));
     }
     let admitted = manifest::admit(&o.value, None).map_err(|r| r.message)?;
     print_warnings(out, &admitted.warnings);
-    if !dry {
-        it.engine.create(admitted.object).map_err(|e| format!("Error from server ({}): error when creating \"{}\": {}", e.reason, o.source, e.message))?;
+    match dry {
+        Dry::Client => return Ok(("created", o.value.clone())),
+        Dry::Server => return Ok(("created", admitted.object)),
+        Dry::None => {}
     }
-    Ok("created")
+    let obj = it.engine.create(admitted.object).map_err(|e| format!("Error from server ({}): error when creating \"{}\": {}", e.reason, o.source, e.message))?;
+    Ok(("created", obj))
 }
 
-fn apply_one(it: &mut Interpreter, o: &Obj, existing: Option<&Value>, dry: bool, out: &mut Output) -> Result<&'static str, String> {
+fn apply_one(it: &mut Interpreter, o: &Obj, existing: Option<&Value>, dry: Dry, out: &mut Output) -> Written {
     // What this apply declares, without any previous annotation; stored compact with a newline.
     let mut declared = o.value.clone();
     if let Some(ann) = annotations_mut(&mut declared) {
@@ -234,10 +260,14 @@ fn apply_one(it: &mut Interpreter, o: &Obj, existing: Option<&Value>, dry: bool,
         None => {
             let admitted = manifest::admit(&modified, None).map_err(|r| r.message)?;
             print_warnings(out, &admitted.warnings);
-            if !dry {
-                it.engine.create(admitted.object).map_err(|e| format!("Error from server ({}): error when creating \"{}\": {}", e.reason, o.source, e.message))?;
+            match dry {
+                Dry::Client => Ok(("created", modified)),
+                Dry::Server => Ok(("created", admitted.object)),
+                Dry::None => {
+                    let obj = it.engine.create(admitted.object).map_err(|e| format!("Error from server ({}): error when creating \"{}\": {}", e.reason, o.source, e.message))?;
+                    Ok(("created", obj))
+                }
             }
-            Ok("created")
         }
         Some(live) => {
             let original: Option<Value> = live
@@ -252,16 +282,19 @@ fn apply_one(it: &mut Interpreter, o: &Obj, existing: Option<&Value>, dry: bool,
                 }
             }
             if merged == *live {
-                return Ok("unchanged");
+                return Ok(("unchanged", merged));
             }
             let admitted = manifest::admit(&merged, Some(live)).map_err(|r| r.message)?;
             print_warnings(out, &admitted.warnings);
-            if dry {
-                return Ok("configured");
+            match dry {
+                Dry::Client => return Ok(("configured", merged)),
+                Dry::Server => return Ok(("configured", admitted.object)),
+                Dry::None => {}
             }
+            let now = |it: &Interpreter| it.engine.get(o.kind, &o.namespace, &o.name).unwrap_or(Value::Null);
             match it.engine.update(admitted.object) {
-                Ok(true) => Ok("configured"),
-                Ok(false) => Ok("unchanged"),
+                Ok(true) => Ok(("configured", now(it))),
+                Ok(false) => Ok(("unchanged", now(it))),
                 Err(e) if e.reason == "Invalid" => Err(e.message),
                 Err(e) => Err(format!("Error from server ({}): error when applying patch:\n{}\nto:\nResource: \"{}\", GroupVersionKind: \"{}\"\nName: \"{}\", Namespace: \"{}\"\nfor: \"{}\": {}", e.reason, compact(&declared), o.kind.qualified_plural(), o.kind.api_version(), o.name, o.namespace, o.source, e.message)),
             }

@@ -497,11 +497,17 @@ pub fn run(it: &mut Interpreter, args: &[String], out: &mut Output) {
         flag("attach", None, Bool),
         flag("quiet", Some('q'), Bool),
         flag("overrides", None, Str),
-        flag("dry-run", None, Str),
-        flag("output", Some('o'), Str),
+        super::DRY_RUN,
+        super::OUTPUT,
+        super::TEMPLATE,
         flag("pod-running-timeout", None, Duration),
     ];
     let Some(f) = parse_flags(args, &specs, "kubectl run", out) else { return };
+    let Some(dry) = super::dry_run(&f, out) else { return };
+    let format = match crate::kubectl::output::for_write(f.string("output"), f.string("template")) {
+        Ok(format) => format,
+        Err(e) => return out.fail(&e),
+    };
     let ns = ns_of(it, &f);
     let before_dash = f.dash_at.unwrap_or(f.args.len());
     let Some(name) = f.args.first().filter(|_| before_dash > 0).cloned() else {
@@ -511,6 +517,20 @@ pub fn run(it: &mut Interpreter, args: &[String], out: &mut Output) {
         return out.fail("error: required flag(s) \"image\" not set");
     };
     let cmd: Vec<String> = f.args.get(1..).unwrap_or(&[]).to_vec();
+    if dry == super::Dry::Client {
+        // Only printed: kubectl names the namespace only when one was given.
+        let mut pod = match run_pod(&name, &ns, &image, &cmd, &f) {
+            Ok(p) => p,
+            Err(e) => return out.fail(&e),
+        };
+        if f.namespace().is_none() {
+            if let Some(meta) = pod.get_mut("metadata").and_then(Value::as_object_mut) {
+                meta.remove("namespace");
+            }
+        }
+        pod["status"] = serde_json::json!({});
+        return out.out(&crate::kubectl::output::written(Kind::Pod, &pod, format.as_ref(), "created (dry run)"));
+    }
     if it.engine.get(Kind::Pod, &ns, &name).is_ok() {
         return out.fail(&format!("Error from server (AlreadyExists): pods \"{name}\" already exists"));
     }
@@ -530,12 +550,15 @@ pub fn run(it: &mut Interpreter, args: &[String], out: &mut Output) {
         Ok(a) => a,
         Err(r) => return out.fail(&r.message),
     };
-    if let Err(e) = it.engine.create(admitted.object) {
-        return out.fail(&e.to_string());
+    if dry == super::Dry::Server {
+        return out.out(&crate::kubectl::output::written(Kind::Pod, &admitted.object, format.as_ref(), "created (server dry run)"));
     }
+    let created = match it.engine.create(admitted.object) {
+        Ok(created) => created,
+        Err(e) => return out.fail(&e.to_string()),
+    };
     if !attach {
-        out.line(&format!("pod/{name} created"));
-        return;
+        return out.out(&crate::kubectl::output::written(Kind::Pod, &created, format.as_ref(), "created"));
     }
     // kubectl waits for the pod to run (--pod-running-timeout, 1m) before attaching.
     let limit = Time(it.engine.now().0.saturating_add(f.duration_ms("pod-running-timeout").unwrap_or(60_000)));

@@ -4,6 +4,7 @@
 mod apply;
 mod delete;
 mod exec;
+mod generate;
 mod get;
 mod logs;
 mod modify;
@@ -337,6 +338,39 @@ pub(crate) const DRY_RUN: FlagSpec = flags::flag("dry-run", None, Str);
 pub(crate) const ALL_NS: FlagSpec = flags::flag("all-namespaces", Some('A'), Bool);
 pub(crate) const TIMEOUT: FlagSpec = flags::flag("timeout", None, Duration);
 pub(crate) const RECURSIVE: FlagSpec = flags::flag("recursive", Some('R'), Bool);
+pub(crate) const TEMPLATE: FlagSpec = flags::flag("template", None, Str);
+
+/// `--dry-run` (kubectl's `GetDryRunStrategy`): client-side runs never reach the server,
+/// server-side ones are admitted but not stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dry {
+    None,
+    Client,
+    Server,
+}
+
+impl Dry {
+    /// What kubectl appends to `TYPE/NAME created`.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Dry::None => "",
+            Dry::Client => " (dry run)",
+            Dry::Server => " (server dry run)",
+        }
+    }
+}
+
+pub(crate) fn dry_run(f: &flags::Flags, out: &mut Output) -> Option<Dry> {
+    match f.string("dry-run") {
+        None | Some("none" | "false" | "0" | "f" | "F" | "FALSE" | "False") => Some(Dry::None),
+        Some("client" | "unchanged" | "true" | "1" | "t" | "T" | "TRUE" | "True") => Some(Dry::Client),
+        Some("server") => Some(Dry::Server),
+        Some(other) => {
+            out.fail(&format!("error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."));
+            None
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
