@@ -1,16 +1,17 @@
 //! Commands that change an existing object in place: `scale`, `patch`, `set image`, `label`,
 //! `annotate`. Each
 //! builds the new object, runs it through admission (so validation errors read exactly like
-//! the API server's), then hands it to the engine as an update.
+//! the API server's), then hands it to the engine as an update, unless `--dry-run` says only to
+//! show it; `-o` prints the result as an object instead of `TYPE/NAME verb`.
 
 use serde_json::Value;
 
-use super::{api_error, ns_of, parse_flags, targets, Target, DRY_RUN, FILENAME, OUTPUT, SELECTOR, TIMEOUT};
+use super::{api_error, dry_run, ns_of, parse_flags, targets, Dry, Target, DRY_RUN, FILENAME, OUTPUT, SELECTOR, TEMPLATE, TIMEOUT};
 use crate::engine::Kind;
-use crate::kubectl::flags::{flag, FlagType::*};
+use crate::kubectl::flags::{flag, FlagType::*, Flags};
+use crate::kubectl::output::{self, Format};
 use crate::kubectl::patch;
 use crate::kubectl::printers::{selector_matches, st};
-use crate::kubectl::resources;
 use crate::kubectl::session::{Interpreter, Output};
 use crate::manifest;
 
@@ -33,6 +34,46 @@ pub(crate) fn store_update(it: &mut Interpreter, live: &Value, new: Value, out: 
             None
         }
     }
+}
+
+/// `--dry-run` and `-o` of a command that writes objects.
+struct Printing {
+    dry: Dry,
+    format: Option<Format>,
+}
+
+/// None after printing the refusal of a bad value.
+fn print_flags(f: &Flags, out: &mut Output) -> Option<Printing> {
+    let dry = dry_run(f, out)?;
+    match output::for_write(f.string("output"), f.string("template")) {
+        Ok(format) => Some(Printing { dry, format }),
+        Err(e) => {
+            out.fail(&e);
+            None
+        }
+    }
+}
+
+/// Stores `new` over `live` (not on a dry run; a server dry run is only admitted) and prints
+/// the result as kubectl's PrintFlags do: `TYPE/NAME verb (dry run)`, or the object with `-o`.
+/// `verbs` are for a write that changed the object and for one the server found unchanged.
+fn write_and_print(it: &mut Interpreter, kind: Kind, live: &Value, new: Value, verbs: (&str, &str), p: &Printing, out: &mut Output) {
+    let (verb, shown) = match p.dry {
+        Dry::Client => (verbs.0, new),
+        Dry::Server => match manifest::admit(&new, Some(live)) {
+            Ok(admitted) => (verbs.0, admitted.object),
+            Err(r) => return out.fail(&r.message),
+        },
+        Dry::None => {
+            let changed = new == *live || {
+                let Some(changed) = store_update(it, live, new.clone(), out) else { return };
+                changed
+            };
+            let now = it.engine.get(kind, st(live, "/metadata/namespace"), st(live, "/metadata/name")).unwrap_or(new);
+            (if changed { verbs.0 } else { verbs.1 }, now)
+        }
+    };
+    out.out(&output::written(kind, &shown, p.format.as_ref(), &format!("{verb}{}", p.dry.suffix())));
 }
 
 /// Resolves targets given as `TYPE NAME`, `TYPE/NAME` or with `-l`.
@@ -70,8 +111,9 @@ fn resolve_objects(it: &Interpreter, f: &crate::kubectl::flags::Flags, ns: &str,
 }
 
 pub fn scale(it: &mut Interpreter, args: &[String], out: &mut Output) {
-    let specs = [flag("replicas", None, Int), flag("current-replicas", None, Int), flag("resource-version", None, Str), flag("all", None, Bool), SELECTOR, FILENAME, OUTPUT, DRY_RUN, TIMEOUT];
+    let specs = [flag("replicas", None, Int), flag("current-replicas", None, Int), flag("resource-version", None, Str), flag("all", None, Bool), SELECTOR, FILENAME, OUTPUT, TEMPLATE, DRY_RUN, TIMEOUT];
     let Some(f) = parse_flags(args, &specs, "kubectl scale", out) else { return };
+    let Some(printing) = print_flags(&f, out) else { return };
     let Some(replicas) = f.int("replicas") else {
         return out.fail("error: required flag(s) \"replicas\" not set");
     };
@@ -101,14 +143,7 @@ pub fn scale(it: &mut Interpreter, args: &[String], out: &mut Output) {
         if let Some(spec) = new.get_mut("spec").and_then(Value::as_object_mut) {
             spec.insert("replicas".into(), Value::from(replicas));
         }
-        let name = st(&live, "/metadata/name").to_string();
-        if f.string("dry-run").is_some() {
-            out.line(&format!("{} scaled (dry run)", resources::type_name(kind, &name)));
-            continue;
-        }
-        if store_update(it, &live, new, out).is_some() {
-            out.line(&format!("{} scaled", resources::type_name(kind, &name)));
-        }
+        write_and_print(it, kind, &live, new, ("scaled", "scaled"), &printing, out);
     }
 }
 
@@ -146,8 +181,9 @@ fn flow_depth(text: &str) -> usize {
 }
 
 pub fn patch(it: &mut Interpreter, args: &[String], out: &mut Output) {
-    let specs = [flag("patch", Some('p'), Str), flag("type", None, Str), flag("patch-file", None, Str), flag("local", None, Bool), flag("subresource", None, Str), FILENAME, OUTPUT, DRY_RUN];
+    let specs = [flag("patch", Some('p'), Str), flag("type", None, Str), flag("patch-file", None, Str), flag("local", None, Bool), flag("subresource", None, Str), FILENAME, OUTPUT, TEMPLATE, DRY_RUN];
     let Some(f) = parse_flags(args, &specs, "kubectl patch", out) else { return };
+    let Some(printing) = print_flags(&f, out) else { return };
     let text = match (f.string("patch"), f.string("patch-file")) {
         (Some(p), _) => p.to_string(),
         (None, Some(file)) => match it.files.read(file) {
@@ -175,8 +211,6 @@ pub fn patch(it: &mut Interpreter, args: &[String], out: &mut Output) {
     }
     let Some(objs) = resolve_objects(it, &f, &ns, out) else { return };
     for (kind, live) in objs {
-        let name = st(&live, "/metadata/name").to_string();
-        let tn = resources::type_name(kind, &name);
         let patched = match ty {
             "merge" => Ok(patch::merge_patch(&live, &patch_value)),
             "json" => patch::json_patch(&live, &patch_value),
@@ -195,18 +229,10 @@ pub fn patch(it: &mut Interpreter, args: &[String], out: &mut Output) {
             }
         };
         if new == live {
-            out.line(&format!("{tn} patched (no change)"));
+            out.out(&output::written(kind, &live, printing.format.as_ref(), "patched (no change)"));
             continue;
         }
-        if f.string("dry-run").is_some() {
-            out.line(&format!("{tn} patched (dry run)"));
-            continue;
-        }
-        match store_update(it, &live, new, out) {
-            Some(true) => out.line(&format!("{tn} patched")),
-            Some(false) => out.line(&format!("{tn} patched (no change)")),
-            None => {}
-        }
+        write_and_print(it, kind, &live, new, ("patched", "patched (no change)"), &printing, out);
     }
 }
 
@@ -221,8 +247,9 @@ pub fn set(it: &mut Interpreter, args: &[String], out: &mut Output) {
     if name != "image" {
         return out.fail(&format!("error: unknown command \"{name}\"\nSee 'kubectl set -h' for help and examples"));
     }
-    let specs = [flag("all", None, Bool), SELECTOR, FILENAME, OUTPUT, DRY_RUN, flag("local", None, Bool)];
+    let specs = [flag("all", None, Bool), SELECTOR, FILENAME, OUTPUT, TEMPLATE, DRY_RUN, flag("local", None, Bool)];
     let Some(f) = parse_flags(&rest, &specs, "kubectl set image", out) else { return };
+    let Some(printing) = print_flags(&f, out) else { return };
     let (pairs, res): (Vec<String>, Vec<String>) = f.args.iter().cloned().partition(|a| a.contains('='));
     if pairs.is_empty() {
         return out.fail("error: at least one image update is required\nSee 'kubectl set image -h' for help and examples");
@@ -235,7 +262,6 @@ pub fn set(it: &mut Interpreter, args: &[String], out: &mut Output) {
     f2.args = res;
     let Some(objs) = resolve_objects(it, &f2, &ns, out) else { return };
     for (kind, live) in objs {
-        let name = st(&live, "/metadata/name").to_string();
         let pointer = if kind == Kind::Pod { "/spec/containers" } else { "/spec/template/spec/containers" };
         let mut new = live.clone();
         let mut failed = false;
@@ -259,14 +285,7 @@ pub fn set(it: &mut Interpreter, args: &[String], out: &mut Output) {
         if failed {
             continue;
         }
-        let tn = resources::type_name(kind, &name);
-        if new == live {
-            out.line(&format!("{tn} image updated"));
-            continue;
-        }
-        if store_update(it, &live, new, out).is_some() {
-            out.line(&format!("{tn} image updated"));
-        }
+        write_and_print(it, kind, &live, new, ("image updated", "image updated"), &printing, out);
     }
 }
 
@@ -275,8 +294,9 @@ pub fn set(it: &mut Interpreter, args: &[String], out: &mut Output) {
 /// The API server validates the result, as for any update.
 pub fn label(it: &mut Interpreter, args: &[String], out: &mut Output, annotate: bool) {
     let (command, field, done) = if annotate { ("annotate", "annotations", "annotated") } else { ("label", "labels", "labeled") };
-    let specs = [flag("overwrite", None, Bool), flag("all", None, Bool), SELECTOR, OUTPUT, DRY_RUN];
+    let specs = [flag("overwrite", None, Bool), flag("all", None, Bool), SELECTOR, OUTPUT, TEMPLATE, DRY_RUN];
     let Some(f) = parse_flags(args, &specs, &format!("kubectl {command}"), out) else { return };
+    let Some(printing) = print_flags(&f, out) else { return };
     // kubectl's GetResourcesAndPairs: resources first, then changes.
     let mut resources_args = Vec::new();
     let mut pairs = Vec::new();
@@ -321,7 +341,6 @@ pub fn label(it: &mut Interpreter, args: &[String], out: &mut Output, annotate: 
     let Some(objs) = resolve_objects(it, &f2, &ns, out) else { return };
     let overwrite = f.bool("overwrite");
     for (kind, live) in objs {
-        let tn = resources::type_name(kind, st(&live, "/metadata/name"));
         let mut new = live.clone();
         let Some(meta) = new.get_mut("metadata").and_then(Value::as_object_mut) else { continue };
         let map = meta.entry(field).or_insert_with(|| Value::Object(Default::default()));
@@ -362,9 +381,6 @@ pub fn label(it: &mut Interpreter, args: &[String], out: &mut Output, annotate: 
         } else {
             done
         };
-        if new != live && store_update(it, &live, new, out).is_none() {
-            continue;
-        }
-        out.line(&format!("{tn} {message}"));
+        write_and_print(it, kind, &live, new, (message, message), &printing, out);
     }
 }

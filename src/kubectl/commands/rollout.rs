@@ -98,7 +98,14 @@ pub fn rollout(it: &mut Interpreter, args: &[String], out: &mut Output) {
         match name.as_str() {
             "status" => status(it, t.kind, &ns, &t.name, &f, out),
             "history" => history(it, t.kind, &obj, &tn, f.int("revision"), out),
-            "undo" => undo(it, t.kind, &obj, &tn, f.int("to-revision").unwrap_or(0), out),
+            "undo" => {
+                let Some(dry) = super::dry_run(&f, out) else { return };
+                let format = match crate::kubectl::output::for_write(f.string("output"), None) {
+                    Ok(format) => format,
+                    Err(e) => return out.fail(&e),
+                };
+                undo(it, t.kind, &obj, f.int("to-revision").unwrap_or(0), dry, format.as_ref(), out)
+            }
             "restart" => {
                 if !matches!(t.kind, Kind::StatefulSet | Kind::Deployment) {
                     out.fail(&format!("error: {} \"{}\" restarting is not supported", resources::kind_group(t.kind), t.name));
@@ -213,12 +220,7 @@ fn history(it: &mut Interpreter, kind: Kind, obj: &Value, tn: &str, revision: Op
             return out.fail("error: unable to find the specified revision");
         };
         out.line(&format!("{tn} with revision #{n}"));
-        let template = r.pointer("/data/spec/template").cloned().unwrap_or(Value::Null);
-        let fake = serde_json::json!({"spec": {"template": template}});
-        let text = crate::kubectl::printers::describe::statefulset(&fake, &Default::default(), 0);
-        let start = text.find("Pod Template:").unwrap_or(0);
-        let end = text.find("Volume Claims:").unwrap_or(text.len());
-        out.out(text.get(start..end).unwrap_or(""));
+        out.out(&pod_template(r.pointer("/data/spec/template").unwrap_or(&Value::Null)));
         out.out("\n");
         return;
     }
@@ -240,7 +242,18 @@ fn history(it: &mut Interpreter, kind: Kind, obj: &Value, tn: &str, revision: Op
     out.out("\n");
 }
 
-fn undo(it: &mut Interpreter, kind: Kind, obj: &Value, tn: &str, to: i64, out: &mut Output) {
+/// A pod template as `describe` prints it (`DescribePodTemplate`).
+fn pod_template(template: &Value) -> String {
+    let fake = serde_json::json!({"spec": {"template": template}});
+    let text = crate::kubectl::printers::describe::statefulset(&fake, &Default::default(), 0);
+    let start = text.find("Pod Template:").unwrap_or(0);
+    let end = text.find("Volume Claims:").unwrap_or(text.len());
+    text.get(start..end).unwrap_or("").to_string()
+}
+
+/// `StatefulSetRollbacker.Rollback`, printed as `undo` prints it: the result is the name
+/// printer's operation, and `-o` prints the object as it was fetched, before the rollback.
+fn undo(it: &mut Interpreter, kind: Kind, obj: &Value, to: i64, dry: super::Dry, format: Option<&crate::kubectl::output::Format>, out: &mut Output) {
     if kind != Kind::StatefulSet {
         return out.fail(&format!("error: rollout undo for {} is not simulated", kind.plural()));
     }
@@ -261,16 +274,25 @@ fn undo(it: &mut Interpreter, kind: Kind, obj: &Value, tn: &str, to: i64, out: &
     if let Some(m) = wanted.as_object_mut() {
         m.remove("$patch");
     }
-    if obj.pointer("/spec/template") == Some(&wanted) {
-        out.line(&format!("{tn} skipped rollback (current template already matches revision {to})"));
-        return;
-    }
     let Ok(new) = strategic_merge(obj, &data) else {
         return out.fail("error: unable to apply the revision's patch");
     };
-    if store_update(it, obj, new, out).is_some() {
-        out.line(&format!("{tn} rolled back"));
-    }
+    let result = if dry == super::Dry::Client {
+        // A client dry run describes the template it would restore, matching or not.
+        format!("will roll back to {}", pod_template(new.pointer("/spec/template").unwrap_or(&Value::Null)))
+    } else if obj.pointer("/spec/template") == Some(&wanted) {
+        format!("skipped rollback (current template already matches revision {to})")
+    } else if dry == super::Dry::Server {
+        if let Err(r) = crate::manifest::admit(&new, Some(obj)) {
+            return out.fail(&r.message);
+        }
+        "rolled back".to_string()
+    } else if store_update(it, obj, new, out).is_some() {
+        "rolled back".to_string()
+    } else {
+        return;
+    };
+    out.out(&crate::kubectl::output::written(kind, obj, format, &format!("{result}{}", dry.suffix())));
 }
 
 #[cfg(test)]
