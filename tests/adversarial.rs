@@ -492,9 +492,9 @@ fn odd_disruption_budgets_are_refused() {
             assert!(out.contains(&format!("spec.{field}: Invalid value")) && out.contains(message), "{field}: {value}\n{}", short(&out));
         }
     }
-    // Not an int-or-string at all: kubectl's schema check refuses it before the server sees it.
+    // Not an int-or-string at all: the API server's decoder refuses it (400 BadRequest).
     let list = on_lecture_cluster("budget [1]", &[], "kubectl apply -f - <<'EOF'\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web-pdb\nspec:\n  minAvailable: [1]\nEOF");
-    assert!(list.contains("error validating data") && list.contains("minAvailable") && !list.contains("created"), "{}", short(&list));
+    assert!(list.contains("Error from server (BadRequest)") && list.contains("cannot unmarshal array") && list.contains("minAvailable") && !list.contains("created"), "{}", short(&list));
     let ok = on_lecture_cluster("budget 100%", &[], "kubectl apply -f - <<'EOF'\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web-pdb\nspec:\n  maxUnavailable: \"100%\"\n  selector:\n    matchLabels: {app: nginx}\nEOF");
     assert!(ok.contains("poddisruptionbudget.policy/web-pdb created"), "{}", short(&ok));
 }

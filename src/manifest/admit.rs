@@ -58,7 +58,24 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
     cur.as_str().unwrap_or("")
 }
 
+/// The request's `fieldValidation` (kubectl's `--validate`): what the decoder does with fields
+/// the schema does not have. Type errors are refused whatever it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FieldValidation {
+    /// `--validate=strict` (or `true`), kubectl's default: refused with 400 BadRequest.
+    #[default]
+    Strict,
+    /// `--validate=warn`: dropped, each with a `Warning: unknown field ...`.
+    Warn,
+    /// `--validate=ignore` (or `false`): dropped silently.
+    Ignore,
+}
+
 pub fn admit(object: &Value, existing: Option<&Value>, order: &dyn Fn(&str) -> usize) -> Outcome {
+    admit_with(object, existing, order, FieldValidation::Strict)
+}
+
+pub fn admit_with(object: &Value, existing: Option<&Value>, order: &dyn Fn(&str) -> usize, validation: FieldValidation) -> Outcome {
     let api_version = str_at(object, &["apiVersion"]).to_string();
     let kind = str_at(object, &["kind"]).to_string();
     let name = str_at(object, &["metadata", "name"]).to_string();
@@ -109,12 +126,22 @@ pub fn admit(object: &Value, existing: Option<&Value>, order: &dyn Fn(&str) -> u
         return out;
     };
     let decoded = schema::decode(root, object, order);
+    let mut obj = object.clone();
+    let mut dropped = Vec::new();
     if !decoded.is_clean() {
-        out.result = Err(Refusal::Decode { decoded });
-        return out;
+        let only_unknown = decoded.type_errors.is_empty() && decoded.fatal.is_none();
+        if !only_unknown || validation == FieldValidation::Strict {
+            out.result = Err(Refusal::Decode { decoded });
+            return out;
+        }
+        for u in &decoded.unknown {
+            remove_path(&mut obj, &u.path);
+            if validation == FieldValidation::Warn {
+                dropped.push(u.message.clone());
+            }
+        }
     }
 
-    let mut obj = object.clone();
     defaults::apply(&kind, &mut obj);
     prepare(&kind, &mut obj, existing);
 
@@ -134,9 +161,33 @@ pub fn admit(object: &Value, existing: Option<&Value>, order: &dyn Fn(&str) -> u
         out.result = Err(Refusal::Invalid { errors });
         return out;
     }
-    let warnings = warnings(&kind, &obj);
-    out.result = Ok((obj, warnings));
+    dropped.extend(warnings(&kind, &obj));
+    out.result = Ok((obj, dropped));
     out
+}
+
+/// Removes the field at a decoder path (`spec.template.spec.containers[0].foo`).
+fn remove_path(obj: &mut Value, path: &str) {
+    let mut parts: Vec<&str> = path.split('.').collect();
+    let Some(last) = parts.pop() else { return };
+    let mut cur = obj;
+    for part in parts {
+        let (name, index) = match part.split_once('[') {
+            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        let Some(next) = cur.get_mut(name) else { return };
+        cur = match index {
+            Some(i) => match next.get_mut(i) {
+                Some(item) => item,
+                None => return,
+            },
+            None => next,
+        };
+    }
+    if let Some(m) = cur.as_object_mut() {
+        m.remove(last);
+    }
 }
 
 /// The strategy's PrepareForCreate/Update: server-owned metadata and status.

@@ -25,6 +25,7 @@ pub use check::{check_files, CheckReport, FileReport};
 pub use quantity::{parse as parse_quantity, Quantity};
 pub use read::{NodePos, Positions};
 
+pub use admit::FieldValidation;
 use admit::Refusal;
 use read::{Note, RawDoc, ReadError};
 use serde::Deserialize;
@@ -131,7 +132,12 @@ pub struct Rejected {
 /// Admission as the API server does it for a create (`existing == None`) or an update:
 /// decode strictly, apply defaults, validate (and on update, check the immutable fields).
 pub fn admit(object: &Value, existing: Option<&Value>) -> Result<Admitted, Rejected> {
-    let outcome = admit::admit(object, existing, &|_| 0);
+    admit_with(object, existing, FieldValidation::Strict)
+}
+
+/// [`admit`] with the request's field validation (kubectl's `--validate`).
+pub fn admit_with(object: &Value, existing: Option<&Value>, validation: FieldValidation) -> Result<Admitted, Rejected> {
+    let outcome = admit::admit_with(object, existing, &|_| 0, validation);
     let creating = existing.is_none();
     match outcome.result {
         Ok((object, warnings)) => Ok(Admitted { object, warnings }),

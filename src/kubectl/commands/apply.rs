@@ -14,7 +14,7 @@ use crate::kubectl::printers::json::compact;
 use crate::kubectl::printers::table::TabWriter;
 use crate::kubectl::resources;
 use crate::kubectl::session::{Interpreter, Output};
-use crate::manifest;
+use crate::manifest::{self, FieldValidation};
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
@@ -68,9 +68,15 @@ pub(crate) fn read_objects(sources: &[(String, String)], cmd_ns: &str, ns_flag: 
     let mut objs = Vec::new();
     for (source, text) in sources {
         let parsed = manifest::parse(text);
-        if let Some(d) = parsed.diagnostics.iter().find(|d| d.severity == manifest::Severity::Error) {
+        // What the API server would refuse (a field of the wrong type or unknown, an invalid
+        // value) is refused per object when it is sent, so the objects before it are still
+        // created, as in kubectl; only kubectl's own checks stop the whole command here.
+        let client_side = |d: &&manifest::Diagnostic| d.severity == manifest::Severity::Error && !from_server(&d.message);
+        if let Some(d) = parsed.diagnostics.iter().find(client_side) {
             let msg = d.message.strip_prefix("error: ").unwrap_or(&d.message);
-            if msg.starts_with("error") || msg.starts_with("yaml:") || msg.contains("converting YAML") {
+            if msg.starts_with("resource mapping not found") {
+                out.fail(&for_source(&d.message, source));
+            } else if msg.starts_with("error") || msg.starts_with("yaml:") || msg.contains("converting YAML") {
                 let m = if msg.starts_with("yaml:") { format!("error converting YAML to JSON: {msg}") } else { msg.to_string() };
                 out.fail(&format!("error: error parsing {source}: {m}"));
             } else {
@@ -111,6 +117,16 @@ pub(crate) fn read_objects(sources: &[(String, String)], cmd_ns: &str, ns_flag: 
         }
     }
     Some(objs)
+}
+
+/// Whether a reader's diagnostic is the API server's answer rather than kubectl's own check.
+fn from_server(message: &str) -> bool {
+    message.starts_with("Error from server") || (message.starts_with("The ") && message.contains(" is invalid: "))
+}
+
+/// Admission words its messages for a paste (`"STDIN"`); kubectl names the file it read.
+fn for_source(message: &str, source: &str) -> String {
+    message.replace("\"STDIN\"", &format!("\"{source}\""))
 }
 
 fn annotations_mut(v: &mut Value) -> Option<&mut serde_json::Map<String, Value>> {
@@ -180,6 +196,8 @@ pub fn apply(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: 
         return;
     }
     let Some(mode) = dry_run(&f, out) else { return };
+    let Some(validation) = field_validation(&f, out) else { return };
+    let send = Send { dry: mode, validation, save_config: f.bool("save-config") };
     let dry = mode.suffix();
     let mut errors = Vec::new();
     // `create` prints each object as it goes (yaml ones separated by `---`); `apply` prints
@@ -192,9 +210,9 @@ pub fn apply(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: 
         let result = if create {
             // A client-side dry run never reaches the server, so it cannot know the object exists.
             let existing = if mode == Dry::Client { None } else { existing.as_ref() };
-            create_one(it, &o, existing, mode, out)
+            create_one(it, &o, existing, &send, out)
         } else {
-            apply_one(it, &o, existing.as_ref(), mode, out)
+            apply_one(it, &o, existing.as_ref(), &send, out)
         };
         match (result, &format) {
             (Ok((verb, _)), None) => out.line(&format!("{tn} {verb}{dry}")),
@@ -230,24 +248,31 @@ fn print_warnings(out: &mut Output, warnings: &[String]) {
 /// run, as kubectl would have sent it).
 type Written = Result<(&'static str, Value), String>;
 
-fn create_one(it: &mut Interpreter, o: &Obj, existing: Option<&Value>, dry: Dry, out: &mut Output) -> Written {
-    if existing.is_some() {
-        return Err(format!("Error from server (AlreadyExists): error when creating \"{}\": {} \"{}\" already exists", o.source, o.kind.qualified_plural(), o.name));
+/// `--validate` (kubectl's `GetValidationDirective`): the field validation each request asks for.
+fn field_validation(f: &crate::kubectl::flags::Flags, out: &mut Output) -> Option<FieldValidation> {
+    match f.string("validate") {
+        None | Some("strict" | "true" | "1" | "t" | "T" | "TRUE" | "True") => Some(FieldValidation::Strict),
+        Some("warn") => Some(FieldValidation::Warn),
+        Some("ignore" | "false" | "0" | "f" | "F" | "FALSE" | "False") => Some(FieldValidation::Ignore),
+        Some(other) => {
+            out.fail(&format!("error: invalid - validate option {}; must be one of: strict (or true), warn, ignore (or false)", crate::kubectl::flags::go_quote(other)));
+            None
+        }
     }
-    let admitted = manifest::admit(&o.value, None).map_err(|r| r.message)?;
-    print_warnings(out, &admitted.warnings);
-    match dry {
-        Dry::Client => return Ok(("created", o.value.clone())),
-        Dry::Server => return Ok(("created", admitted.object)),
-        Dry::None => {}
-    }
-    let obj = it.engine.create(admitted.object).map_err(|e| format!("Error from server ({}): error when creating \"{}\": {}", e.reason, o.source, e.message))?;
-    Ok(("created", obj))
 }
 
-fn apply_one(it: &mut Interpreter, o: &Obj, existing: Option<&Value>, dry: Dry, out: &mut Output) -> Written {
-    // What this apply declares, without any previous annotation; stored compact with a newline.
-    let mut declared = o.value.clone();
+/// How each object is sent: `--dry-run`, `--validate`, and `create --save-config`.
+struct Send {
+    dry: Dry,
+    validation: FieldValidation,
+    save_config: bool,
+}
+
+/// The object with `last-applied-configuration` set to itself without one, compact with a
+/// newline, as kubectl's `GetModifiedConfiguration` encodes it (apply, `create --save-config`).
+/// Also returns that declared object.
+fn with_last_applied(value: &Value) -> (Value, Value) {
+    let mut declared = value.clone();
     if let Some(ann) = annotations_mut(&mut declared) {
         ann.remove(LAST_APPLIED);
     }
@@ -256,9 +281,32 @@ fn apply_one(it: &mut Interpreter, o: &Obj, existing: Option<&Value>, dry: Dry, 
     if let Some(ann) = annotations_mut(&mut modified) {
         ann.insert(LAST_APPLIED.into(), Value::String(last_applied));
     }
+    (declared, modified)
+}
+
+fn create_one(it: &mut Interpreter, o: &Obj, existing: Option<&Value>, send: &Send, out: &mut Output) -> Written {
+    if existing.is_some() {
+        return Err(format!("Error from server (AlreadyExists): error when creating \"{}\": {} \"{}\" already exists", o.source, o.kind.qualified_plural(), o.name));
+    }
+    let value = if send.save_config { with_last_applied(&o.value).1 } else { o.value.clone() };
+    let admitted = manifest::admit_with(&value, None, send.validation).map_err(|r| for_source(&r.message, &o.source))?;
+    print_warnings(out, &admitted.warnings);
+    match send.dry {
+        Dry::Client => return Ok(("created", value)),
+        Dry::Server => return Ok(("created", admitted.object)),
+        Dry::None => {}
+    }
+    let obj = it.engine.create(admitted.object).map_err(|e| format!("Error from server ({}): error when creating \"{}\": {}", e.reason, o.source, e.message))?;
+    Ok(("created", obj))
+}
+
+fn apply_one(it: &mut Interpreter, o: &Obj, existing: Option<&Value>, send: &Send, out: &mut Output) -> Written {
+    let (dry, validation) = (send.dry, send.validation);
+    // What this apply declares, without any previous annotation.
+    let (declared, modified) = with_last_applied(&o.value);
     match existing {
         None => {
-            let admitted = manifest::admit(&modified, None).map_err(|r| r.message)?;
+            let admitted = manifest::admit_with(&modified, None, validation).map_err(|r| for_source(&r.message, &o.source))?;
             print_warnings(out, &admitted.warnings);
             match dry {
                 Dry::Client => Ok(("created", modified)),
@@ -270,10 +318,11 @@ fn apply_one(it: &mut Interpreter, o: &Obj, existing: Option<&Value>, dry: Dry, 
             }
         }
         Some(live) => {
-            let original: Option<Value> = live
-                .pointer(&format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1")))
-                .and_then(Value::as_str)
-                .and_then(|s| serde_json::from_str(s).ok());
+            let recorded = live.pointer(&format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1"))).and_then(Value::as_str);
+            if recorded.is_none() {
+                out.err(&format!("Warning: resource {}/{} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.", o.kind.qualified_plural(), o.name));
+            }
+            let original: Option<Value> = recorded.and_then(|s| serde_json::from_str(s).ok());
             let mut merged = three_way(original.as_ref(), &modified, live);
             // The server keeps its own bookkeeping fields; apply never sends status.
             if let (Some(m), Some(l)) = (merged.as_object_mut(), live.as_object()) {
@@ -284,7 +333,7 @@ fn apply_one(it: &mut Interpreter, o: &Obj, existing: Option<&Value>, dry: Dry, 
             if merged == *live {
                 return Ok(("unchanged", merged));
             }
-            let admitted = manifest::admit(&merged, Some(live)).map_err(|r| r.message)?;
+            let admitted = manifest::admit_with(&merged, Some(live), validation).map_err(|r| r.message)?;
             print_warnings(out, &admitted.warnings);
             match dry {
                 Dry::Client => return Ok(("configured", merged)),
