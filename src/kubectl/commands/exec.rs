@@ -608,6 +608,24 @@ fn run_pod(name: &str, ns: &str, image: &str, cmd: &[String], f: &crate::kubectl
         }
     }
     let mut container = serde_json::json!({"name": name, "image": image, "resources": {}});
+    if let Some(port) = f.string("port") {
+        let port: i64 = port.parse().map_err(|_| format!("error: strconv.Atoi: parsing {}: invalid syntax", crate::kubectl::flags::go_quote(port)))?;
+        if port > -1 {
+            container["ports"] = serde_json::json!([{"containerPort": port}]);
+        }
+    }
+    let mut env = Vec::new();
+    for pair in f.strings("env") {
+        // kubectl's parseEnvs: NAME=VALUE with a C-identifier-like name (IsEnvVarName).
+        let valid = |n: &str| !n.is_empty() && !n.starts_with(|c: char| c.is_ascii_digit()) && n.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        match pair.split_once('=') {
+            Some((n, v)) if valid(n) => env.push(serde_json::json!({"name": n, "value": v})),
+            _ => return Err(format!("error: invalid env: {pair}")),
+        }
+    }
+    if !env.is_empty() {
+        container["env"] = Value::Array(env);
+    }
     if !cmd.is_empty() {
         container[if f.bool("command") { "command" } else { "args" }] = Value::from(cmd.to_vec());
     }
