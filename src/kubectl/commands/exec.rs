@@ -227,7 +227,13 @@ impl PodCtx<'_> {
             "curl" if !self.busybox => self.curl(&args),
             "wget" if self.busybox => self.wget(&args),
             "nslookup" if self.busybox => self.nslookup(args.first().copied().unwrap_or("")),
-            "sleep" | "date" | "env" | "ps" | "touch" | "mkdir" | "rm" => {
+            // One variable at a time: the image's own variables are not known, so no full list.
+            "printenv" if !args.is_empty() => {
+                let found: Vec<&String> = args.iter().filter_map(|a| self.vars.get(*a)).collect();
+                let out = found.iter().map(|v| format!("{v}\n")).collect();
+                Run { out, code: if found.len() == args.len() { 0 } else { 1 }, ..Run::default() }
+            }
+            "sleep" | "date" | "env" | "printenv" | "ps" | "touch" | "mkdir" | "rm" => {
                 Run { err: format!("stslab: `{base}` is not simulated inside containers\n"), code: 1, ..Run::default() }
             }
             _ => {
@@ -461,7 +467,8 @@ pub fn exec(it: &mut Interpreter, args: &[String], out: &mut Output) {
         h => h.to_string(),
     };
     let image = arr(&pod, "/spec/containers").iter().find(|c| st(c, "/name") == container).map(|c| st(c, "/image").to_string()).unwrap_or_default();
-    let mut ctx = PodCtx { engine: &mut it.engine, ns, pod: pod_name, hostname, busybox: image.contains("busybox"), vars: BTreeMap::new() };
+    let vars = super::env::container_env(&it.engine, &pod, &container, &hostname);
+    let mut ctx = PodCtx { engine: &mut it.engine, ns, pod: pod_name, hostname, busybox: image.contains("busybox"), vars };
     let r = ctx.exec_words(&cmd);
     report(out, r, &cmd);
 }
@@ -570,7 +577,8 @@ pub fn run(it: &mut Interpreter, args: &[String], out: &mut Output) {
             _ => break,
         }
     }
-    let mut ctx = PodCtx { engine: &mut it.engine, ns: ns.clone(), pod: name.clone(), hostname: name.clone(), busybox: image.contains("busybox"), vars: BTreeMap::new() };
+    let vars = it.engine.get(Kind::Pod, &ns, &name).map(|pod| super::env::container_env(&it.engine, &pod, &name, &name)).unwrap_or_default();
+    let mut ctx = PodCtx { engine: &mut it.engine, ns: ns.clone(), pod: name.clone(), hostname: name.clone(), busybox: image.contains("busybox"), vars };
     let r = ctx.exec_words(&cmd);
     let now = it.engine.now();
     it.engine.advance_to(Time(now.0 + 1000));

@@ -3,6 +3,7 @@
 
 mod apply;
 mod delete;
+mod env;
 mod exec;
 mod generate;
 mod get;
