@@ -59,7 +59,7 @@ fn parse(args: &[String], own: &[FlagSpec], path: &str, out: &mut Output) -> Opt
 fn namespace(it: &mut Interpreter, args: &[String], out: &mut Output) {
     let Some((f, name)) = parse(args, &[], "kubectl create namespace", out) else { return };
     let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {}, "status": {}});
-    send(it, &f, Kind::Namespace, obj, |e| e, out);
+    send(it, &f, Kind::Namespace, obj, "created", |e| e, out);
 }
 
 fn deployment(it: &mut Interpreter, args: &[String], out: &mut Output) {
@@ -99,7 +99,7 @@ fn deployment(it: &mut Interpreter, args: &[String], out: &mut Output) {
         },
         "status": {},
     });
-    send(it, &f, Kind::Deployment, obj, |e| format!("error: failed to create deployment: {}", strip_error(&e)), out);
+    send(it, &f, Kind::Deployment, obj, "created", |e| format!("error: failed to create deployment: {}", strip_error(&e)), out);
 }
 
 /// The container's name: the image's last path part without tag or digest; one with `.` or `_`
@@ -199,7 +199,7 @@ fn service(it: &mut Interpreter, args: &[String], out: &mut Output) {
         "spec": spec,
         "status": {"loadBalancer": {}},
     });
-    send(it, &f, Kind::Service, obj, |e| format!("error: failed to create {ty} service: {}", strip_error(&e)), out);
+    send(it, &f, Kind::Service, obj, "created", |e| format!("error: failed to create {ty} service: {}", strip_error(&e)), out);
 }
 
 /// `<port>[:<targetPort>]` (create_service.go `parsePorts`): the port as Go's `ParseUint` reads a
@@ -234,8 +234,9 @@ fn strip_error(e: &str) -> String {
 }
 
 /// Sends a generated object (or, with `--dry-run=client`, only prints it) and prints the result
-/// as `create` does. `wrap` words a refusal as the generator's `Run` returns it.
-fn send(it: &mut Interpreter, f: &Flags, kind: Kind, mut obj: Value, wrap: impl Fn(String) -> String, out: &mut Output) {
+/// as `create` (`verb` "created") or `expose` ("exposed") does. `wrap` words a refusal as the
+/// generator's `Run` returns it.
+pub(super) fn send(it: &mut Interpreter, f: &Flags, kind: Kind, mut obj: Value, verb: &str, wrap: impl Fn(String) -> String, out: &mut Output) {
     let Some(dry) = dry_run(f, out) else { return };
     let format = match output::for_write(f.string("output"), f.string("template")) {
         Ok(format) => format,
@@ -254,7 +255,7 @@ fn send(it: &mut Interpreter, f: &Flags, kind: Kind, mut obj: Value, wrap: impl 
     }
     let name = super::name_of(&obj).to_string();
     if dry == Dry::Client {
-        return out.out(&output::written(kind, &obj, format.as_ref(), "created (dry run)"));
+        return out.out(&output::written(kind, &obj, format.as_ref(), &format!("{verb} (dry run)")));
     }
     if kind.namespaced() {
         obj["metadata"]["namespace"] = json!(ns);
@@ -272,7 +273,7 @@ fn send(it: &mut Interpreter, f: &Flags, kind: Kind, mut obj: Value, wrap: impl 
         }),
     };
     match result {
-        Ok(created) => out.out(&output::written(kind, &created, format.as_ref(), &format!("created{}", dry.suffix()))),
+        Ok(created) => out.out(&output::written(kind, &created, format.as_ref(), &format!("{verb}{}", dry.suffix()))),
         Err(e) => out.fail(&wrap(e)),
     }
 }

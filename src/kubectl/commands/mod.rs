@@ -5,6 +5,7 @@ mod apply;
 mod delete;
 mod env;
 mod exec;
+mod expose;
 mod generate;
 mod get;
 mod logs;
@@ -95,6 +96,7 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
     ("logs", "Print the logs for a container in a pod"),
     ("exec", "Execute a command in a container"),
     ("run", "Run a particular image on the cluster"),
+    ("expose", "Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service"),
     ("wait", "Experimental: Wait for a specific condition on one or many resources"),
     ("cordon", "Mark node as unschedulable"),
     ("uncordon", "Mark node as schedulable"),
@@ -102,9 +104,9 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
 ];
 
 /// kubectl 1.34's other commands: known, so not "unknown", but not simulated.
-const NOT_SIMULATED: [&str; 23] = [
+const NOT_SIMULATED: [&str; 22] = [
     "api-resources", "api-versions", "attach", "auth", "autoscale", "certificate", "cluster-info", "completion",
-    "config", "cp", "debug", "diff", "edit", "events", "explain", "expose", "kustomize", "options", "plugin",
+    "config", "cp", "debug", "diff", "edit", "events", "explain", "kustomize", "options", "plugin",
     "port-forward", "proxy", "replace", "taint",
 ];
 
@@ -149,6 +151,7 @@ pub fn kubectl(it: &mut Interpreter, args: &[String], stdin: Option<String>, out
         "exec" => exec::exec(it, &rest, out),
         "logs" => logs::logs(it, &rest, out),
         "run" => exec::run(it, &rest, out),
+        "expose" => expose::expose(it, &rest, out),
         "wait" => wait::wait(it, &rest, out),
         "cordon" => nodes::cordon(it, &rest, out, true),
         "uncordon" => nodes::cordon(it, &rest, out, false),
