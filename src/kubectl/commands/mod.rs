@@ -4,6 +4,7 @@
 mod apply;
 mod delete;
 mod env;
+mod events;
 mod exec;
 mod expose;
 mod generate;
@@ -93,6 +94,7 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
     ("label", "Update the labels on a resource"),
     ("annotate", "Update the annotations on a resource"),
     ("rollout", "Manage the rollout of a resource (status, history, undo, restart)"),
+    ("events", "List events"),
     ("logs", "Print the logs for a container in a pod"),
     ("exec", "Execute a command in a container"),
     ("run", "Run a particular image on the cluster"),
@@ -104,9 +106,9 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
 ];
 
 /// kubectl 1.34's other commands: known, so not "unknown", but not simulated.
-const NOT_SIMULATED: [&str; 22] = [
+const NOT_SIMULATED: [&str; 21] = [
     "api-resources", "api-versions", "attach", "auth", "autoscale", "certificate", "cluster-info", "completion",
-    "config", "cp", "debug", "diff", "edit", "events", "explain", "kustomize", "options", "plugin",
+    "config", "cp", "debug", "diff", "edit", "explain", "kustomize", "options", "plugin",
     "port-forward", "proxy", "replace", "taint",
 ];
 
@@ -152,6 +154,7 @@ pub fn kubectl(it: &mut Interpreter, args: &[String], stdin: Option<String>, out
         "logs" => logs::logs(it, &rest, out),
         "run" => exec::run(it, &rest, out),
         "expose" => expose::expose(it, &rest, out),
+        "events" => events::events(it, &rest, out),
         "wait" => wait::wait(it, &rest, out),
         "cordon" => nodes::cordon(it, &rest, out, true),
         "uncordon" => nodes::cordon(it, &rest, out, false),
