@@ -432,7 +432,8 @@ pub fn exec(it: &mut Interpreter, args: &[String], out: &mut Output) {
     if cmd.is_empty() {
         return out.fail("error: you must specify at least one command for the container");
     }
-    let pod_name = match super::pod_for(it, &ns, &pod_arg, |t| format!("error: cannot attach to {t}: selector for {t} not implemented")) {
+    let timeout = f.duration_ms("pod-running-timeout").unwrap_or(60_000);
+    let pod_name = match super::pod_for(it, &ns, &pod_arg, timeout, |t| format!("error: cannot attach to {t}: selector for {t} not implemented")) {
         Ok((name, _)) => name,
         Err(e) => return out.fail(&e),
     };

@@ -19,13 +19,16 @@ pub fn logs(it: &mut Interpreter, args: &[String], out: &mut Output) {
         flag("since", None, Duration),
         flag("all-containers", None, Bool),
         flag("prefix", None, Bool),
+        flag("pod-running-timeout", None, Duration),
     ];
     let Some(f) = parse_flags(args, &specs, "kubectl logs", out) else { return };
     let ns = ns_of(it, &f);
     let Some(target) = f.args.first() else {
         return out.fail("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
     };
-    let name = match super::pod_for(it, &ns, target, |t| format!("error: cannot get the logs from {t}: selector for {t} not implemented")) {
+    // logs waits 20 s by default, exec a minute.
+    let timeout = f.duration_ms("pod-running-timeout").unwrap_or(20_000);
+    let name = match super::pod_for(it, &ns, target, timeout, |t| format!("error: cannot get the logs from {t}: selector for {t} not implemented")) {
         Ok((name, count)) => {
             if count > 1 {
                 out.err(&format!("Found {count} pods, using pod/{name}"));

@@ -23,7 +23,7 @@ use super::printers;
 use super::resources;
 use super::session::{Interpreter, Output};
 use super::shell::{RedirectKind, SimpleCommand};
-use crate::engine::{ApiError, Kind};
+use crate::engine::{ApiError, Kind, Time};
 
 /// Runs one simple command: expands its words, then dispatches on the first one.
 pub fn run_simple(it: &mut Interpreter, cmd: &SimpleCommand) -> Output {
@@ -251,7 +251,9 @@ pub(crate) fn names_beside_selector(args: &[String]) -> Option<&'static str> {
 /// selector matches, in the order `kubectl logs` prefers (scheduled, Running, Ready, Ready
 /// longest, most restarts, oldest). Returns the pod's name and how many pods matched.
 /// `unsupported` words the refusal of other kinds, given their Go type (`*v1.ConfigMap`).
-pub(crate) fn pod_for(it: &Interpreter, ns: &str, arg: &str, unsupported: impl Fn(&str) -> String) -> Result<(String, usize), String> {
+/// While no pod matches, kubectl watches for one until `timeout_ms` (`--pod-running-timeout`)
+/// and gives up, so the cluster's clock moves on meanwhile.
+pub(crate) fn pod_for(it: &mut Interpreter, ns: &str, arg: &str, timeout_ms: u64, unsupported: impl Fn(&str) -> String) -> Result<(String, usize), String> {
     let Some((word, name)) = arg.split_once('/') else { return Ok((arg.to_string(), 1)) };
     let kind = resources::resolve(word).ok_or_else(|| resources::unknown_type(word))?;
     if kind == Kind::Pod {
@@ -266,8 +268,21 @@ pub(crate) fn pod_for(it: &Interpreter, ns: &str, arg: &str, unsupported: impl F
     } else {
         Some(printers::columns::selector_string(&obj)).filter(|s| s != "<none>").unwrap_or_default()
     };
-    let mut pods: Vec<Value> =
-        it.engine.list(Kind::Pod, Some(ns)).into_iter().filter(|p| printers::selector_matches(&selector, p.pointer("/metadata/labels"))).collect();
+    let matching = |it: &Interpreter| -> Vec<Value> { it.engine.list(Kind::Pod, Some(ns)).into_iter().filter(|p| printers::selector_matches(&selector, p.pointer("/metadata/labels"))).collect() };
+    let mut pods = matching(it);
+    let limit = Time(it.engine.now().0.saturating_add(timeout_ms));
+    while pods.is_empty() {
+        match it.engine.next_wakeup() {
+            Some(t) if t <= limit => {
+                it.engine.step();
+            }
+            _ => {
+                it.engine.advance_to(limit);
+                break;
+            }
+        }
+        pods = matching(it);
+    }
     let count = pods.len();
     crate::sort::sort_by_cached_key(&mut pods, |p| {
         let phase = match printers::st(p, "/status/phase") {
