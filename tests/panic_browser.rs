@@ -40,6 +40,7 @@ async fn a_panic_shows_the_error_screen_and_keeps_the_yaml() {
         commands: vec![Command { at: 0, line: "kubectl apply -f -".into(), stdin: Some("old text".into()), typed: false }],
         head: 5_000,
         lang: Some("ko".into()),
+        lab: None,
     };
     storage.set_item(share::STORAGE_KEY, &share::to_json(&saved)).unwrap();
     // The app's editor, holding newer text than the saved session.

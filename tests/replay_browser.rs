@@ -20,7 +20,7 @@ fn a_crafted_session_full_of_sleeps_restores_quickly_and_stops_at_a_day() {
         Command { at: 0, line: "settle".into(), stdin: None, typed: false },
     ];
     commands.extend((3..MAX_COMMANDS).map(|_| sleeper(1)));
-    let session = Session { seed: 7, editor: String::new(), commands, head: 0, lang: None };
+    let session = Session { seed: 7, editor: String::new(), commands, head: 0, lang: None, lab: None };
     // As saved in localStorage (a link this long is refused for length before it is read).
     let restored = share::from_json(&share::to_json(&session)).unwrap();
 
@@ -42,7 +42,7 @@ fn the_clock_stops_at_a_day_so_the_session_can_still_be_saved_and_restored() {
     assert!(!refused.ok && refused.text.contains("a day of virtual time"), "acting past the day is refused with advice: {}", refused.text);
 
     // What is saved restores: the student loses nothing.
-    let session = Session { seed: sim.seed(), editor: String::new(), commands: sim.commands().to_vec(), head: sim.head().0, lang: None };
+    let session = Session { seed: sim.seed(), editor: String::new(), commands: sim.commands().to_vec(), head: sim.head().0, lang: None, lab: None };
     let restored = share::from_json(&share::to_json(&session)).expect("a session stopped at a day restores");
     let again = Sim::restore(restored.seed, restored.commands, restored.head);
     assert_eq!(again.commands().len(), 1);

@@ -28,6 +28,16 @@ pub struct Session {
     /// The furthest virtual time reached, in ms.
     pub head: u64,
     pub lang: Option<String>,
+    /// The guided lab the session was in, so that a shared link opens it with its progress.
+    pub lab: Option<LabMark>,
+}
+
+/// A built-in lab by id, and the index of the session's first command in it (the ones before
+/// were the session's own). A course's own lab is not carried: its text could outgrow a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabMark {
+    pub id: String,
+    pub from: usize,
 }
 
 /// Commands a session may hold (a share link or a stored session is cut here).

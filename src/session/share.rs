@@ -4,14 +4,15 @@
 //!
 //! Format: JSON `{"v":1,"s":seed,"h":head_ms,"l":"en","y":editor,"t":[texts],"c":[[at,line,text]]}`
 //! where `text` is an index into `t` (stdin of `apply -f -`, deduplicated: usually the same YAML
-//! as the editor), and `"k":[indices]` lists the commands typed at the console (the others came
-//! from buttons); then base64url without padding after `#s=` in a link.
+//! as the editor), `"k":[indices]` lists the commands typed at the console (the others came
+//! from buttons), and `"lab":{"id":..,"from":..}` names the built-in lab the session is in; then
+//! base64url without padding after `#s=` in a link.
 
 use base64::engine::{general_purpose::GeneralPurpose, DecodePaddingMode, GeneralPurposeConfig};
 use base64::{alphabet, Engine};
 use serde_json::Value;
 
-use super::{Command, Session, MAX_COMMANDS, MAX_HEAD_MS};
+use super::{Command, LabMark, Session, MAX_COMMANDS, MAX_HEAD_MS};
 
 /// The longest fragment a link may carry, in characters.
 pub const MAX_FRAGMENT: usize = 48 * 1024;
@@ -53,6 +54,9 @@ pub fn to_json(session: &Session) -> String {
     out += &format!(",\"y\":{},\"t\":[{}],\"c\":[{}]", quote(&session.editor), texts.join(","), commands.join(","));
     if !typed.is_empty() {
         out += &format!(",\"k\":[{}]", typed.join(","));
+    }
+    if let Some(lab) = &session.lab {
+        out += &format!(",\"lab\":{{\"id\":{},\"from\":{}}}", quote(&lab.id), lab.from);
     }
     out + "}"
 }
@@ -108,6 +112,12 @@ pub fn from_json(json: &str) -> Result<Session, String> {
     let texts = field(wire, "t", strings)?.unwrap_or_default();
     let lines = field(wire, "c", |v| v.as_array()?.iter().map(command).collect::<Option<Vec<_>>>())?.unwrap_or_default();
     let typed = field(wire, "k", indices)?.unwrap_or_default();
+    let lab = field(wire, "lab", |v| {
+        let id = v.get("id")?.as_str()?;
+        let from = usize::try_from(v.get("from")?.as_u64()?).unwrap_or(usize::MAX);
+        // Lab ids are short words; a link cannot smuggle a long text in here.
+        (id.len() <= 200).then(|| LabMark { id: id.to_string(), from })
+    })?;
     if version != 1 {
         return Err(format!("unknown version {version}"));
     }
@@ -138,7 +148,11 @@ pub fn from_json(json: &str) -> Result<Session, String> {
         };
         commands.push(Command { at, line, stdin, typed: typed.contains(&i) });
     }
-    Ok(Session { seed, editor, commands, head: head.min(MAX_HEAD_MS), lang })
+    // The lab began at one of the session's commands, or after the last.
+    if lab.as_ref().is_some_and(|l| l.from > commands.len()) {
+        return Err("lab starts after the last command".into());
+    }
+    Ok(Session { seed, editor, commands, head: head.min(MAX_HEAD_MS), lang, lab })
 }
 
 /// The part of a link after `#`.
@@ -195,6 +209,7 @@ mod tests {
             ],
             head: 31_000,
             lang: Some("ko".into()),
+            lab: Some(LabMark { id: "scaling".into(), from: 1 }),
         }
     }
 
@@ -240,6 +255,10 @@ mod tests {
         assert_eq!(from_json(&json), Err("unknown version 2".into()));
         let json = to_json(&lecture()).replacen("[0,", "[0,\"x\",7],[0,", 1);
         assert_eq!(from_json(&json), Err("bad text index".into()));
+        let json = to_json(&lecture()).replacen("\"from\":1", "\"from\":4", 1);
+        assert_eq!(from_json(&json), Err("lab starts after the last command".into()));
+        let json = to_json(&lecture()).replacen("\"scaling\"", &format!("\"{}\"", "x".repeat(201)), 1);
+        assert_eq!(from_json(&json), Err("invalid type for field `lab`".into()));
         assert!(from_json("{").is_err());
     }
 
@@ -261,12 +280,14 @@ mod tests {
 
     #[test]
     fn the_wire_format_is_unchanged() {
-        // As the serde-derived encoder wrote it: field order v s h l y t c k, `l` and `k` only when set.
+        // As the serde-derived encoder wrote it: field order v s h l y t c k, `l` and `k` only when
+        // set; then `lab`, only when set (links made before it read as before).
         let json = to_json(&lecture());
         let yaml = "\"apiVersion: v1\\nkind: Service\\nmetadata:\\n  name: nginx # 한국어 주석\\n\"";
-        assert_eq!(json, format!("{{\"v\":1,\"s\":42,\"h\":31000,\"l\":\"ko\",\"y\":{yaml},\"t\":[{yaml}],\"c\":[[0,\"kubectl apply -f -\",0],[9000,\"kubectl scale sts web --replicas=5\",null],[20000,\"kubectl apply -f -\",0]],\"k\":[1]}}"));
+        assert_eq!(json, format!("{{\"v\":1,\"s\":42,\"h\":31000,\"l\":\"ko\",\"y\":{yaml},\"t\":[{yaml}],\"c\":[[0,\"kubectl apply -f -\",0],[9000,\"kubectl scale sts web --replicas=5\",null],[20000,\"kubectl apply -f -\",0]],\"k\":[1],\"lab\":{{\"id\":\"scaling\",\"from\":1}}}}"));
         let mut quiet = lecture();
         quiet.lang = None;
+        quiet.lab = None;
         quiet.commands.clear();
         assert_eq!(to_json(&quiet), format!("{{\"v\":1,\"s\":42,\"h\":31000,\"y\":{yaml},\"t\":[],\"c\":[]}}"));
     }

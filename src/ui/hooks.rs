@@ -236,6 +236,7 @@ pub fn session_of(state: &State) -> Session {
         commands: state.commands(),
         head: state.head.0,
         lang: Some(state.lang.code().to_string()),
+        lab: super::lab::mark(state),
     }
 }
 
@@ -277,7 +278,7 @@ pub fn initial_state() -> State {
     let mut state = match session {
         Some(s) => {
             let lang = s.lang.as_deref().and_then(Lang::from_code).unwrap_or_else(browser_lang);
-            let sim = match super::lab::resume(&s) {
+            let sim = match super::lab::shared(&s).or_else(|| super::lab::resume(&s)) {
                 Some((lab, source, from)) => {
                     resumed = Some((lab.clone(), source));
                     Sim::restore_lab(s.seed, s.commands, s.head, lab, from)

@@ -284,6 +284,20 @@ pub fn save(state: &State) {
     let _ = storage.set_item(DONE_KEY, &Value::Array(done).to_string());
 }
 
+/// The built-in lab in progress, as a session carries it (a course's own lab is not carried).
+pub fn mark(state: &State) -> Option<crate::session::LabMark> {
+    let sim = state.sim.borrow();
+    let ((_, from), lab) = sim.lab().zip(state.labs.active.as_ref())?;
+    state.labs.source.is_none().then(|| crate::session::LabMark { id: lab.id.clone(), from })
+}
+
+/// The lab a session carries (a shared link's): (lab, source, from).
+pub fn shared(session: &Session) -> Option<(Rc<Lab>, Option<Rc<str>>, usize)> {
+    let mark = session.lab.as_ref()?;
+    let lab = built_in().into_iter().find(|l| l.id == mark.id)?;
+    Some((Rc::new(lab), None, mark.from))
+}
+
 /// The lab the saved session was in, if it is still that session: (lab, source, from).
 pub fn resume(session: &Session) -> Option<(Rc<Lab>, Option<Rc<str>>, usize)> {
     let text = storage()?.get_item(LAB_KEY).ok()??;

@@ -71,6 +71,7 @@ fn keep(yaml: &str) -> bool {
         commands: Vec::new(),
         head: 0,
         lang: old.and_then(|s| s.lang),
+        lab: None,
     };
     let json = share::to_json(&session);
     // Only what the app will accept back (its reader refuses oversized sessions).

@@ -1,8 +1,8 @@
 // A guided lab done as a student would in the built app (dist/, served from a sub-path): open
 // the labs, pick "Ordered deployment", apply the lecture's manifest from the editor, let time
 // run, watch every check turn green and the lab marked complete, then reload and find the
-// completion kept. Also: a lab opened from a `#lab=` link, a broken one refused at its line, and
-// the printed handout. Screenshots go to target/screenshots/labs-*.png (1280×720 and 768 wide).
+// completion kept, and open a share link to the lab with its progress elsewhere. Also: a lab
+// opened from a `#lab=` link, a broken one refused at its line, and the printed handout. Screenshots go to target/screenshots/labs-*.png (1280×720 and 768 wide).
 //
 // STSLAB_DIST=/other/dist runs it against another build.
 import assert from 'node:assert/strict';
@@ -86,6 +86,14 @@ test('a student completes the ordered-deployment lab, and the completion survive
   assert.equal(await page.locator('[data-testid=lab-item][data-id=ordered-deployment]').getAttribute('data-done'), 'true');
   assert.match(await page.locator('[data-testid=lab-item][data-id=ordered-deployment]').textContent(), /completed/);
   await shot(page, '6-reloaded-list');
+
+  // Shared: the link opens the same lab, with its progress, in a browser that never saw it.
+  await page.getByTestId('share').click();
+  const url = await page.getByTestId('share-url').inputValue();
+  const fresh = await app.open(url, { ready: 'lab' });
+  assert.equal(await fresh.page.getByTestId('lab').getAttribute('data-id'), 'ordered-deployment');
+  await until(fresh.page, 'the shared checks', async () => (await holding(fresh.page)).every((h) => h === 'true'));
+  assert.deepEqual(fresh.problems(), []);
 
   assert.deepEqual(problems(), []);
 });
