@@ -511,7 +511,9 @@ impl Engine {
                 (0..SIZE).map(|i| (BASE + (start + i) % SIZE) as i64).find(|n| !used.contains(n)).unwrap_or(BASE as i64)
             });
             used.push(port);
-            p["nodePort"] = json!(port);
+            if let Some(p) = p.as_object_mut() {
+                p.insert("nodePort".into(), json!(port));
+            }
         }
     }
 

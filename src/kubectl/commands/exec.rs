@@ -536,7 +536,10 @@ pub fn run(it: &mut Interpreter, args: &[String], out: &mut Output) {
                 meta.remove("namespace");
             }
         }
-        pod["status"] = serde_json::json!({});
+        // --overrides may have replaced the whole object with something else.
+        if let Some(pod) = pod.as_object_mut() {
+            pod.insert("status".into(), serde_json::json!({}));
+        }
         return out.out(&crate::kubectl::output::written(Kind::Pod, &pod, format.as_ref(), "created (dry run)"));
     }
     if it.engine.get(Kind::Pod, &ns, &name).is_ok() {
@@ -659,6 +662,17 @@ fn run_pod(name: &str, ns: &str, image: &str, cmd: &[String], f: &crate::kubectl
     if let Some(o) = f.string("overrides") {
         let patch: Value = serde_json::from_str(o).map_err(|e| format!("error: Invalid JSON Patch: {e}"))?;
         pod = crate::kubectl::patch::merge_patch(&pod, &patch);
+        // A patch that is not an object replaces the pod, and the decoder cannot read the result.
+        let what = match &pod {
+            Value::Object(_) => None,
+            Value::Array(_) => Some("array"),
+            Value::String(_) => Some("string"),
+            Value::Bool(_) => Some("bool"),
+            Value::Number(_) | Value::Null => Some("number"),
+        };
+        if let Some(what) = what {
+            return Err(format!("error: couldn't get version/kind; json parse error: json: cannot unmarshal {what} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }}"));
+        }
     }
     Ok(pod)
 }
