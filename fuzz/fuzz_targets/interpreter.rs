@@ -218,10 +218,13 @@ fn patch(u: &mut Unstructured) -> Result<String> {
     })
 }
 
+/// `--dry-run` and `-o` as commands that write objects take them.
+const WRITE_FLAGS: &[&str] = &["", " --dry-run=client -o yaml", " --dry-run=server -o json", " -o name", " -o wide", " --dry-run=bogus", " -o jsonpath={.metadata.name}", " --dry-run=client", " -o go-template={{.kind}}"];
+
 fn command(u: &mut Unstructured) -> Result<String> {
     let kind = pick(u, KINDS)?;
     let name = pick(u, NAMES)?;
-    Ok(match u.int_in_range(0..=34)? {
+    Ok(match u.int_in_range(0..=38)? {
         0..=2 => format!("kubectl get {kind}{}{}{}", if u.arbitrary()? { format!(" {name}") } else { String::new() }, pick(u, OUTPUTS)?,
             if u.ratio(1, 3)? { format!(" --sort-by={}", quote(pick(u, SORT_BY)?)) } else { String::new() }),
         3 => format!("kubectl describe {kind} {name}"),
@@ -265,6 +268,19 @@ fn command(u: &mut Unstructured) -> Result<String> {
                 " --timestamps", " --all-containers --prefix", " -c nginx", " -c nope", " --previous --tail=2"])?),
         32 => format!("kubectl apply -f pdb.yaml{}", pick(u, &["", "\nsettle\nkubectl get pdb -o yaml", "\nkubectl describe pdb web-pdb"])?),
         33 => format!("kubectl get {} -o wide --sort-by={}", pick(u, &["endpointslices", "pdb", "events", "pods", "pvc"])?, quote(pick(u, SORT_BY)?)),
+        // Generators and expose, with the printing flags every writing command takes.
+        34 => format!("kubectl create {}{}", pick(u, &[
+            "deployment shop --image=nginx --replicas=3 --port=80", "deploy x --image=a_b.c:1,busybox -- sleep 1", "deployment y", "ns team-a", "namespace default",
+            "service clusterip c --tcp=80:8080", "svc clusterip h --clusterip=None", "service nodeport n --tcp=80:http --node-port=30001",
+            "service loadbalancer lb --tcp=abc", "service externalname e --external-name bar.com", "service externalname e2 --external-name -bad-", "service", "pdb p",
+        ])?, pick(u, WRITE_FLAGS)?),
+        35 => format!("kubectl expose {} {name}{}{}", pick(u, &["sts", "pod", "deploy", "svc", "rs", "pvc"])?,
+            pick(u, &["", " --port=80", " --port=http", " --target-port=web --type=NodePort", " --cluster-ip=None", " --selector=a=b,c", " --session-affinity=ClientIP", " --name=x"])?,
+            pick(u, WRITE_FLAGS)?),
+        36 => format!("kubectl events{}", pick(u, &["", " -A", " --for sts/web", " --for pod/web-0 --types=Warning", " --for web", " --types=x", " -o yaml", " -w", " --no-headers"])?),
+        37 => format!("kubectl {}{}", pick(u, &["scale sts web --replicas=3", "label pod web-0 a=b", "annotate sts web a=b --overwrite", "set image sts/web nginx=nginx:2", "rollout undo sts/web",
+            "run p --image=busybox:1.28 --env=A=$(B) --port=80 -- sleep 9", "apply --validate=warn -f m.yaml", "apply --validate=false -f m.yaml", "create --save-config -f web.yaml"])?, pick(u, WRITE_FLAGS)?),
+        38 => format!("kubectl exec {name} -- {}", pick(u, &["printenv HOSTNAME POD_NAME", "sh -c 'echo $KUBERNETES_SERVICE_HOST $NGINX_PORT'", "printenv", "env"])?),
         // Raw text: whatever the shell parser and dispatcher make of it.
         _ => u.arbitrary::<String>()?,
     })
