@@ -64,10 +64,10 @@ impl Engine {
         self.store.rv += 1;
         obj.meta_mut().resource_version = self.store.rv;
         let kind = obj.kind();
-        self.store.count_write(kind);
         let k = obj.meta().key();
         let rc = Rc::new(obj);
         let old = T::map(&mut self.store, kind).and_then(|m| m.insert(k, rc.clone()));
+        self.store.count_write(kind, old.as_ref().map(|o| o.meta()), Some(rc.meta()));
         let ty = if old.is_some() || taken_out { WatchEventType::Modified } else { WatchEventType::Added };
         self.store.journal.record(self.now, ty, T::wrap(rc.clone()));
         (rc, old)
@@ -77,7 +77,7 @@ impl Engine {
     pub(super) fn take<T: Stored>(&mut self, kind: Kind, k: &Key) -> Option<Rc<T>> {
         let old = T::map(&mut self.store, kind)?.remove(k)?;
         self.store.rv += 1;
-        self.store.count_write(kind);
+        self.store.count_write(kind, Some(old.meta()), None);
         self.store.journal.record(self.now, WatchEventType::Deleted, T::wrap(old.clone()));
         self.after_removal(kind, &old.meta().clone());
         Some(old)
@@ -193,7 +193,7 @@ impl Engine {
         }
         // Which controllers to enqueue. The same set twice is one entry in the queue anyway.
         let old_key = match old_owner {
-            Some(c) if same_set && new_owner.is_some_and(|n| n.name == c.name && n.kind == c.kind) => None,
+            Some(c) if same_set && new_owner.is_some_and(|n| same_str(&n.name, &c.name) && same_str(&n.kind, &c.kind)) => None,
             Some(c) if old_is_set => live_set(&self.store, Some(c)).map(|_| Work::SyncSet(Key::new(ns.clone(), c.name.clone()))),
             Some(c) if &*c.kind == "ReplicaSet" => Some(Work::SyncWorkload(Kind::ReplicaSet, Key::new(ns.clone(), c.name.clone()))),
             _ => None,

@@ -30,6 +30,14 @@ pub fn same_str(a: &str, b: &str) -> bool {
     std::ptr::eq(a, b) || a == b
 }
 
+/// `same_str` for optional strings.
+pub fn same_opt_str(a: &Option<Str>, b: &Option<Str>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => same_str(x, y),
+        (x, y) => x.is_none() && y.is_none(),
+    }
+}
+
 /// A key's hash: its name only. Names rarely repeat across namespaces, and equal keys have
 /// equal names, so that is enough, and it saves hashing the namespace on every lookup.
 fn hash_key<H: std::hash::Hasher>(name: &str, state: &mut H) {
@@ -300,6 +308,13 @@ impl Owners {
         let mut v = self.to_vec();
         v.push(o);
         *self = v.into();
+    }
+    /// Equality that first compares addresses: versions of an object share their references.
+    pub fn same(&self, other: &Owners) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b) || a == b,
+            (a, b) => a.is_none() && b.is_none(),
+        }
     }
     pub fn retain(&mut self, keep: impl FnMut(&OwnerRef) -> bool) {
         let mut v = self.to_vec();

@@ -16,7 +16,7 @@ impl Engine {
     pub(super) fn track_node_load(&mut self, old: Option<&Pod>, new: Option<&Pod>) {
         let counted = |p: &Pod| p.node.clone().filter(|_| !p.status.phase.terminal());
         let (was, is) = (old.and_then(counted), new.and_then(counted));
-        if was.is_some() && was == is {
+        if was.is_some() && same_opt_str(&was, &is) {
             return; // most writes are a counted pod's status: its node's count stays
         }
         if let Some(n) = was {

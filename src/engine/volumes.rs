@@ -39,7 +39,7 @@ fn recount(map: &mut KeyMap<u32>, old: Option<&Pod>, new: Option<&Pod>) {
         // Most writes are status updates of a running pod: its claims stay counted (versions of
         // a pod share their claims and template, so the addresses usually settle it).
         let same_claims = (Rc::ptr_eq(&o.claims, &n.claims) && Rc::ptr_eq(&o.tmpl, &n.tmpl)) || o.claim_names().eq(n.claim_names());
-        if o.meta.namespace == n.meta.namespace && same_claims {
+        if same_str(&o.meta.namespace, &n.meta.namespace) && same_claims {
             return;
         }
     }
@@ -171,8 +171,10 @@ impl Engine {
         self.bind(c, &pv, true);
         if let Some(cur) = self.store.pvcs.get(&c.meta.key()).cloned() {
             let mut nc = (*cur).clone();
-            nc.meta.annotations.insert("volume.beta.kubernetes.io/storage-provisioner".into(), provisioner.clone());
-            nc.meta.annotations.insert("volume.kubernetes.io/storage-provisioner".into(), provisioner);
+            nc.meta.annotations = nc.meta.annotations.with([
+                ("volume.beta.kubernetes.io/storage-provisioner".into(), provisioner.clone()),
+                ("volume.kubernetes.io/storage-provisioner".into(), provisioner),
+            ]);
             self.write_claim(nc);
         }
         Ok(())
@@ -192,8 +194,7 @@ impl Engine {
         nc.volume = Some(npv.meta.name.clone());
         nc.phase = ClaimPhase::Bound;
         nc.capacity = Some(npv.capacity_str.clone());
-        nc.meta.annotations.insert("pv.kubernetes.io/bind-completed".into(), "yes".into());
-        nc.meta.annotations.insert("pv.kubernetes.io/bound-by-controller".into(), "yes".into());
+        nc.meta.annotations = nc.meta.annotations.with([("pv.kubernetes.io/bind-completed".into(), "yes".into()), ("pv.kubernetes.io/bound-by-controller".into(), "yes".into())]);
         self.write_claim(nc);
         self.enqueue(Work::RetryScheduling);
     }
