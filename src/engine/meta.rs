@@ -30,6 +30,13 @@ pub fn same_str(a: &str, b: &str) -> bool {
     std::ptr::eq(a, b) || a == b
 }
 
+/// Where `s` is in a short list of shared strings: by address first, then by content. The
+/// string looked for is usually one of them (a pod's node name is the node's own string), and
+/// comparing two different names of the same length by content is a `memcmp` each.
+pub fn position_shared<'a>(names: impl Iterator<Item = &'a str> + Clone, s: &str) -> Option<usize> {
+    names.clone().position(|n| std::ptr::eq(n, s)).or_else(|| names.into_iter().position(|n| n == s))
+}
+
 /// `same_str` for optional strings.
 pub fn same_opt_str(a: &Option<Str>, b: &Option<Str>) -> bool {
     match (a, b) {
@@ -725,12 +732,22 @@ thread_local! {
     /// By the constant's address and length: a constant is one place in the program, so this
     /// finds it without comparing text (a search by text was a twentieth of a pod's lifecycle,
     /// conditions and Events intern on every write). Nothing lists it, so its order is moot.
-    static INTERNED: std::cell::RefCell<super::keymap::FxHashMap<(usize, usize), Str>> = std::cell::RefCell::new(Default::default());
+    /// Const-initialized, so a lookup does not first ask whether the map was created.
+    static INTERNED: std::cell::RefCell<super::keymap::FxHashMap<(usize, usize), Str>> =
+        const { std::cell::RefCell::new(super::keymap::FxHashMap::with_hasher(rustc_hash::FxBuildHasher)) };
 }
 
 /// One shared allocation per constant string (kinds, API versions) across all objects.
 pub fn intern(s: &'static str) -> Str {
-    INTERNED.with(|m| m.borrow_mut().entry((s.as_ptr() as usize, s.len())).or_insert_with(|| Rc::from(s)).clone())
+    let key = (s.as_ptr() as usize, s.len());
+    INTERNED.with(|m| {
+        if let Some(v) = m.borrow().get(&key) {
+            return v.clone();
+        }
+        let v: Str = Rc::from(s);
+        m.borrow_mut().insert(key, v.clone());
+        v
+    })
 }
 
 thread_local! {

@@ -183,7 +183,9 @@ pub struct PodStatus {
     pub pod_ip: Option<Str>,
     pub host_ip: Option<Str>,
     pub start_time: Option<Time>,
-    pub containers: Vec<CStatus>,
+    /// Shared by the versions of a pod until the kubelet changes a container: most writes
+    /// (binding, deletion, conditions) leave them as they were.
+    pub containers: Rc<Vec<CStatus>>,
 }
 
 #[derive(Debug, Clone)]

@@ -56,7 +56,7 @@ fn recount(map: &mut KeyMap<u32>, old: Option<&Pod>, new: Option<&Pod>) {
     }
     if let Some(n) = new {
         for c in n.claim_names() {
-            *map.entry(key(&n.meta.namespace, c)).or_insert(0) += 1;
+            *map.entry(Key::new(n.meta.namespace.clone(), Str::from(c))).or_insert(0) += 1;
         }
     }
 }

@@ -306,7 +306,7 @@ fn same_claims(a: &Rc<[(Str, Str)]>, b: &Rc<[(Str, Str)]>) -> bool {
 ///
 /// A sync that changed any of these itself (created or deleted a pod, wrote a claim, moved the
 /// current revision) leaves no memo: the next sync sees what it did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SyncMemo {
     /// What a sync reads of the set itself: its spec (by generation) and the status fields
     /// that steer decisions. The counts it writes each time are not among them.
@@ -316,3 +316,21 @@ pub struct SyncMemo {
     pub revisions: u64,
     pub foreign_pods: u64,
 }
+
+/// Field by field, the revision names by address first (every sync compares two memos).
+impl PartialEq for SyncMemo {
+    fn eq(&self, o: &SyncMemo) -> bool {
+        let ((g, c, cur, upd, col), (og, oc, ocur, oupd, ocol)) = (&self.set, &o.set);
+        g == og
+            && c == oc
+            && same_opt_str(cur, ocur)
+            && same_opt_str(upd, oupd)
+            && col == ocol
+            && self.index == o.index
+            && self.claims == o.claims
+            && self.revisions == o.revisions
+            && self.foreign_pods == o.foreign_pods
+    }
+}
+
+impl Eq for SyncMemo {}

@@ -140,7 +140,7 @@ impl Engine {
             self.set_event(set, true, "FailedDelete", format!("delete Pod {} in StatefulSet {} failed error: {}", pod_name, set.meta.name, err));
             return Err(err);
         }
-        let k = key(&set.meta.namespace, pod_name);
+        let k = Key::new(set.meta.namespace.clone(), Str::from(pod_name));
         match self.delete_pod_quiet(&k, DeleteOptions { grace_period_seconds: None, propagation: Propagation::Background }) {
             Ok(_) => {
                 self.set_event(set, false, "SuccessfulDelete", join(&[T("delete Pod "), T(pod_name), T(" in StatefulSet "), T(&set.meta.name), T(" successful")]));
