@@ -127,7 +127,7 @@ impl Engine {
         let mut c = Pvc::from_spec(meta, spec);
         if c.class.is_none() {
             if let Some(default) = self.store.classes.values().find(|c| c.is_default) {
-                c.class = Some(default.meta.name.to_string());
+                c.class = Some(default.meta.name.clone());
             }
         }
         let rc = self.put(c);
@@ -596,21 +596,22 @@ impl Engine {
             return Ok(true);
         }
         let spec = v.get("spec").cloned().unwrap_or_else(|| json!({}));
-        let cap_str = str_field(&spec, &["capacity", "storage"]).unwrap_or("0").to_string();
+        let cap_str = Str::from(str_field(&spec, &["capacity", "storage"]).unwrap_or("0"));
         let capacity = parse_quantity(&cap_str).ok_or_else(|| invalid(Kind::PersistentVolume, &meta.name, format!("spec.capacity[storage]: Invalid value: \"{}\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'", cap_str)))?;
         let modes: Vec<String> = spec.get("accessModes").and_then(Value::as_array).map(|a| a.iter().filter_map(|m| m.as_str().map(str::to_string)).collect()).unwrap_or_default();
+        let modes = Rc::from(modes);
         let mut m = meta;
         m.uid = self.rng.uuid();
         m.created = self.now;
         m.finalizers.push("kubernetes.io/pv-protection".into());
-        let host_path = str_field(&spec, &["hostPath", "path"]).map(str::to_string).unwrap_or_else(|| format!("/mnt/data/{}", m.name));
+        let host_path = str_field(&spec, &["hostPath", "path"]).map(Str::from).unwrap_or_else(|| Str::from(format!("/mnt/data/{}", m.name)));
         let pv = Pv {
             meta: m,
             capacity,
             capacity_str: cap_str,
             modes,
             reclaim_delete: spec.get("persistentVolumeReclaimPolicy").and_then(Value::as_str) == Some("Delete"),
-            class: spec.get("storageClassName").and_then(Value::as_str).unwrap_or("").to_string(),
+            class: Str::from(spec.get("storageClassName").and_then(Value::as_str).unwrap_or("")),
             claim: None,
             phase: VolumePhase::Available,
             phase_since: self.now,

@@ -330,6 +330,50 @@ impl Owners {
     }
 }
 
+/// `metadata.finalizers`, shared by every version of an object as `Owners` are: most objects
+/// have none and a claim or volume keeps its one protection finalizer for life, so cloning an
+/// object for a write copied a vector (and its strings) that almost never changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Finalizers(Option<Rc<[String]>>);
+
+impl std::ops::Deref for Finalizers {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        self.0.as_deref().unwrap_or_default()
+    }
+}
+
+impl From<Vec<String>> for Finalizers {
+    fn from(v: Vec<String>) -> Finalizers {
+        Finalizers((!v.is_empty()).then(|| Rc::from(v)))
+    }
+}
+
+impl FromIterator<String> for Finalizers {
+    fn from_iter<I: IntoIterator<Item = String>>(it: I) -> Finalizers {
+        it.into_iter().collect::<Vec<_>>().into()
+    }
+}
+
+impl Finalizers {
+    pub fn push(&mut self, f: String) {
+        let mut v = self.to_vec();
+        v.push(f);
+        *self = v.into();
+    }
+    pub fn retain(&mut self, keep: impl FnMut(&String) -> bool) {
+        let mut v = self.to_vec();
+        v.retain(keep);
+        *self = v.into();
+    }
+}
+
+impl serde::Serialize for Finalizers {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 impl OwnerRef {
     pub fn controller_of(kind: super::Kind, name: &Str, uid: &Str) -> OwnerRef {
         OwnerRef {
@@ -376,7 +420,7 @@ pub struct Meta {
     pub labels: StrMap,
     pub annotations: StrMap,
     pub owners: Owners,
-    pub finalizers: Vec<String>,
+    pub finalizers: Finalizers,
     /// When set, the object is being deleted (graceful pods: now + grace period).
     pub deletion: Option<Time>,
     pub deletion_grace: Option<u64>,
@@ -402,7 +446,7 @@ impl Default for Meta {
             labels: StrMap::default(),
             annotations: StrMap::default(),
             owners: Owners::default(),
-            finalizers: Vec::new(),
+            finalizers: Finalizers::default(),
             deletion: None,
             deletion_grace: None,
             generate_name: None,

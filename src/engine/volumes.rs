@@ -116,7 +116,7 @@ impl Engine {
     /// Binds a pending claim to a matching PV, or provisions one. `Err` carries the event
     /// to record when nothing can be done.
     fn try_bind(&mut self, c: &Rc<Pvc>) -> Result<(), (&'static str, String)> {
-        let wanted_class = c.class.clone().unwrap_or_default();
+        let wanted_class = c.class.clone().unwrap_or_else(|| Str::from(""));
         let requested_volume = c.spec.get("volumeName").and_then(|v| v.as_str()).map(str::to_string);
         let mut best: Option<Rc<Pv>> = None;
         for name in &self.files.available {
@@ -151,7 +151,7 @@ impl Engine {
         let mut meta = self.new_meta("", &name);
         meta.annotations.insert("pv.kubernetes.io/provisioned-by".into(), class.provisioner.clone());
         meta.finalizers.push("kubernetes.io/pv-protection".into());
-        let cap = str_field(&c.spec, &["resources", "requests", "storage"]).unwrap_or("0").to_string();
+        let cap = Str::from(str_field(&c.spec, &["resources", "requests", "storage"]).unwrap_or("0"));
         let pv = Pv {
             meta,
             capacity: c.request,
@@ -162,7 +162,7 @@ impl Engine {
             claim: None,
             phase: VolumePhase::Available,
             phase_since: self.now,
-            host_path: format!("/tmp/hostpath-provisioner/{}/{}", c.meta.namespace, c.meta.name),
+            host_path: Str::from(format!("/tmp/hostpath-provisioner/{}/{}", c.meta.namespace, c.meta.name)),
         };
         self.claim_event(c, false, "Provisioning", format!("External provisioner is provisioning volume for claim \"{}/{}\"", c.meta.namespace, c.meta.name), "k8s.io/minikube-hostpath");
         let pv = self.put(pv);
