@@ -123,7 +123,7 @@ impl Engine {
 
     pub(super) fn kubelet_step(&mut self, k: &Key, uid: &Str, step: Step) {
         let Some(pod) = self.store.pods.get(k).cloned() else { return };
-        if pod.meta.uid != *uid {
+        if !same_str(&pod.meta.uid, uid) {
             return;
         }
         let Some(node) = pod.node.clone() else { return };

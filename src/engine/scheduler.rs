@@ -67,7 +67,7 @@ impl Engine {
 
     pub(super) fn schedule_pod(&mut self, k: &Key, uid: &Str) {
         let Some(pod) = self.store.pods.get(k).cloned() else { return };
-        if pod.meta.uid != *uid || pod.node.is_some() || pod.terminating() {
+        if !same_str(&pod.meta.uid, uid) || pod.node.is_some() || pod.terminating() {
             return;
         }
         self.unscheduled.remove(k);

@@ -201,7 +201,7 @@ impl Engine {
 
     pub(super) fn provision_claim(&mut self, k: &Key, uid: &Str) {
         let Some(c) = self.store.pvcs.get(k).cloned() else { return };
-        if c.meta.uid != *uid || c.phase != ClaimPhase::Pending || c.meta.deletion.is_some() {
+        if !same_str(&c.meta.uid, uid) || c.phase != ClaimPhase::Pending || c.meta.deletion.is_some() {
             return;
         }
         if let Err((reason, msg)) = self.try_bind(&c) {
