@@ -27,6 +27,12 @@ fn forbidden_update(kind: Kind, name: &str) -> ApiError {
     invalid(kind, name, format!("spec: Forbidden: {}", STS_UPDATE_FORBIDDEN))
 }
 
+/// `kind == "StatefulSet"`, as a comparison of fixed-size arrays, which compiles to a few
+/// loads: a `str` comparison calls `memcmp`, twice for every pod write.
+fn is_statefulset_kind(kind: &str) -> bool {
+    <[u8; 11]>::try_from(kind.as_bytes()).is_ok_and(|k| k == *b"StatefulSet")
+}
+
 /// Uids are shared strings: the same one is usually the same allocation, and comparing
 /// addresses first skips a 36-byte comparison on every pod write.
 fn same_uid(a: &Str, b: &Str) -> bool {
@@ -64,10 +70,10 @@ impl Engine {
         self.store.rv += 1;
         obj.meta_mut().resource_version = self.store.rv;
         let kind = obj.kind();
-        self.store.count_write(kind);
         let k = obj.meta().key();
         let rc = Rc::new(obj);
         let old = T::map(&mut self.store, kind).and_then(|m| m.insert(k, rc.clone()));
+        self.store.count_write(kind, old.as_ref().map(|o| o.meta()), Some(rc.meta()));
         let ty = if old.is_some() || taken_out { WatchEventType::Modified } else { WatchEventType::Added };
         self.store.journal.record(self.now, ty, T::wrap(rc.clone()));
         (rc, old)
@@ -77,7 +83,7 @@ impl Engine {
     pub(super) fn take<T: Stored>(&mut self, kind: Kind, k: &Key) -> Option<Rc<T>> {
         let old = T::map(&mut self.store, kind)?.remove(k)?;
         self.store.rv += 1;
-        self.store.count_write(kind);
+        self.store.count_write(kind, Some(old.meta()), None);
         self.store.journal.record(self.now, WatchEventType::Deleted, T::wrap(old.clone()));
         self.after_removal(kind, &old.meta().clone());
         Some(old)
@@ -121,7 +127,7 @@ impl Engine {
         let mut c = Pvc::from_spec(meta, spec);
         if c.class.is_none() {
             if let Some(default) = self.store.classes.values().find(|c| c.is_default) {
-                c.class = Some(default.meta.name.to_string());
+                c.class = Some(default.meta.name.clone());
             }
         }
         let rc = self.put(c);
@@ -148,7 +154,7 @@ impl Engine {
         let old_owner = old.and_then(|o| o.meta.controller());
         let new_owner = new.and_then(|n| n.meta.controller());
         // Each version's controller kind, read once.
-        let is_set = |c: Option<&OwnerRef>| c.is_some_and(|c| &*c.kind == "StatefulSet");
+        let is_set = |c: Option<&OwnerRef>| c.is_some_and(|c| is_statefulset_kind(&c.kind));
         let (old_is_set, new_is_set) = (is_set(old_owner), is_set(new_owner));
         // A pod no StatefulSet controls (an orphan, another controller's, a bare pod) can still
         // take a set's pod name or be adopted: sets' syncs must not be skipped past it.
@@ -193,7 +199,7 @@ impl Engine {
         }
         // Which controllers to enqueue. The same set twice is one entry in the queue anyway.
         let old_key = match old_owner {
-            Some(c) if same_set && new_owner.is_some_and(|n| n.name == c.name && n.kind == c.kind) => None,
+            Some(c) if same_set && new_owner.is_some_and(|n| same_str(&n.name, &c.name) && same_str(&n.kind, &c.kind)) => None,
             Some(c) if old_is_set => live_set(&self.store, Some(c)).map(|_| Work::SyncSet(Key::new(ns.clone(), c.name.clone()))),
             Some(c) if &*c.kind == "ReplicaSet" => Some(Work::SyncWorkload(Kind::ReplicaSet, Key::new(ns.clone(), c.name.clone()))),
             _ => None,
@@ -238,7 +244,8 @@ impl Engine {
     /// A pod object is gone: GC its claims with pod refs, release its volumes.
     fn pod_gone(&mut self, pod: &Pod) {
         for claim in pod.claim_names() {
-            let k = key(&pod.meta.namespace, claim);
+            // The pod's namespace is already the shared string `key` would look up.
+            let k = Key::new(pod.meta.namespace.clone(), Str::from(claim));
             if let Some(c) = self.store.pvcs.get(&k) {
                 if c.meta.owners.iter().any(|o| o.uid == pod.meta.uid) {
                     self.enqueue(Work::Gc(Kind::PersistentVolumeClaim, k.clone()));
@@ -251,7 +258,7 @@ impl Engine {
         if let Some(c) = pod.meta.controller() {
             let kind = Kind::from_name(&c.kind);
             if let Some(kind) = kind {
-                let ok = key(&pod.meta.namespace, &c.name);
+                let ok = Key::new(pod.meta.namespace.clone(), c.name.clone());
                 self.enqueue(Work::Gc(kind, ok));
             }
         }
@@ -626,21 +633,22 @@ impl Engine {
             return Ok(true);
         }
         let spec = v.get("spec").cloned().unwrap_or_else(|| json!({}));
-        let cap_str = str_field(&spec, &["capacity", "storage"]).unwrap_or("0").to_string();
+        let cap_str = Str::from(str_field(&spec, &["capacity", "storage"]).unwrap_or("0"));
         let capacity = parse_quantity(&cap_str).ok_or_else(|| invalid(Kind::PersistentVolume, &meta.name, format!("spec.capacity[storage]: Invalid value: \"{}\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'", cap_str)))?;
         let modes: Vec<String> = spec.get("accessModes").and_then(Value::as_array).map(|a| a.iter().filter_map(|m| m.as_str().map(str::to_string)).collect()).unwrap_or_default();
+        let modes = Rc::from(modes);
         let mut m = meta;
         m.uid = self.rng.uuid();
         m.created = self.now;
         m.finalizers.push("kubernetes.io/pv-protection".into());
-        let host_path = str_field(&spec, &["hostPath", "path"]).map(str::to_string).unwrap_or_else(|| format!("/mnt/data/{}", m.name));
+        let host_path = str_field(&spec, &["hostPath", "path"]).map(Str::from).unwrap_or_else(|| Str::from(format!("/mnt/data/{}", m.name)));
         let pv = Pv {
             meta: m,
             capacity,
             capacity_str: cap_str,
             modes,
             reclaim_delete: spec.get("persistentVolumeReclaimPolicy").and_then(Value::as_str) == Some("Delete"),
-            class: spec.get("storageClassName").and_then(Value::as_str).unwrap_or("").to_string(),
+            class: Str::from(spec.get("storageClassName").and_then(Value::as_str).unwrap_or("")),
             claim: None,
             phase: VolumePhase::Available,
             phase_since: self.now,

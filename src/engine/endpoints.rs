@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 fn desired(svc: &Service, pod: &Pod) -> Option<EndpointAddress> {
     let sel = svc.selector.as_ref()?;
-    if pod.meta.namespace != svc.meta.namespace || !sel.iter().all(|(k, v)| pod.meta.labels.get(k) == Some(v)) {
+    if !same_str(&pod.meta.namespace, &svc.meta.namespace) || !sel.iter().all(|(k, v)| pod.meta.labels.get(k) == Some(v)) {
         return None;
     }
     let ip = pod.status.pod_ip.clone()?;
@@ -122,7 +122,7 @@ impl Engine {
         let from = Named::new(ns, "");
         let mut changed: Vec<(Key, Option<EndpointAddress>)> = Vec::new();
         for (k, svc) in self.store.services.range::<dyn KeyRef, _>((Bound::Included(&from as &dyn KeyRef), Bound::Unbounded)) {
-            if k.0 != *ns {
+            if !same_str(&k.0, ns) {
                 break;
             }
             if svc.selector.is_none() {

@@ -59,11 +59,19 @@ impl<V> Default for KeyMap<V> {
 
 impl<V> KeyMap<V> {
     /// By a [`Key`] or a borrowed [`Named`].
+    // An empty map answers without hashing the key: the sync back-off is looked up and
+    // cleared on every sync, and is almost always empty.
     pub fn get<Q: Hash + Equivalent<Key> + ?Sized>(&self, k: &Q) -> Option<&V> {
+        if self.0.is_empty() {
+            return None;
+        }
         self.0.get(k)
     }
 
     pub fn get_mut<Q: Hash + Equivalent<Key> + ?Sized>(&mut self, k: &Q) -> Option<&mut V> {
+        if self.0.is_empty() {
+            return None;
+        }
         self.0.get_mut(k)
     }
 
@@ -72,6 +80,9 @@ impl<V> KeyMap<V> {
     }
 
     pub fn remove<Q: Hash + Equivalent<Key> + ?Sized>(&mut self, k: &Q) -> Option<V> {
+        if self.0.is_empty() {
+            return None;
+        }
         self.0.remove(k)
     }
 

@@ -56,6 +56,13 @@ fn container_message(pod: &Pod, ready: bool) -> String {
 }
 
 impl Engine {
+    /// A node by name: a scan of the handful of nodes, comparing addresses first (a pod's node
+    /// name is the node's own string), cheaper than a search of the map by key.
+    fn node_named(&self, name: &str) -> Option<&Rc<Node>> {
+        let i = position_shared(self.store.nodes.values().map(|n| &*n.meta.name), name)?;
+        self.store.nodes.values().nth(i)
+    }
+
     fn node_reachable(&self, node: &str) -> bool {
         !self.down_nodes.contains(node)
     }
@@ -73,8 +80,9 @@ impl Engine {
         let mut cc = Cond::set(&p.status.containers_ready, ready, now);
         if !ready {
             let reason = if terminal { "PodCompleted" } else { "ContainersNotReady" };
-            rc.reason = Some(intern(reason));
-            cc.reason = Some(intern(reason));
+            let reason = intern(reason);
+            rc.reason = Some(reason.clone());
+            cc.reason = Some(reason);
             if !terminal {
                 // Usually the message the condition already carries: reuse it, not the interner.
                 let text = container_message(p, false);
@@ -91,7 +99,7 @@ impl Engine {
     }
 
     fn allocate_pod_ip(&mut self, node: &str) -> Str {
-        let index = self.store.nodes.named("", node).map(|n| n.index).unwrap_or(0);
+        let index = self.node_named(node).map(|n| n.index).unwrap_or(0);
         if self.next_ip.len() <= index {
             self.next_ip.resize(index + 1, 0);
         }
@@ -115,7 +123,7 @@ impl Engine {
 
     pub(super) fn kubelet_step(&mut self, k: &Key, uid: &Str, step: Step) {
         let Some(pod) = self.store.pods.get(k).cloned() else { return };
-        if pod.meta.uid != *uid {
+        if !same_str(&pod.meta.uid, uid) {
             return;
         }
         let Some(node) = pod.node.clone() else { return };
@@ -129,16 +137,16 @@ impl Engine {
                 if pod.terminating() || pod.status.phase != Phase::Pending {
                     return;
                 }
-                let host_ip = self.store.nodes.named("", &node).map(|n| n.ip.clone());
+                let host_ip = self.node_named(&node).map(|n| n.ip.clone());
                 let mut p = (*pod).clone();
                 p.status.host_ip = host_ip;
                 p.status.start_time = Some(now);
                 p.status.ready_to_start = Some(Cond::new(false, now));
                 p.status.initialized = Some(Cond::new(true, now));
-                p.status.containers = p
-                    .tmpl
-                    .containers
-                    .iter()
+                p.status.containers = Rc::new(
+                    p.tmpl
+                        .containers
+                        .iter()
                     .enumerate()
                     .map(|(i, c)| CStatus {
                         name: c.name.clone(),
@@ -150,7 +158,8 @@ impl Engine {
                         last: None,
                         id: None,
                     })
-                    .collect();
+                    .collect(),
+                );
                 Self::set_conditions_from_containers(&mut p, now);
                 self.write_pod(p);
                 self.after(200, Action::Kubelet(k.clone(), uid.clone(), Step::Volumes));
@@ -232,7 +241,7 @@ impl Engine {
                 p.status.ready_to_start = Some(Cond::set(&p.status.ready_to_start, true, now));
                 let mut probe_delay: Option<u64> = None;
                 let restart = step == Step::Restart;
-                for (i, c) in p.status.containers.iter_mut().enumerate() {
+                for (i, c) in Rc::make_mut(&mut p.status.containers).iter_mut().enumerate() {
                     let info = pod.tmpl.containers.get(i);
                     if restart && i != 0 {
                         continue;
@@ -284,7 +293,7 @@ impl Engine {
                 }
                 let mut p = (*pod).clone();
                 let mut changed = false;
-                for c in p.status.containers.iter_mut() {
+                for c in Rc::make_mut(&mut p.status.containers).iter_mut() {
                     if matches!(c.state, CState::Running { .. }) && !c.ready {
                         c.ready = true;
                         changed = true;
@@ -302,7 +311,7 @@ impl Engine {
                 let Some(CState::Running { since }) = pod.status.containers.first().map(|c| c.state.clone()) else { return };
                 let mut p = (*pod).clone();
                 let restarts = p.status.containers.first().map(|c| c.restarts).unwrap_or(0);
-                if let Some(c) = p.status.containers.first_mut() {
+                if let Some(c) = Rc::make_mut(&mut p.status.containers).first_mut() {
                     c.state = CState::Terminated { exit_code: 1, reason: intern("Error"), started: since, finished: now };
                     c.ready = false;
                     c.started = false;
@@ -324,7 +333,7 @@ impl Engine {
                 let backoff_s = (10u64 << (restarts - 1).min(5)).min(300);
                 let cname = p.tmpl.containers.first().map(|c| c.name.clone()).unwrap_or_else(|| Str::from(""));
                 let who = format!("{}_{}({})", p.meta.name, p.meta.namespace, p.meta.uid);
-                if let Some(c) = p.status.containers.first_mut() {
+                if let Some(c) = Rc::make_mut(&mut p.status.containers).first_mut() {
                     let prev = c.state.clone();
                     c.last = Some(prev);
                     c.state = CState::Waiting {
@@ -355,7 +364,7 @@ impl Engine {
                 let mut p = (*pod).clone();
                 let started_default = p.status.start_time.unwrap_or(now);
                 let pending = p.status.phase == Phase::Pending;
-                for c in p.status.containers.iter_mut() {
+                for c in Rc::make_mut(&mut p.status.containers).iter_mut() {
                     c.ready = false;
                     c.started = false;
                     c.state = match &c.state {
@@ -394,7 +403,7 @@ impl Engine {
                     self.after(100, Action::Kubelet(k.clone(), uid.clone(), Step::Setup));
                 } else if pod.status.phase == Phase::Running {
                     let mut p = (*pod).clone();
-                    for (i, c) in p.status.containers.iter_mut().enumerate() {
+                    for (i, c) in Rc::make_mut(&mut p.status.containers).iter_mut().enumerate() {
                         if matches!(c.state, CState::Running { .. }) && pod.tmpl.containers.get(i).is_some_and(|ci| ci.readiness_delay.is_none()) {
                             c.ready = true;
                         }
@@ -485,7 +494,7 @@ impl Engine {
         let now = self.now;
         let mut p = (*pod).clone();
         let reason = if exit_code == 0 { "Completed" } else { "Error" };
-        for c in p.status.containers.iter_mut() {
+        for c in Rc::make_mut(&mut p.status.containers).iter_mut() {
             let started = match &c.state {
                 CState::Running { since } => *since,
                 _ => now,
@@ -526,7 +535,7 @@ impl Engine {
                 p.status.phase = Phase::Failed;
                 p.status.reason = Some(Str::from("Evicted"));
                 p.status.message = Some(Str::from("The node was low on resource: memory. Threshold quantity: 100Mi, available: 91340Ki. "));
-                for c in p.status.containers.iter_mut() {
+                for c in Rc::make_mut(&mut p.status.containers).iter_mut() {
                     let started = match &c.state {
                         CState::Running { since } => *since,
                         _ => now,

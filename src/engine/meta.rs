@@ -30,6 +30,21 @@ pub fn same_str(a: &str, b: &str) -> bool {
     std::ptr::eq(a, b) || a == b
 }
 
+/// Where `s` is in a short list of shared strings: by address first, then by content. The
+/// string looked for is usually one of them (a pod's node name is the node's own string), and
+/// comparing two different names of the same length by content is a `memcmp` each.
+pub fn position_shared<'a>(names: impl Iterator<Item = &'a str> + Clone, s: &str) -> Option<usize> {
+    names.clone().position(|n| std::ptr::eq(n, s)).or_else(|| names.into_iter().position(|n| n == s))
+}
+
+/// `same_str` for optional strings.
+pub fn same_opt_str(a: &Option<Str>, b: &Option<Str>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => same_str(x, y),
+        (x, y) => x.is_none() && y.is_none(),
+    }
+}
+
 /// A key's hash: its name only. Names rarely repeat across namespaces, and equal keys have
 /// equal names, so that is enough, and it saves hashing the namespace on every lookup.
 fn hash_key<H: std::hash::Hasher>(name: &str, state: &mut H) {
@@ -301,10 +316,61 @@ impl Owners {
         v.push(o);
         *self = v.into();
     }
+    /// Equality that first compares addresses: versions of an object share their references.
+    pub fn same(&self, other: &Owners) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b) || a == b,
+            (a, b) => a.is_none() && b.is_none(),
+        }
+    }
     pub fn retain(&mut self, keep: impl FnMut(&OwnerRef) -> bool) {
         let mut v = self.to_vec();
         v.retain(keep);
         *self = v.into();
+    }
+}
+
+/// `metadata.finalizers`, shared by every version of an object as `Owners` are: most objects
+/// have none and a claim or volume keeps its one protection finalizer for life, so cloning an
+/// object for a write copied a vector (and its strings) that almost never changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Finalizers(Option<Rc<[String]>>);
+
+impl std::ops::Deref for Finalizers {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        self.0.as_deref().unwrap_or_default()
+    }
+}
+
+impl From<Vec<String>> for Finalizers {
+    fn from(v: Vec<String>) -> Finalizers {
+        Finalizers((!v.is_empty()).then(|| Rc::from(v)))
+    }
+}
+
+impl FromIterator<String> for Finalizers {
+    fn from_iter<I: IntoIterator<Item = String>>(it: I) -> Finalizers {
+        it.into_iter().collect::<Vec<_>>().into()
+    }
+}
+
+impl Finalizers {
+    pub fn push(&mut self, f: String) {
+        let mut v = self.to_vec();
+        v.push(f);
+        *self = v.into();
+    }
+    pub fn retain(&mut self, keep: impl FnMut(&String) -> bool) {
+        let mut v = self.to_vec();
+        v.retain(keep);
+        *self = v.into();
+    }
+}
+
+impl serde::Serialize for Finalizers {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
     }
 }
 
@@ -354,7 +420,7 @@ pub struct Meta {
     pub labels: StrMap,
     pub annotations: StrMap,
     pub owners: Owners,
-    pub finalizers: Vec<String>,
+    pub finalizers: Finalizers,
     /// When set, the object is being deleted (graceful pods: now + grace period).
     pub deletion: Option<Time>,
     pub deletion_grace: Option<u64>,
@@ -380,7 +446,7 @@ impl Default for Meta {
             labels: StrMap::default(),
             annotations: StrMap::default(),
             owners: Owners::default(),
-            finalizers: Vec::new(),
+            finalizers: Finalizers::default(),
             deletion: None,
             deletion_grace: None,
             generate_name: None,
@@ -710,12 +776,22 @@ thread_local! {
     /// By the constant's address and length: a constant is one place in the program, so this
     /// finds it without comparing text (a search by text was a twentieth of a pod's lifecycle,
     /// conditions and Events intern on every write). Nothing lists it, so its order is moot.
-    static INTERNED: std::cell::RefCell<super::keymap::FxHashMap<(usize, usize), Str>> = std::cell::RefCell::new(Default::default());
+    /// Const-initialized, so a lookup does not first ask whether the map was created.
+    static INTERNED: std::cell::RefCell<super::keymap::FxHashMap<(usize, usize), Str>> =
+        const { std::cell::RefCell::new(super::keymap::FxHashMap::with_hasher(rustc_hash::FxBuildHasher)) };
 }
 
 /// One shared allocation per constant string (kinds, API versions) across all objects.
 pub fn intern(s: &'static str) -> Str {
-    INTERNED.with(|m| m.borrow_mut().entry((s.as_ptr() as usize, s.len())).or_insert_with(|| Rc::from(s)).clone())
+    let key = (s.as_ptr() as usize, s.len());
+    INTERNED.with(|m| {
+        if let Some(v) = m.borrow().get(&key) {
+            return v.clone();
+        }
+        let v: Str = Rc::from(s);
+        m.borrow_mut().insert(key, v.clone());
+        v
+    })
 }
 
 thread_local! {

@@ -183,7 +183,9 @@ pub struct PodStatus {
     pub pod_ip: Option<Str>,
     pub host_ip: Option<Str>,
     pub start_time: Option<Time>,
-    pub containers: Vec<CStatus>,
+    /// Shared by the versions of a pod until the kubelet changes a container: most writes
+    /// (binding, deletion, conditions) leave them as they were.
+    pub containers: Rc<Vec<CStatus>>,
 }
 
 #[derive(Debug, Clone)]
@@ -420,12 +422,13 @@ pub struct Pvc {
     pub meta: Meta,
     /// Shared with the claim template it came from.
     pub spec: Rc<Value>,
-    pub class: Option<String>,
-    pub modes: Vec<String>,
+    // Shared strings: the binder and provisioner write a claim twice, each a copy.
+    pub class: Option<Str>,
+    pub modes: Rc<[String]>,
     pub request: u64,
     pub volume: Option<Str>,
     pub phase: ClaimPhase,
-    pub capacity: Option<String>,
+    pub capacity: Option<Str>,
 }
 
 impl Pvc {
@@ -433,12 +436,13 @@ impl Pvc {
         if spec.get("volumeMode").is_none() {
             super::defaults::pvc_spec(Rc::make_mut(&mut spec));
         }
-        let class = spec.get("storageClassName").and_then(Value::as_str).map(str::to_string);
-        let modes = spec
+        let class = spec.get("storageClassName").and_then(Value::as_str).map(Str::from);
+        let modes: Vec<String> = spec
             .get("accessModes")
             .and_then(Value::as_array)
             .map(|a| a.iter().filter_map(|m| m.as_str().map(str::to_string)).collect())
             .unwrap_or_default();
+        let modes = Rc::from(modes);
         let request = str_field(&spec, &["resources", "requests", "storage"]).and_then(parse_quantity).unwrap_or(0);
         Pvc { meta, spec, class, modes, request, volume: None, phase: ClaimPhase::Pending, capacity: None }
     }
@@ -447,7 +451,7 @@ impl Pvc {
         let mut spec = (*self.spec).clone();
         if let Some(s) = spec.as_object_mut() {
             if let Some(c) = &self.class {
-                s.insert("storageClassName".into(), json!(c));
+                s.insert("storageClassName".into(), json!(&**c));
             }
             if let Some(v) = &self.volume {
                 s.insert("volumeName".into(), json!(&**v));
@@ -455,9 +459,9 @@ impl Pvc {
         }
         let mut status = Map::new();
         if self.phase == ClaimPhase::Bound {
-            status.insert("accessModes".into(), json!(self.modes));
+            status.insert("accessModes".into(), json!(&*self.modes));
             if let Some(c) = &self.capacity {
-                status.insert("capacity".into(), json!({"storage": c}));
+                status.insert("capacity".into(), json!({"storage": &**c}));
             }
         }
         status.insert(
@@ -488,30 +492,31 @@ pub enum VolumePhase {
 pub struct Pv {
     pub meta: Meta,
     pub capacity: u64,
-    pub capacity_str: String,
-    pub modes: Vec<String>,
+    // Shared strings, as a claim's: binding copies the volume.
+    pub capacity_str: Str,
+    pub modes: Rc<[String]>,
     pub reclaim_delete: bool,
-    pub class: String,
+    pub class: Str,
     pub claim: Option<(Str, Str, Str)>,
     pub phase: VolumePhase,
     pub phase_since: Time,
-    pub host_path: String,
+    pub host_path: Str,
 }
 
 impl Pv {
     pub fn to_json(&self) -> Value {
         let mut spec = Map::new();
-        spec.insert("accessModes".into(), json!(self.modes));
-        spec.insert("capacity".into(), json!({"storage": self.capacity_str}));
+        spec.insert("accessModes".into(), json!(&*self.modes));
+        spec.insert("capacity".into(), json!({"storage": &*self.capacity_str}));
         if let Some((ns, name, uid)) = &self.claim {
             spec.insert(
                 "claimRef".into(),
                 json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "name": &**name, "namespace": &**ns, "uid": &**uid}),
             );
         }
-        spec.insert("hostPath".into(), json!({"path": self.host_path, "type": ""}));
+        spec.insert("hostPath".into(), json!({"path": &*self.host_path, "type": ""}));
         spec.insert("persistentVolumeReclaimPolicy".into(), json!(if self.reclaim_delete { "Delete" } else { "Retain" }));
-        spec.insert("storageClassName".into(), json!(self.class));
+        spec.insert("storageClassName".into(), json!(&*self.class));
         spec.insert("volumeMode".into(), json!("Filesystem"));
         json!({
             "apiVersion": "v1",

@@ -16,17 +16,29 @@ impl Engine {
     pub(super) fn track_node_load(&mut self, old: Option<&Pod>, new: Option<&Pod>) {
         let counted = |p: &Pod| p.node.clone().filter(|_| !p.status.phase.terminal());
         let (was, is) = (old.and_then(counted), new.and_then(counted));
-        if was.is_some() && was == is {
+        if was.is_some() && same_opt_str(&was, &is) {
             return; // most writes are a counted pod's status: its node's count stays
         }
         if let Some(n) = was {
-            if let Some(c) = self.node_load.get_mut(&n) {
+            if let Some((_, c)) = self.load_index(&n).and_then(|i| self.node_load.get_mut(i)) {
                 *c = c.saturating_sub(1);
             }
         }
         if let Some(n) = is {
-            *self.node_load.entry(n).or_insert(0) += 1;
+            match self.load_index(&n).and_then(|i| self.node_load.get_mut(i)) {
+                Some((_, c)) => *c += 1,
+                None => self.node_load.push((n, 1)),
+            }
         }
+    }
+
+    fn load_index(&self, node: &str) -> Option<usize> {
+        position_shared(self.node_load.iter().map(|(n, _)| &**n), node)
+    }
+
+    /// Scheduled, non-terminal pods on a node.
+    fn load_of(&self, node: &str) -> usize {
+        self.load_index(node).and_then(|i| self.node_load.get(i)).map_or(0, |(_, c)| *c)
     }
 
     fn fail_scheduling(&mut self, pod: &Pod, reason: String) {
@@ -55,7 +67,7 @@ impl Engine {
 
     pub(super) fn schedule_pod(&mut self, k: &Key, uid: &Str) {
         let Some(pod) = self.store.pods.get(k).cloned() else { return };
-        if pod.meta.uid != *uid || pod.node.is_some() || pod.terminating() {
+        if !same_str(&pod.meta.uid, uid) || pod.node.is_some() || pod.terminating() {
             return;
         }
         self.unscheduled.remove(k);
@@ -69,17 +81,19 @@ impl Engine {
         }
         let mut unschedulable = 0;
         let mut unreachable = 0;
-        let mut candidates: Vec<(usize, Str)> = Vec::new();
+        // Candidates (schedulable and ready nodes, in name order) and their least load.
+        let mut least: Option<usize> = None;
         for n in self.store.nodes.values() {
             if n.unschedulable {
                 unschedulable += 1;
             } else if !n.ready {
                 unreachable += 1;
             } else {
-                candidates.push((self.node_load.get(&n.meta.name).copied().unwrap_or(0), n.meta.name.clone()));
+                let load = self.load_of(&n.meta.name);
+                least = Some(least.map_or(load, |l| l.min(load)));
             }
         }
-        if candidates.is_empty() {
+        let Some(least) = least else {
             let mut reasons = Vec::new();
             if unreachable > 0 {
                 reasons.push(format!("{} node(s) had untolerated taint {{node.kubernetes.io/unreachable: }}", unreachable));
@@ -90,11 +104,12 @@ impl Engine {
             crate::sort::sort(&mut reasons);
             let reason = if reasons.is_empty() { "no nodes available to schedule pods".to_string() } else { reasons.join(", ") };
             return self.fail_scheduling(&pod, reason);
-        }
-        let least = candidates.iter().map(|(l, _)| *l).min().unwrap_or(0);
-        let ties: Vec<Str> = candidates.into_iter().filter(|(l, _)| *l == least).map(|(_, n)| n).collect();
-        let pick = self.rng.below(ties.len() as u64) as usize;
-        let Some(node) = ties.get(pick).cloned() else { return };
+        };
+        // The candidates with the least load tie; the seeded RNG picks one, in name order.
+        let tied = |e: &Engine, n: &Node| !n.unschedulable && n.ready && e.load_of(&n.meta.name) == least;
+        let ties = self.store.nodes.values().filter(|n| tied(self, n)).count();
+        let pick = self.rng.below(ties as u64) as usize;
+        let Some(node) = self.store.nodes.values().filter(|n| tied(self, n)).nth(pick).map(|n| n.meta.name.clone()) else { return };
         let mut p = (*pod).clone();
         p.node = Some(node.clone());
         p.status.scheduled = Some(Cond::new(true, self.now));

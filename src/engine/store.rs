@@ -20,7 +20,8 @@ pub struct Store {
     pub rv: u64,
     /// Count writes and removals of ControllerRevisions and PersistentVolumeClaims: the
     /// StatefulSet controller re-reads what it derived from them only when these moved (see
-    /// `SetIndex::revisions`, `SetIndex::claims_present` and `SyncMemo`).
+    /// `SetIndex::revisions`, `SetIndex::claims_present` and `SyncMemo`). Claim writes that
+    /// leave what the controller reads of a claim as it was are not counted (see `count_write`).
     pub revision_writes: u64,
     pub claim_writes: u64,
     pub pods: Objects<Pod>,
@@ -134,11 +135,24 @@ impl Stored for Workload {
 }
 
 impl Store {
-    /// Called on every write or removal of an object of `kind`.
-    pub fn count_write(&mut self, kind: Kind) {
+    /// Called on every write or removal of an object of `kind`, with the versions before and
+    /// after (`None`: absent).
+    ///
+    /// The StatefulSet controller reads of a claim only whether it exists, its uid, deletion
+    /// timestamp and owner references, so the binder's and provisioner's writes (phase, volume,
+    /// annotations) do not count: a sync after them would do exactly what the last one did.
+    pub fn count_write(&mut self, kind: Kind, old: Option<&Meta>, new: Option<&Meta>) {
         match kind {
             Kind::ControllerRevision => self.revision_writes += 1,
-            Kind::PersistentVolumeClaim => self.claim_writes += 1,
+            Kind::PersistentVolumeClaim => {
+                let same = match (old, new) {
+                    (Some(o), Some(n)) => same_str(&o.uid, &n.uid) && o.deletion == n.deletion && o.owners.same(&n.owners),
+                    _ => false,
+                };
+                if !same {
+                    self.claim_writes += 1;
+                }
+            }
             _ => {}
         }
     }

@@ -39,7 +39,7 @@ fn recount(map: &mut KeyMap<u32>, old: Option<&Pod>, new: Option<&Pod>) {
         // Most writes are status updates of a running pod: its claims stay counted (versions of
         // a pod share their claims and template, so the addresses usually settle it).
         let same_claims = (Rc::ptr_eq(&o.claims, &n.claims) && Rc::ptr_eq(&o.tmpl, &n.tmpl)) || o.claim_names().eq(n.claim_names());
-        if o.meta.namespace == n.meta.namespace && same_claims {
+        if same_str(&o.meta.namespace, &n.meta.namespace) && same_claims {
             return;
         }
     }
@@ -56,7 +56,7 @@ fn recount(map: &mut KeyMap<u32>, old: Option<&Pod>, new: Option<&Pod>) {
     }
     if let Some(n) = new {
         for c in n.claim_names() {
-            *map.entry(key(&n.meta.namespace, c)).or_insert(0) += 1;
+            *map.entry(Key::new(n.meta.namespace.clone(), Str::from(c))).or_insert(0) += 1;
         }
     }
 }
@@ -116,7 +116,7 @@ impl Engine {
     /// Binds a pending claim to a matching PV, or provisions one. `Err` carries the event
     /// to record when nothing can be done.
     fn try_bind(&mut self, c: &Rc<Pvc>) -> Result<(), (&'static str, String)> {
-        let wanted_class = c.class.clone().unwrap_or_default();
+        let wanted_class = c.class.clone().unwrap_or_else(|| Str::from(""));
         let requested_volume = c.spec.get("volumeName").and_then(|v| v.as_str()).map(str::to_string);
         let mut best: Option<Rc<Pv>> = None;
         for name in &self.files.available {
@@ -151,7 +151,7 @@ impl Engine {
         let mut meta = self.new_meta("", &name);
         meta.annotations.insert("pv.kubernetes.io/provisioned-by".into(), class.provisioner.clone());
         meta.finalizers.push("kubernetes.io/pv-protection".into());
-        let cap = str_field(&c.spec, &["resources", "requests", "storage"]).unwrap_or("0").to_string();
+        let cap = Str::from(str_field(&c.spec, &["resources", "requests", "storage"]).unwrap_or("0"));
         let pv = Pv {
             meta,
             capacity: c.request,
@@ -162,7 +162,7 @@ impl Engine {
             claim: None,
             phase: VolumePhase::Available,
             phase_since: self.now,
-            host_path: format!("/tmp/hostpath-provisioner/{}/{}", c.meta.namespace, c.meta.name),
+            host_path: Str::from(format!("/tmp/hostpath-provisioner/{}/{}", c.meta.namespace, c.meta.name)),
         };
         self.claim_event(c, false, "Provisioning", format!("External provisioner is provisioning volume for claim \"{}/{}\"", c.meta.namespace, c.meta.name), "k8s.io/minikube-hostpath");
         let pv = self.put(pv);
@@ -171,8 +171,10 @@ impl Engine {
         self.bind(c, &pv, true);
         if let Some(cur) = self.store.pvcs.get(&c.meta.key()).cloned() {
             let mut nc = (*cur).clone();
-            nc.meta.annotations.insert("volume.beta.kubernetes.io/storage-provisioner".into(), provisioner.clone());
-            nc.meta.annotations.insert("volume.kubernetes.io/storage-provisioner".into(), provisioner);
+            nc.meta.annotations = nc.meta.annotations.with([
+                ("volume.beta.kubernetes.io/storage-provisioner".into(), provisioner.clone()),
+                ("volume.kubernetes.io/storage-provisioner".into(), provisioner),
+            ]);
             self.write_claim(nc);
         }
         Ok(())
@@ -192,15 +194,14 @@ impl Engine {
         nc.volume = Some(npv.meta.name.clone());
         nc.phase = ClaimPhase::Bound;
         nc.capacity = Some(npv.capacity_str.clone());
-        nc.meta.annotations.insert("pv.kubernetes.io/bind-completed".into(), "yes".into());
-        nc.meta.annotations.insert("pv.kubernetes.io/bound-by-controller".into(), "yes".into());
+        nc.meta.annotations = nc.meta.annotations.with([("pv.kubernetes.io/bind-completed".into(), "yes".into()), ("pv.kubernetes.io/bound-by-controller".into(), "yes".into())]);
         self.write_claim(nc);
         self.enqueue(Work::RetryScheduling);
     }
 
     pub(super) fn provision_claim(&mut self, k: &Key, uid: &Str) {
         let Some(c) = self.store.pvcs.get(k).cloned() else { return };
-        if c.meta.uid != *uid || c.phase != ClaimPhase::Pending || c.meta.deletion.is_some() {
+        if !same_str(&c.meta.uid, uid) || c.phase != ClaimPhase::Pending || c.meta.deletion.is_some() {
             return;
         }
         if let Err((reason, msg)) = self.try_bind(&c) {

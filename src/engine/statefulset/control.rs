@@ -325,7 +325,7 @@ impl Engine {
                 Some((partition, _)) => ord < ctx.start.saturating_add(*partition),
             };
             let rev = if use_current { ctx.current.clone() } else { ctx.update.clone() };
-            self.create_set_pod(set, ord, &rev)?;
+            self.create_set_pod(set, ord, &rev, &name)?;
             let mut claims = String::new();
             for t in &set.spec.claim_templates {
                 claims.push_str(if claims.is_empty() { ", using claim " } else { ", " });

@@ -171,9 +171,9 @@ impl RevisionsMemo {
     fn holds_for(&self, writes: u64, set: &StatefulSet) -> bool {
         self.writes == writes
             && Rc::ptr_eq(&self.spec, &set.spec)
-            && self.data == set.revision_data
+            && same_str(&self.data, &set.revision_data)
             && self.collision_count == set.status.collision_count
-            && self.current_revision == set.status.current_revision
+            && same_opt_str(&self.current_revision, &set.status.current_revision)
             && self.deleting == set.meta.deletion.is_some()
     }
 }

@@ -93,7 +93,7 @@ impl SetIndex {
         let parsed = utils::parent_and_ordinal(&pod.meta.name);
         // Its slot, when it is that slot's member now.
         let slot = parsed.map(|(_, ord)| ord).filter(|ord| self.members.get(*ord).is_some_and(|m| *m.name() == pod.meta.name));
-        if old.is_some_and(|o| seen_by_sync(o) == seen_by_sync(pod)) {
+        if old.is_some_and(|o| same_for_sync(o, pod)) {
             // Nothing this index derives from the pod changed (the scheduler's binding, the
             // kubelet's ContainerCreating): a member only takes the newer version.
             if let Some(m) = slot.and_then(|ord| self.members.get_mut(ord)) {
@@ -104,7 +104,7 @@ impl SetIndex {
             self.version += 1;
         }
         let same_shape = old.is_some_and(|o| {
-            o.meta.name == pod.meta.name && o.meta.labels == pod.meta.labels && Rc::ptr_eq(&o.tmpl, &pod.tmpl) && o.claims == pod.claims
+            same_str(&o.meta.name, &pod.meta.name) && o.meta.labels == pod.meta.labels && Rc::ptr_eq(&o.tmpl, &pod.tmpl) && same_claims(&o.claims, &pod.claims)
         });
         // Its slot, when it is still that slot's member and as intact as before.
         let known = slot.filter(|_| same_shape);
@@ -276,14 +276,26 @@ impl SetIndex {
     }
 }
 
-/// What a sync reads of a pod it controls. A write that changes none of it, such as the
-/// scheduler's binding or the kubelet's first status (still Pending, containers creating),
-/// cannot change what the set's next sync does.
-fn seen_by_sync(p: &Pod) -> impl PartialEq + '_ {
-    (
-        (&p.meta.uid, &p.meta.name, &p.meta.labels, &p.meta.owners, p.meta.deletion),
-        (Rc::as_ptr(&p.tmpl), &p.claims, p.status.phase, p.is_ready(), p.ready_since()),
-    )
+/// Whether two versions of a pod agree on what a sync reads of a pod it controls. A write
+/// that changes none of it, such as the scheduler's binding or the kubelet's first status
+/// (still Pending, containers creating), cannot change what the set's next sync does.
+/// Versions of a pod share their strings, owner references and claims, so addresses
+/// usually settle each comparison (`Rc<str>` and `Rc<[T]>` equality compares contents).
+fn same_for_sync(a: &Pod, b: &Pod) -> bool {
+    same_str(&a.meta.uid, &b.meta.uid)
+        && same_str(&a.meta.name, &b.meta.name)
+        && a.meta.labels == b.meta.labels
+        && a.meta.owners.same(&b.meta.owners)
+        && a.meta.deletion == b.meta.deletion
+        && Rc::ptr_eq(&a.tmpl, &b.tmpl)
+        && same_claims(&a.claims, &b.claims)
+        && a.status.phase == b.status.phase
+        && a.is_ready() == b.is_ready()
+        && a.ready_since() == b.ready_since()
+}
+
+fn same_claims(a: &Rc<[(Str, Str)]>, b: &Rc<[(Str, Str)]>) -> bool {
+    Rc::ptr_eq(a, b) || a == b
 }
 
 /// The inputs of a StatefulSet's last successful sync. A sync asked for while they are all
@@ -294,7 +306,7 @@ fn seen_by_sync(p: &Pod) -> impl PartialEq + '_ {
 ///
 /// A sync that changed any of these itself (created or deleted a pod, wrote a claim, moved the
 /// current revision) leaves no memo: the next sync sees what it did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SyncMemo {
     /// What a sync reads of the set itself: its spec (by generation) and the status fields
     /// that steer decisions. The counts it writes each time are not among them.
@@ -304,3 +316,21 @@ pub struct SyncMemo {
     pub revisions: u64,
     pub foreign_pods: u64,
 }
+
+/// Field by field, the revision names by address first (every sync compares two memos).
+impl PartialEq for SyncMemo {
+    fn eq(&self, o: &SyncMemo) -> bool {
+        let ((g, c, cur, upd, col), (og, oc, ocur, oupd, ocol)) = (&self.set, &o.set);
+        g == og
+            && c == oc
+            && same_opt_str(cur, ocur)
+            && same_opt_str(upd, oupd)
+            && col == ocol
+            && self.index == o.index
+            && self.claims == o.claims
+            && self.revisions == o.revisions
+            && self.foreign_pods == o.foreign_pods
+    }
+}
+
+impl Eq for SyncMemo {}

@@ -26,15 +26,14 @@ impl Engine {
         }
     }
 
-    /// `newVersionedStatefulSetPod` (spec §4.1).
-    pub(in crate::engine) fn build_set_pod(&mut self, set: &StatefulSet, ordinal: i64, rev: &Revision) -> Pod {
-        let name = utils::pod_name(&set.meta.name, ordinal);
-        let mut meta = self.new_meta(&set.meta.namespace, &name);
-        meta.generate_name = Some(Str::from(format!("{}-", set.meta.name)));
+    /// `newVersionedStatefulSetPod` (spec §4.1); `name` is `utils::pod_name(set, ordinal)`.
+    pub(in crate::engine) fn build_set_pod(&mut self, set: &StatefulSet, ordinal: i64, rev: &Revision, name: &str) -> Pod {
+        let mut meta = self.new_meta(&set.meta.namespace, name);
+        meta.generate_name = Some(Str::from(join(&[T(&set.meta.name), T("-")])));
         meta.labels = rev.tmpl.labels.with([
             ("apps.kubernetes.io/pod-index".into(), itoa::Buffer::new().format(ordinal).to_string()),
             ("controller-revision-hash".into(), rev.meta.name.to_string()),
-            ("statefulset.kubernetes.io/pod-name".into(), name.clone()),
+            ("statefulset.kubernetes.io/pod-name".into(), name.to_string()),
         ]);
         meta.annotations = rev.tmpl.annotations.clone();
         meta.owners = Owners::of(OwnerRef::controller_of(Kind::StatefulSet, &set.meta.name, &set.meta.uid));
@@ -89,14 +88,14 @@ impl Engine {
         Ok(())
     }
 
-    /// Creates claims, then the pod, then the claims' owner refs (spec §3.6 step 2b).
-    pub(in crate::engine) fn create_set_pod(&mut self, set: &StatefulSet, ordinal: i64, rev: &Revision) -> Result<(), String> {
-        let name = utils::pod_name(&set.meta.name, ordinal);
+    /// Creates claims, then the pod, then the claims' owner refs (spec §3.6 step 2b). `name` is
+    /// `utils::pod_name(set, ordinal)`, which the caller has already built.
+    pub(in crate::engine) fn create_set_pod(&mut self, set: &StatefulSet, ordinal: i64, rev: &Revision, name: &str) -> Result<(), String> {
         if let Err(e) = self.create_missing_claims(set, ordinal) {
             self.set_event(set, true, "FailedCreate", format!("create Pod {} in StatefulSet {} failed error: {}", name, set.meta.name, e));
             return Err(e);
         }
-        if self.store.pods.has(&set.meta.namespace, &name) {
+        if self.store.pods.has(&set.meta.namespace, name) {
             // AlreadyExists on pod create: no event, the sync fails and is retried.
             return Err(format!("pods \"{}\" already exists", name));
         }
@@ -117,9 +116,9 @@ impl Engine {
             self.set_event(set, true, "FailedCreate", format!("create Pod {} in StatefulSet {} failed error: {}", name, set.meta.name, err));
             return Err(err);
         }
-        let pod = self.build_set_pod(set, ordinal, rev);
+        let pod = self.build_set_pod(set, ordinal, rev, name);
         self.create_pod_object(pod);
-        self.set_event(set, false, "SuccessfulCreate", join(&[T("create Pod "), T(&name), T(" in StatefulSet "), T(&set.meta.name), T(" successful")]));
+        self.set_event(set, false, "SuccessfulCreate", join(&[T("create Pod "), T(name), T(" in StatefulSet "), T(&set.meta.name), T(" successful")]));
         let condemned = !self.in_range(set, ordinal);
         self.update_claim_refs(set, ordinal, condemned)?;
         if let Some(idx) = self.set_index.get_mut(&set.meta.uid) {
@@ -140,7 +139,7 @@ impl Engine {
             self.set_event(set, true, "FailedDelete", format!("delete Pod {} in StatefulSet {} failed error: {}", pod_name, set.meta.name, err));
             return Err(err);
         }
-        let k = key(&set.meta.namespace, pod_name);
+        let k = Key::new(set.meta.namespace.clone(), Str::from(pod_name));
         match self.delete_pod_quiet(&k, DeleteOptions { grace_period_seconds: None, propagation: Propagation::Background }) {
             Ok(_) => {
                 self.set_event(set, false, "SuccessfulDelete", join(&[T("delete Pod "), T(pod_name), T(" in StatefulSet "), T(&set.meta.name), T(" successful")]));

@@ -39,8 +39,8 @@ fn differs(old: &StsStatus, new: &StsStatus) -> bool {
         || old.current != new.current
         || old.updated != new.updated
         || old.available != new.available
-        || old.current_revision != new.current_revision
-        || old.update_revision != new.update_revision
+        || !same_opt_str(&old.current_revision, &new.current_revision)
+        || !same_opt_str(&old.update_revision, &new.update_revision)
         || new.observed_generation > old.observed_generation
 }
 

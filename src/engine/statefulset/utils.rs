@@ -216,12 +216,20 @@ pub fn parse_spec(set: &str, spec: &Value) -> Result<StsSpec, ApiError> {
                         name: m.and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or("").to_string(),
                         labels: string_map(m.and_then(|m| m.get("labels"))),
                         annotations: string_map(m.and_then(|m| m.get("annotations"))),
-                        spec: Rc::new(t.get("spec").cloned().unwrap_or_else(|| json!({}))),
+                        spec: Rc::new(claim_spec(t.get("spec"))),
                     }
                 })
                 .collect()
         })
         .unwrap_or_default();
+    // Defaulted once here rather than copied and defaulted for every claim made from it.
+    fn claim_spec(spec: Option<&Value>) -> Value {
+        let mut spec = spec.cloned().unwrap_or_else(|| json!({}));
+        if spec.get("volumeMode").is_none() {
+            defaults::pvc_spec(&mut spec);
+        }
+        spec
+    }
     let history_limit = spec.get("revisionHistoryLimit").and_then(|v| int_field(Some(v))).unwrap_or(10);
     Ok(StsSpec {
         replicas,
