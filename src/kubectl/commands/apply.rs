@@ -229,6 +229,7 @@ pub fn apply(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: 
         }
     }
     if let (Some(format), [_, ..]) = (&format, applied.as_slice()) {
+        // One object prints as itself, several as a List (the kind given matters only to tables).
         let single = applied.len() == 1;
         out.out(&output::render(Kind::Pod, &applied, format, &Default::default(), single, &mut TabWriter::table(), it.engine.now().0));
     }

@@ -65,12 +65,17 @@ fn write_and_print(it: &mut Interpreter, kind: Kind, live: &Value, new: Value, v
             Err(r) => return out.fail(&r.message),
         },
         Dry::None => {
-            let changed = new == *live || {
-                let Some(changed) = store_update(it, live, new.clone(), out) else { return };
-                changed
+            // An object the command left as it was is not sent; kubectl prints its verb anyway.
+            let verb = if new == *live {
+                verbs.0
+            } else {
+                match store_update(it, live, new.clone(), out) {
+                    Some(true) => verbs.0,
+                    Some(false) => verbs.1,
+                    None => return,
+                }
             };
-            let now = it.engine.get(kind, st(live, "/metadata/namespace"), st(live, "/metadata/name")).unwrap_or(new);
-            (if changed { verbs.0 } else { verbs.1 }, now)
+            (verb, it.engine.get(kind, st(live, "/metadata/namespace"), st(live, "/metadata/name")).unwrap_or(new))
         }
     };
     out.out(&output::written(kind, &shown, p.format.as_ref(), &format!("{verb}{}", p.dry.suffix())));
