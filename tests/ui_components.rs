@@ -334,6 +334,38 @@ fn a_button_leaves_the_console_watch_streaming_and_a_replay_prints_the_same() {
     assert!(!sim.watching());
 }
 
+/// The screen's model keeps each pod's, claim's and Service's row from frame to frame and
+/// rebuilds only what changed; read that way through a session, it must read exactly as a model
+/// built afresh from the same cluster. The steps change what a row depends on besides its own
+/// object: the set's update revision (every pod's "updated"), a slot losing its pod (its claim
+/// turns orphaned), and a rewind (the model is read anew from a snapshot).
+#[wasm_bindgen_test]
+fn the_model_kept_frame_by_frame_reads_as_one_built_afresh() {
+    let mut sim = Sim::new(3);
+    let fresh = |sim: &Sim| Sim::restore(3, sim.commands().to_vec(), sim.head().0).view(true);
+    let mut t = 0;
+    let mut play = |sim: &mut Sim, until: u64| {
+        while t < until {
+            t += 700;
+            sim.advance_to(Time(t));
+            let kept = sim.view(true);
+            assert_eq!(kept, fresh(sim), "at {t} ms");
+        }
+    };
+    sim.run(commands::APPLY_STDIN, Some(manifest::LECTURE_EXAMPLE.replace("replicas: 2", "replicas: 3")));
+    play(&mut sim, 25_000);
+    sim.run(&commands::set_image("web", "nginx", "registry.k8s.io/nginx-slim:0.22"), None);
+    play(&mut sim, 50_000);
+    sim.run(&commands::scale("sts", "web", 1), None);
+    sim.run(&commands::crash_pod("web-0"), None);
+    play(&mut sim, 70_000);
+    sim.seek(Time(30_000));
+    let before: Vec<_> = sim.commands().iter().filter(|c| c.at <= 30_000).cloned().collect();
+    assert_eq!(sim.view(true), Sim::restore(3, before, 30_000).view(true), "rewound to 30 s");
+    let view = sim.view(true);
+    assert!(view.sets[0].slots.iter().any(|s| s.pod.as_ref().is_some_and(|p| !p.updated)), "mid-update, some pod is on the old revision");
+}
+
 /// The editor's text reaches `kubectl apply -f -` as a heredoc; a text with a line equal to its
 /// usual delimiter (a flow mapping's value on a line of its own) is applied whole, not cut short.
 #[wasm_bindgen_test]

@@ -7,7 +7,7 @@
 //! frame's own value, so that comparison is a pointer check. Nothing here decides anything: it
 //! reads what the engine holds.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -295,79 +295,117 @@ fn pod_view(pod: &Value, set: Option<&Value>) -> PodView {
     }
 }
 
-/// A pod row and what it was built from: the pod's resourceVersion, and the owning set's name
-/// and update revision (which decide `revision` and `updated`).
-type CachedPod = (String, String, String, Rc<PodView>);
-
-/// A claim's card and what it was built from: the claim's resourceVersion and the creation time
-/// of the pod in its slot (which decides `state`; empty without a pod).
-type CachedClaim = (String, Option<String>, ClaimView);
-
-/// Pod rows and claim cards kept from earlier frames: a row is rebuilt only when what it was built
-/// from changed, else a pod row is the same `Rc`. Every frame looks up every pod and claim, so an
-/// unchanged one costs a lookup by a key written into a reused buffer: building two owned key
-/// strings per object and moving every entry from last frame's map to a new one was a good part
-/// of the model's work at 100 replicas.
-struct PodCache<'a> {
-    pods: &'a mut Cache,
-    claims: &'a mut Cache,
-    /// This frame's number: entries not seen in it are dropped after it (`forget_unseen`).
-    frame: u64,
-    key: String,
-}
-
-/// Anything a frame keeps of the previous one, by `object_key`, with the last frame that used
-/// it. One value type for all the caches: a B-tree map's code is compiled once per key and value
-/// type (~3 KB of download each).
+/// One object as the screen keeps it: its API JSON, what every frame asks of it (read once, when
+/// this version arrives), and the row a frame built from it. A change replaces the entry, so a
+/// row is rebuilt exactly when its object changed (or what else it was built from did): a frame
+/// looks at an unchanged pod or claim for a few string comparisons. Reading every pod and claim
+/// from JSON on every frame, and looking each up in a cache by name, was most of the model's work
+/// at 100 replicas.
 #[derive(Debug)]
-enum Cached {
-    Pod(CachedPod),
-    Claim(CachedClaim),
-    Set(Rc<SetView>),
-    Service(CachedService),
+struct Entry {
+    json: Value,
+    /// The controlling owner reference's kind and name.
+    owner: Option<(String, String)>,
+    /// `spec.nodeName` (pods).
+    node: String,
+    /// The last frame that showed it in a set's slot (so it is not a stray claim).
+    shown: Cell<u64>,
+    /// The row built from this entry, or the one built from the previous version of the object
+    /// until this one's is (`fresh` says which): a rebuilt row equal to the previous one is that
+    /// row again, so the components compare it by pointer.
+    row: RefCell<Option<Row>>,
+    fresh: Cell<bool>,
 }
 
-type Cache = BTreeMap<String, (u64, Cached)>;
+/// A row and what it was built from besides its own object.
+#[derive(Debug)]
+enum Row {
+    /// The owning set's name and update revision (they decide `revision` and `updated`).
+    Pod(String, String, Rc<PodView>),
+    /// The creation time of the pod in its slot (decides `state`; None without a pod).
+    Claim(Option<String>, Rc<ClaimView>),
+    /// The resourceVersion of the Service's Endpoints ("" without).
+    Service(String, Rc<ServiceView>),
+}
 
-impl PodCache<'_> {
-    fn pod(&mut self, pod: &Value, set: Option<&Value>) -> Rc<PodView> {
-        key_into(&mut self.key, pod);
-        let rv = s(pod, &["metadata", "resourceVersion"]);
-        let (set_name, update) = set.map_or(("", ""), |set| (name_of(set), s(set, &["status", "updateRevision"])));
-        if let Some((seen, Cached::Pod(e))) = self.pods.get_mut(self.key.as_str()) {
-            if !rv.is_empty() && e.0 == rv && e.1 == set_name && e.2 == update {
-                *seen = self.frame;
-                return e.3.clone();
-            }
+impl Entry {
+    /// `row`: the previous version's.
+    fn new(json: Value, row: Option<Row>) -> Entry {
+        Entry {
+            owner: controller_of(&json).map(|(kind, name)| (kind.to_string(), name.to_string())),
+            node: s(&json, &["spec", "nodeName"]).to_string(),
+            json,
+            shown: Cell::new(0),
+            row: RefCell::new(row),
+            fresh: Cell::new(false),
         }
-        let view = Rc::new(pod_view(pod, set));
-        let entry = (rv.to_string(), set_name.to_string(), update.to_string(), view.clone());
-        self.pods.insert(self.key.clone(), (self.frame, Cached::Pod(entry)));
-        view
     }
+}
 
-    fn claim(&mut self, pvc: &Value, pod: Option<&PodView>) -> ClaimView {
-        key_into(&mut self.key, pvc);
-        let rv = s(pvc, &["metadata", "resourceVersion"]);
-        let created = pod.map(|p| p.created.as_str());
-        if let Some((seen, Cached::Claim(e))) = self.claims.get_mut(self.key.as_str()) {
-            if !rv.is_empty() && e.0 == rv && e.1.as_deref() == created {
-                *seen = self.frame;
-                return e.2.clone();
+/// `view`, or the equal one shown before (so it compares by pointer).
+fn same_or<V: PartialEq>(old: Option<&Rc<V>>, view: V) -> Rc<V> {
+    match old {
+        Some(old) if **old == view => old.clone(),
+        _ => Rc::new(view),
+    }
+}
+
+/// A pod's row, owned by the set named `set_name` (its JSON `set`, if it exists) whose update
+/// revision is `update`; empty names for a pod shown outside a set.
+fn pod_row(pod: &Entry, set: Option<&Value>, set_name: &str, update: &str) -> Rc<PodView> {
+    let mut row = pod.row.borrow_mut();
+    let old = match &*row {
+        Some(Row::Pod(name, up, view)) => {
+            if pod.fresh.get() && name == set_name && up == update {
+                return view.clone();
             }
+            Some(view)
         }
-        let view = claim_view(pvc, pod);
-        let entry = (rv.to_string(), created.map(str::to_string), view.clone());
-        self.claims.insert(self.key.clone(), (self.frame, Cached::Claim(entry)));
-        view
-    }
+        _ => None,
+    };
+    let view = same_or(old, pod_view(&pod.json, set));
+    *row = Some(Row::Pod(set_name.to_string(), update.to_string(), view.clone()));
+    pod.fresh.set(true);
+    view
+}
 
-    /// Drops the rows of objects this frame did not show (deleted ones).
-    fn forget_unseen(self) {
-        let frame = self.frame;
-        self.pods.retain(|_, (seen, _)| *seen == frame);
-        self.claims.retain(|_, (seen, _)| *seen == frame);
-    }
+/// A claim's card, in the slot of `pod` (None: no pod there).
+fn claim_row(claim: &Entry, pod: Option<&PodView>) -> Rc<ClaimView> {
+    let created = pod.map(|p| p.created.as_str());
+    let mut row = claim.row.borrow_mut();
+    let old = match &*row {
+        Some(Row::Claim(with, view)) => {
+            if claim.fresh.get() && with.as_deref() == created {
+                return view.clone();
+            }
+            Some(view)
+        }
+        _ => None,
+    };
+    let view = same_or(old, claim_view(&claim.json, pod));
+    *row = Some(Row::Claim(created.map(str::to_string), view.clone()));
+    claim.fresh.set(true);
+    view
+}
+
+/// A Service's card, from it and its Endpoints (the only inputs it has).
+fn service_row(svc: &Entry, endpoints: Option<&Entry>) -> Rc<ServiceView> {
+    let ep = endpoints.map(|e| &e.json);
+    let version = ep.map_or("", |e| s(e, &["metadata", "resourceVersion"]));
+    let mut row = svc.row.borrow_mut();
+    let old = match &*row {
+        Some(Row::Service(with, view)) => {
+            if svc.fresh.get() && with == version {
+                return view.clone();
+            }
+            Some(view)
+        }
+        _ => None,
+    };
+    let view = same_or(old, service_view(&svc.json, ep));
+    *row = Some(Row::Service(version.to_string(), view.clone()));
+    svc.fresh.set(true);
+    view
 }
 
 fn claim_view(pvc: &Value, pod: Option<&PodView>) -> ClaimView {
@@ -407,39 +445,30 @@ const SHOWN: [Kind; 8] = [
 /// frame converts only what changed to JSON instead of listing every object again.
 #[derive(Debug, Default)]
 pub struct Mirror {
-    /// By kind, then by `namespace\0name` (see `object_key`).
-    objects: BTreeMap<Kind, BTreeMap<String, Value>>,
+    /// By kind (in `SHOWN`'s order), then by `namespace\0name` (see `object_key`).
+    objects: [BTreeMap<String, Entry>; SHOWN.len()],
     cursor: Option<u64>,
-    /// Rows built in earlier frames, reused while their inputs are unchanged.
+    /// What frames keep of earlier ones besides the entries' rows.
     derived: RefCell<Derived>,
 }
 
-/// What a frame can reuse from the previous one: at 100 replicas a frame changes a few pods, and
-/// rebuilding every pod's row (its kubectl STATUS included) and every event row was most of the
-/// model's work. Cleared whenever the engine is swapped for a snapshot, since resource versions
-/// and log lengths only identify content within one timeline.
+/// What a frame can reuse from the previous one besides the entries' rows. Cleared whenever the
+/// engine is swapped for a snapshot (the entries are then read anew too), since log lengths only
+/// identify content within one timeline.
 #[derive(Debug, Default)]
 struct Derived {
-    /// How many frames were read (see `PodCache::frame`).
+    /// How many frames were read (see `Entry::shown`).
     frames: u64,
-    /// (namespace, pod name) → (pod resourceVersion, owning set's name and updateRevision, row).
-    pods: Cache,
-    /// (namespace, claim name) → (claim resourceVersion, its pod's creation time, card).
-    claims: Cache,
-    /// The sets shown in the previous frame, by (namespace, name): a slot or set equal to its
-    /// previous value is that value again.
-    sets: Cache,
+    /// The sets shown in the previous frame, by `namespace\0name`: a slot or set equal to its
+    /// previous value is that value again. A list: a lesson shows a set or two.
+    sets: Vec<(String, Rc<SetView>)>,
     /// The event log's length and newest record (by address) when `events` was built.
     events_key: Option<(u64, usize)>,
     events: Rc<Vec<EventRow>>,
     decisions_len: Option<usize>,
     decisions: Rc<Vec<DecisionRow>>,
-    /// (namespace, name) → (Service and Endpoints resourceVersions, card).
-    services: Cache,
+    current: Rc<Vec<DecisionRow>>,
 }
-
-/// A Service's card and the resourceVersions of the Service and Endpoints it was built from.
-type CachedService = ((String, String), Rc<ServiceView>);
 
 impl Mirror {
     /// Brings the copy up to date with the engine.
@@ -452,15 +481,12 @@ impl Mirror {
                 let (events, next) = engine.poll_watch_latest(cursor, &SHOWN);
                 self.cursor = Some(next);
                 for e in events {
-                    if let Some(objects) = self.objects.get_mut(&e.kind) {
+                    if let Some(objects) = SHOWN.iter().position(|k| *k == e.kind).and_then(|i| self.objects.get_mut(i)) {
                         let key = object_key(&e.object);
-                        match e.event_type {
-                            WatchEventType::Deleted => {
-                                objects.remove(&key);
-                            }
-                            _ => {
-                                objects.insert(key, e.object);
-                            }
+                        // The old version's row stays until the new one's is built.
+                        let old = objects.remove(&key);
+                        if !matches!(e.event_type, WatchEventType::Deleted) {
+                            objects.insert(key, Entry::new(e.object, old.and_then(|o| o.row.into_inner())));
                         }
                     }
                 }
@@ -489,18 +515,30 @@ impl Mirror {
     }
 
     fn relist(&mut self, engine: &Engine) {
-        self.objects.clear();
-        for kind in SHOWN {
+        for (objects, kind) in self.objects.iter_mut().zip(SHOWN) {
+            objects.clear();
             // Inserts rather than `collect`: collecting into a BTreeMap compiles its own sort.
-            let objects = self.objects.entry(kind).or_default();
             for o in engine.list(kind, None) {
-                objects.insert(object_key(&o), o);
+                objects.insert(object_key(&o), Entry::new(o, None));
             }
         }
     }
 
-    fn list(&self, kind: Kind) -> Vec<&Value> {
-        self.objects.get(&kind).map(|m| m.values().collect()).unwrap_or_default()
+    /// A kind's objects in key order, each with its namespace and name.
+    fn list(&self, kind: Kind) -> impl Iterator<Item = (&str, &str, &Entry)> {
+        self.of(kind).iter().map(|(key, entry)| {
+            let (ns, name) = key.split_once('\0').unwrap_or(("", key));
+            (ns, name, entry)
+        })
+    }
+
+    fn get(&self, kind: Kind, key: &str) -> Option<&Entry> {
+        self.of(kind).get(key)
+    }
+
+    fn of(&self, kind: Kind) -> &BTreeMap<String, Entry> {
+        const NONE: &BTreeMap<String, Entry> = &BTreeMap::new();
+        SHOWN.iter().position(|k| *k == kind).and_then(|i| self.objects.get(i)).unwrap_or(NONE)
     }
 }
 
@@ -508,16 +546,10 @@ impl Mirror {
 /// String key reuses the B-tree code serde_json's maps already compile; a pair key cost its own.
 fn object_key(o: &Value) -> String {
     let mut key = String::new();
-    key_into(&mut key, o);
-    key
-}
-
-/// `object_key` written into `key`, reusing its buffer.
-fn key_into(key: &mut String, o: &Value) {
-    key.clear();
     key.push_str(ns_of(o));
     key.push('\0');
     key.push_str(name_of(o));
+    key
 }
 
 /// Sets seen earlier in the session, so a deleted set's leftovers stay in their slots.
@@ -527,120 +559,93 @@ pub struct Memory {
     pub sets: BTreeMap<(String, String), Vec<String>>,
 }
 
-/// Reads the whole cluster. Cost grows with the number of objects; the caller only calls this
-/// when the engine did something. The event rows are read only when `events` asks for them (the
-/// Events tab is open): listing the engine's Events walks its whole log, which grows all session.
+/// Reads the whole cluster. Every frame looks at every object, but builds rows only for those
+/// that changed (see `Entry`); the caller only calls this when the engine did something. The
+/// event rows are read only when `events` asks for them (the Events tab is open): listing the
+/// engine's Events walks its whole log, which grows all session.
 pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool) -> ClusterView {
-    let sets = mirror.list(Kind::StatefulSet);
-    let pods = mirror.list(Kind::Pod);
-    let claims = mirror.list(Kind::PersistentVolumeClaim);
-    // Claims shown in a set's slots, by address in the mirror.
-    // A list, not a set: a few dozen claims, and a set type would compile its own B-tree code.
-    let mut used_claims = Vec::new();
     let mut derived = mirror.derived.borrow_mut();
     let derived = &mut *derived;
     derived.frames += 1;
-    let mut cache = PodCache { pods: &mut derived.pods, claims: &mut derived.claims, frame: derived.frames, key: String::new() };
+    let frame = derived.frames;
 
-    for set in &sets {
-        let templates = arr(set, &["spec", "volumeClaimTemplates"]).iter().map(|t| name_of(t).to_string()).collect();
-        memory.sets.insert((ns_of(set).to_string(), name_of(set).to_string()), templates);
+    for (ns, name, set) in mirror.list(Kind::StatefulSet) {
+        let templates = arr(&set.json, &["spec", "volumeClaimTemplates"]).iter().map(|t| name_of(t).to_string()).collect();
+        memory.sets.insert((ns.to_string(), name.to_string()), templates);
     }
 
     let mut set_views = Vec::new();
-    let mut old_sets = std::mem::take(&mut derived.sets);
+    let old_sets = std::mem::take(&mut derived.sets);
     for ((ns, name), templates) in &memory.sets {
-        let live = sets.iter().copied().find(|s| ns_of(s) == ns && name_of(s) == name);
         let key = format!("{ns}\0{name}");
-        let old = match old_sets.remove(&key) {
-            Some((_, Cached::Set(view))) => Some(view),
-            _ => None,
-        };
-        let view = set_view(ns, name, templates, live, &pods, &claims, &mut used_claims, &mut cache, old.as_deref());
+        let live = mirror.get(Kind::StatefulSet, &key).map(|e| &e.json);
+        let old = old_sets.iter().find(|(k, _)| *k == key).map(|(_, view)| view);
+        let view = set_view(ns, name, templates, live, mirror, frame, old.map(|o| &**o));
         if view.exists || view.slots.iter().any(|s| s.pod.is_some() || !s.claims.is_empty()) {
-            let view = match old {
-                Some(old) if *old == view => old,
-                _ => Rc::new(view),
-            };
-            derived.sets.insert(key, (0, Cached::Set(view.clone())));
+            let view = same_or(old, view);
+            derived.sets.push((key, view.clone()));
             set_views.push(view);
         }
     }
 
-    let replica_sets = mirror.list(Kind::ReplicaSet);
-    let deployments = mirror
-        .list(Kind::Deployment)
-        .into_iter()
-        .map(|d| {
-            let rs_names: Vec<&str> = replica_sets
-                .iter()
-                .filter(|rs| ns_of(rs) == ns_of(d) && controller_of(rs) == Some(("Deployment", name_of(d))))
-                .map(|rs| name_of(rs))
-                .collect();
-            let mut dpods: Vec<Rc<PodView>> = pods
-                .iter()
-                .filter(|p| ns_of(p) == ns_of(d))
-                .filter(|p| matches!(controller_of(p), Some(("ReplicaSet", rs)) if rs_names.contains(&rs)))
-                .map(|p| cache.pod(p, None))
-                .collect();
-            crate::sort::sort_by(&mut dpods, |a, b| a.created.cmp(&b.created).then(a.name.cmp(&b.name)));
-            DeploymentView {
-                name: name_of(d).to_string(),
-                replicas: u(d, &["spec", "replicas"]),
-                ready: u(d, &["status", "readyReplicas"]),
-                image: arr(d, &["spec", "template", "spec", "containers"]).first().map(|c| s(c, &["image"])).unwrap_or("").to_string(),
-                pods: dpods,
+    // Loops rather than iterator chains: each chain compiled its own iterator code.
+    let mut deployments = Vec::new();
+    for (ns, name, d) in mirror.list(Kind::Deployment) {
+        let mut rs_names = Vec::new();
+        for (rs_ns, rs, rs_entry) in mirror.list(Kind::ReplicaSet) {
+            if rs_ns == ns && matches!(&rs_entry.owner, Some((kind, owner)) if kind == "Deployment" && owner == name) {
+                rs_names.push(rs);
             }
-        })
-        .collect();
+        }
+        let mut pods = Vec::new();
+        for (pod_ns, _, p) in mirror.list(Kind::Pod) {
+            if pod_ns == ns && matches!(&p.owner, Some((kind, rs)) if kind == "ReplicaSet" && rs_names.contains(&rs.as_str())) {
+                pods.push(pod_row(p, None, "", ""));
+            }
+        }
+        crate::sort::sort_by(&mut pods, |a, b| a.created.cmp(&b.created).then(a.name.cmp(&b.name)));
+        let d = &d.json;
+        deployments.push(DeploymentView {
+            name: name.to_string(),
+            replicas: u(d, &["spec", "replicas"]),
+            ready: u(d, &["status", "readyReplicas"]),
+            image: arr(d, &["spec", "template", "spec", "containers"]).first().map(|c| s(c, &["image"])).unwrap_or("").to_string(),
+            pods,
+        });
+    }
 
-    let endpoints = mirror.list(Kind::Endpoints);
-    let mut old_services = std::mem::take(&mut derived.services);
-    let services = mirror
-        .list(Kind::Service)
-        .into_iter()
-        .filter(|svc| !(ns_of(svc) == "default" && name_of(svc) == "kubernetes"))
-        .map(|svc| {
-            let key = object_key(svc);
-            let ep = endpoints.iter().copied().find(|e| ns_of(e) == ns_of(svc) && name_of(e) == name_of(svc));
-            // A service's card depends on the Service and its Endpoints only.
-            let versions = (s(svc, &["metadata", "resourceVersion"]).to_string(), ep.map_or("", |e| s(e, &["metadata", "resourceVersion"])).to_string());
-            let view = match old_services.remove(&key) {
-                Some((_, Cached::Service((v, view)))) if !versions.0.is_empty() && !versions.1.is_empty() && v == versions => view,
-                _ => Rc::new(service_view(svc, ep)),
-            };
-            derived.services.insert(key, (0, Cached::Service((versions, view.clone()))));
-            view
-        })
-        .collect();
+    let mut services = Vec::new();
+    for (ns, name, svc) in mirror.list(Kind::Service) {
+        if !(ns == "default" && name == "kubernetes") {
+            services.push(service_row(svc, mirror.get(Kind::Endpoints, &format!("{ns}\0{name}"))));
+        }
+    }
 
     // Pods per node, in a list: a handful of nodes, and a map type would compile its own B-tree code.
     let mut on_node: Vec<(&str, u32)> = Vec::new();
-    for p in &pods {
-        let node = s(p, &["spec", "nodeName"]);
-        match on_node.iter_mut().find(|(n, _)| *n == node) {
+    for (_, _, p) in mirror.list(Kind::Pod) {
+        match on_node.iter_mut().find(|(n, _)| *n == p.node) {
             Some((_, count)) => *count += 1,
-            None => on_node.push((node, 1)),
+            None => on_node.push((p.node.as_str(), 1)),
         }
     }
-    let nodes = mirror
-        .list(Kind::Node)
-        .into_iter()
-        .map(|node| NodeView {
-            name: name_of(node).to_string(),
-            ready: arr(node, &["status", "conditions"]).iter().any(|c| s(c, &["type"]) == "Ready" && s(c, &["status"]) == "True"),
-            unschedulable: walk(node, &["spec", "unschedulable"]).and_then(Value::as_bool).unwrap_or(false),
-            pods: on_node.iter().find(|(n, _)| *n == name_of(node)).map_or(0, |(_, count)| *count),
-        })
-        .collect();
+    let mut nodes = Vec::new();
+    for (_, name, node) in mirror.list(Kind::Node) {
+        nodes.push(NodeView {
+            name: name.to_string(),
+            ready: arr(&node.json, &["status", "conditions"]).iter().any(|c| s(c, &["type"]) == "Ready" && s(c, &["status"]) == "True"),
+            unschedulable: walk(&node.json, &["spec", "unschedulable"]).and_then(Value::as_bool).unwrap_or(false),
+            pods: on_node.iter().find(|(n, _)| *n == name).map_or(0, |(_, count)| *count),
+        });
+    }
 
-    let stray_claims = claims
-        .iter()
-        .filter(|c| !used_claims.contains(&(**c as *const Value)))
-        .map(|c| cache.claim(c, None))
-        .collect();
+    let mut stray_claims = Vec::new();
+    for (_, _, c) in mirror.list(Kind::PersistentVolumeClaim) {
+        if c.shown.get() != frame {
+            stray_claims.push((*claim_row(c, None)).clone());
+        }
+    }
 
-    cache.forget_unseen();
     // Only the newest events: the log only grows, and the panel shows a screenful.
     const KEEP_EVENTS: usize = 200;
     if events && derived.events_key != Some(engine.events_version()) {
@@ -665,7 +670,14 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
         derived.decisions_len = Some(engine.decisions().len());
         derived.decisions = Rc::new(read_decisions(engine));
     }
-    let anything = !set_views.is_empty() || !pods.is_empty() || !claims.is_empty() || !sets.is_empty();
+    // The same list again while it reads the same, so the "Why?" panel is not drawn again.
+    let current = engine.current_decisions();
+    let same = derived.current.len() == current.len()
+        && derived.current.iter().zip(current.values()).all(|(row, d)| row.time_ms == d.time.0 && row.owner == d.owner && row.text == d.text);
+    if !same {
+        derived.current = Rc::new(current.values().map(|d| DecisionRow { seq: 0, time_ms: d.time.0, owner: d.owner.clone(), text: d.text.clone() }).collect());
+    }
+    let anything = !set_views.is_empty() || [Kind::Pod, Kind::PersistentVolumeClaim, Kind::StatefulSet].iter().any(|k| !mirror.of(*k).is_empty());
 
     ClusterView {
         sets: set_views,
@@ -675,13 +687,7 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
         stray_claims,
         events: derived.events.clone(),
         decisions: derived.decisions.clone(),
-        current: Rc::new(
-            engine
-                .current_decisions()
-                .values()
-                .map(|d| DecisionRow { seq: 0, time_ms: d.time.0, owner: d.owner.clone(), text: d.text.clone() })
-                .collect(),
-        ),
+        current: derived.current.clone(),
         anything,
     }
 }
@@ -698,59 +704,58 @@ pub fn read_decisions(engine: &Engine) -> Vec<DecisionRow> {
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn set_view(
-    ns: &str,
-    name: &str,
-    templates: &[String],
-    live: Option<&Value>,
-    pods: &[&Value],
-    claims: &[&Value],
-    used_claims: &mut Vec<*const Value>,
-    cache: &mut PodCache,
-    previous: Option<&SetView>,
-) -> SetView {
+fn set_view(ns: &str, name: &str, templates: &[String], live: Option<&Value>, mirror: &Mirror, frame: u64, previous: Option<&SetView>) -> SetView {
     let replicas = live.map(|s| u(s, &["spec", "replicas"])).unwrap_or(0);
+    // A pod's row is built with the set (so these) only while the set exists.
+    let (owner, update) = live.map_or(("", ""), |set| (name, s(set, &["status", "updateRevision"])));
     // Per ordinal, its pod and its claims: one map for both, as each B-tree map type (key and
     // value) compiles its own code.
-    let mut by_ordinal: BTreeMap<u32, (Option<&Value>, Vec<&Value>)> = BTreeMap::new();
-    for pod in pods.iter().filter(|p| ns_of(p) == ns) {
+    let mut by_ordinal: BTreeMap<u32, (Option<&Entry>, Vec<&Entry>)> = BTreeMap::new();
+    for (pod_ns, pod_name, pod) in mirror.list(Kind::Pod) {
         // Owned by this set, or an orphan that still bears its name (after --cascade=orphan).
-        let owner_ok = match controller_of(pod) {
+        let owner_ok = match &pod.owner {
             Some((kind, owner)) => kind == "StatefulSet" && owner == name,
             None => true,
         };
-        if let (true, Some(k)) = (owner_ok, ordinal_of(name_of(pod), name)) {
+        if let (true, true, Some(k)) = (pod_ns == ns, owner_ok, ordinal_of(pod_name, name)) {
             by_ordinal.entry(k).or_default().0 = Some(pod);
         }
     }
-    for claim in claims.iter().filter(|c| ns_of(c) == ns) {
+    for (claim_ns, claim_name, claim) in mirror.list(Kind::PersistentVolumeClaim) {
+        if claim_ns != ns {
+            continue;
+        }
         for t in templates {
-            if let Some(k) = name_of(claim).strip_prefix(t.as_str()).and_then(|r| r.strip_prefix('-')).and_then(|r| ordinal_of(r, name)) {
+            if let Some(k) = claim_name.strip_prefix(t.as_str()).and_then(|r| r.strip_prefix('-')).and_then(|r| ordinal_of(r, name)) {
                 by_ordinal.entry(k).or_default().1.push(claim);
             }
         }
     }
     let highest = by_ordinal.keys().max().map(|k| k + 1).unwrap_or(0);
     let count = highest.max(replicas);
+    let mut claims = Vec::new();
     let slots = (0..count)
         .map(|k| {
-            let (pod, claims) = by_ordinal.get(&k).map_or((None, None), |(p, cs)| (*p, Some(cs)));
-            let pod = pod.map(|p| cache.pod(p, live));
-            let claims = claims
-                .map(|cs| {
-                    cs.iter()
-                        .map(|c| {
-                            used_claims.push(*c as *const Value);
-                            cache.claim(c, pod.as_deref())
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            let slot = SlotView { ordinal: k, beyond: k >= replicas, pod, claims };
-            match previous.and_then(|p| p.slots.get(k as usize)) {
-                Some(old) if **old == slot => old.clone(),
-                _ => Rc::new(slot),
+            let (pod, slot_claims) = by_ordinal.get(&k).map_or((None, &[][..]), |(p, cs)| (*p, cs.as_slice()));
+            let pod = pod.map(|p| pod_row(p, live, owner, update));
+            claims.clear();
+            for c in slot_claims {
+                c.shown.set(frame);
+                claims.push(claim_row(c, pod.as_deref()));
+            }
+            let beyond = k >= replicas;
+            // The previous slot when nothing in it changed, without building a value to compare.
+            let old = previous.and_then(|p| p.slots.get(k as usize));
+            let same = old.is_some_and(|old| {
+                old.ordinal == k
+                    && old.beyond == beyond
+                    && old.pod.as_ref().map(Rc::as_ptr) == pod.as_ref().map(Rc::as_ptr)
+                    && old.claims.len() == claims.len()
+                    && old.claims.iter().zip(&claims).all(|(a, b)| *a == **b)
+            });
+            match old {
+                Some(old) if same => old.clone(),
+                _ => Rc::new(SlotView { ordinal: k, beyond, pod, claims: claims.iter().map(|c| (**c).clone()).collect() }),
             }
         })
         .collect();

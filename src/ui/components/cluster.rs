@@ -305,8 +305,8 @@ pub fn service_card(props: &ServiceProps) -> Html {
         use_effect_with((svc.clone(), lang), move |(svc, lang)| {
             if let Some(el) = list.cast::<web_sys::Element>() {
                 let mut shown = shown.borrow_mut();
-                let rows = dns_rows(svc, *lang, &shown);
-                patch_rows(&el, &mut shown, rows);
+                let (rows, head_ips) = dns_rows(svc, *lang, &shown);
+                patch_rows(&el, &mut shown, rows, head_ips.as_deref());
                 shown.from = Some((svc.clone(), *lang));
             }
         });
@@ -337,7 +337,8 @@ struct DnsShown {
 /// record per Ready pod, then the pods not in DNS. A row whose name and address are what the
 /// shown card had at the same place is the shown row again, not written anew: at 100 replicas
 /// the card changes with every pod turning Ready, and writing 100 rows each time was most of it.
-fn dns_rows(svc: &ServiceView, lang: Lang, shown: &DnsShown) -> Vec<String> {
+/// Also the service row's new address text when only that changed in it (see `patch_rows`).
+fn dns_rows(svc: &ServiceView, lang: Lang, shown: &DnsShown) -> (Vec<String>, Option<String>) {
     use std::fmt::Write;
     let old = shown.from.as_ref().filter(|(_, l)| *l == lang && shown.rows.len() == shown.elements.len()).map(|(o, _)| &**o);
     let reuse = |i: usize, same: bool| if same { shown.rows.get(i).cloned() } else { None };
@@ -351,7 +352,10 @@ fn dns_rows(svc: &ServiceView, lang: Lang, shown: &DnsShown) -> Vec<String> {
         out
     };
     let mut rows = Vec::with_capacity(1 + svc.records.len() + svc.not_ready.len());
-    let same_head = old.is_some_and(|o| o.service_ips == svc.service_ips && o.service_fqdn == svc.service_fqdn);
+    let same_name = old.is_some_and(|o| o.service_fqdn == svc.service_fqdn && !o.service_ips.is_empty() && !svc.service_ips.is_empty());
+    let same_head = same_name && old.is_some_and(|o| o.service_ips == svc.service_ips);
+    let ips = svc.service_ips.join(", ");
+    let head_ips = (same_name && !same_head).then(|| ips.clone());
     rows.push(reuse(0, same_head).unwrap_or_else(|| {
         if svc.service_ips.is_empty() {
             let mut out = String::from(r#"<li class="dns-empty">"#);
@@ -359,7 +363,7 @@ fn dns_rows(svc: &ServiceView, lang: Lang, shown: &DnsShown) -> Vec<String> {
             out.push_str("</li>");
             out
         } else {
-            row("dns-record service-record", false, &svc.service_fqdn, &svc.service_ips.join(", "), "ips mono")
+            row("dns-record service-record", false, &svc.service_fqdn, &ips, "ips mono")
         }
     }));
     for (j, r) in svc.records.iter().enumerate() {
@@ -371,7 +375,7 @@ fn dns_rows(svc: &ServiceView, lang: Lang, shown: &DnsShown) -> Vec<String> {
         let same = old.is_some_and(|o| o.records.len() == svc.records.len() && o.not_ready.get(k) == Some(name));
         rows.push(reuse(at + k, same).unwrap_or_else(|| row("dns-record not-ready", false, name, T::DnsNotReady.get(lang), "ips")));
     }
-    rows
+    (rows, head_ips)
 }
 
 /// Brings the list's rows from `shown` to `rows`, touching only the rows that differ, through
@@ -379,7 +383,10 @@ fn dns_rows(svc: &ServiceView, lang: Lang, shown: &DnsShown) -> Vec<String> {
 /// cost more than changing it). Yew lines an unkeyed list up from its end, so a record added at
 /// the end (each pod turning Ready, at 100 replicas) rewrote every row's text; a keyed list moved
 /// every row instead; and replacing the whole list removed and parsed some 600 nodes per change.
-fn patch_rows(list: &web_sys::Element, shown: &mut DnsShown, rows: Vec<String>) {
+/// `head_ips`, when given, is the first row's only change: its address text, written in place.
+/// That row holds every Ready pod's IP and changes with each of them; parsing it anew each time
+/// was the card's largest cost at 100 replicas.
+fn patch_rows(list: &web_sys::Element, shown: &mut DnsShown, rows: Vec<String>, head_ips: Option<&str>) {
     if shown.elements.len() != shown.rows.len() {
         // Never expected; start again from an empty list rather than patch the wrong rows.
         list.set_inner_html("");
@@ -389,6 +396,10 @@ fn patch_rows(list: &web_sys::Element, shown: &mut DnsShown, rows: Vec<String>) 
     let kept = rows.len().min(shown.rows.len());
     for (i, row) in rows.iter().enumerate().take(kept) {
         if *row != shown.rows[i] {
+            if let (0, Some(ips), Some(text)) = (i, head_ips, shown.elements[i].last_element_child().and_then(|s| s.first_child())) {
+                text.set_node_value(Some(ips));
+                continue;
+            }
             shown.elements[i].set_outer_html(row);
             // The markup replaced the element: find the new one where it was.
             let new = if i == 0 { list.first_element_child() } else { shown.elements[i - 1].next_element_sibling() };
