@@ -281,94 +281,73 @@ pub struct OwnerRef {
     pub block_owner_deletion: bool,
 }
 
-/// `metadata.ownerReferences`: shared by every version of an object, since every write clones
-/// the object it changes and owner references rarely change (a pod keeps its set's for life).
-/// Reads go through the slice; the few writes copy it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Owners(Option<Rc<[OwnerRef]>>);
+/// A list in an object's metadata that every version of the object shares, since every write
+/// clones the object it changes and these lists rarely change: `metadata.ownerReferences` (a pod
+/// keeps its set's for life) and `metadata.finalizers` (most objects have none; a claim or volume
+/// keeps its one protection finalizer for life). Reads go through the slice; the few writes copy
+/// it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shared<T>(Option<Rc<[T]>>);
 
-impl std::ops::Deref for Owners {
-    type Target = [OwnerRef];
-    fn deref(&self) -> &[OwnerRef] {
+pub type Owners = Shared<OwnerRef>;
+pub type Finalizers = Shared<String>;
+
+impl<T> Default for Shared<T> {
+    fn default() -> Self {
+        Shared(None)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
         self.0.as_deref().unwrap_or_default()
     }
 }
 
-impl From<Vec<OwnerRef>> for Owners {
-    fn from(v: Vec<OwnerRef>) -> Owners {
-        Owners((!v.is_empty()).then(|| Rc::from(v)))
+impl<T> From<Vec<T>> for Shared<T> {
+    fn from(v: Vec<T>) -> Self {
+        Shared((!v.is_empty()).then(|| Rc::from(v)))
     }
 }
 
-impl PartialEq<Vec<OwnerRef>> for Owners {
-    fn eq(&self, other: &Vec<OwnerRef>) -> bool {
+impl<T> FromIterator<T> for Shared<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(it: I) -> Self {
+        it.into_iter().collect::<Vec<_>>().into()
+    }
+}
+
+impl<T: PartialEq> PartialEq<Vec<T>> for Shared<T> {
+    fn eq(&self, other: &Vec<T>) -> bool {
         **self == other[..]
     }
 }
 
-impl Owners {
-    /// A single owner (a controller's object), in one allocation.
-    pub fn of(o: OwnerRef) -> Owners {
-        Owners(Some(Rc::from([o])))
+impl<T: Clone + PartialEq> Shared<T> {
+    /// A single item (a controller's owner reference), in one allocation.
+    pub fn of(item: T) -> Self {
+        Shared(Some(Rc::from([item])))
     }
-    pub fn push(&mut self, o: OwnerRef) {
+    pub fn push(&mut self, item: T) {
         let mut v = self.to_vec();
-        v.push(o);
+        v.push(item);
         *self = v.into();
     }
-    /// Equality that first compares addresses: versions of an object share their references.
-    pub fn same(&self, other: &Owners) -> bool {
+    pub fn retain(&mut self, keep: impl FnMut(&T) -> bool) {
+        let mut v = self.to_vec();
+        v.retain(keep);
+        *self = v.into();
+    }
+    /// Equality that first compares addresses: versions of an object share their lists.
+    pub fn same(&self, other: &Self) -> bool {
         match (&self.0, &other.0) {
             (Some(a), Some(b)) => Rc::ptr_eq(a, b) || a == b,
             (a, b) => a.is_none() && b.is_none(),
         }
     }
-    pub fn retain(&mut self, keep: impl FnMut(&OwnerRef) -> bool) {
-        let mut v = self.to_vec();
-        v.retain(keep);
-        *self = v.into();
-    }
 }
 
-/// `metadata.finalizers`, shared by every version of an object as `Owners` are: most objects
-/// have none and a claim or volume keeps its one protection finalizer for life, so cloning an
-/// object for a write copied a vector (and its strings) that almost never changes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Finalizers(Option<Rc<[String]>>);
-
-impl std::ops::Deref for Finalizers {
-    type Target = [String];
-    fn deref(&self) -> &[String] {
-        self.0.as_deref().unwrap_or_default()
-    }
-}
-
-impl From<Vec<String>> for Finalizers {
-    fn from(v: Vec<String>) -> Finalizers {
-        Finalizers((!v.is_empty()).then(|| Rc::from(v)))
-    }
-}
-
-impl FromIterator<String> for Finalizers {
-    fn from_iter<I: IntoIterator<Item = String>>(it: I) -> Finalizers {
-        it.into_iter().collect::<Vec<_>>().into()
-    }
-}
-
-impl Finalizers {
-    pub fn push(&mut self, f: String) {
-        let mut v = self.to_vec();
-        v.push(f);
-        *self = v.into();
-    }
-    pub fn retain(&mut self, keep: impl FnMut(&String) -> bool) {
-        let mut v = self.to_vec();
-        v.retain(keep);
-        *self = v.into();
-    }
-}
-
-impl serde::Serialize for Finalizers {
+impl<T: serde::Serialize> serde::Serialize for Shared<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.iter())
     }
