@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::engine::{Engine, Kind};
 use crate::kubectl::printers::age::parse_rfc3339;
-use crate::kubectl::printers::{arr, st};
+use crate::kubectl::printers::{arr, protocol, st};
 
 pub(super) fn container_env(engine: &Engine, pod: &Value, container: &str, hostname: &str) -> BTreeMap<String, String> {
     let mut vars = BTreeMap::new();
@@ -81,13 +81,6 @@ fn service_vars(svc: &Value, vars: &mut BTreeMap<String, String>) {
 
 fn port_of(p: &Value) -> String {
     p.get("port").and_then(Value::as_i64).unwrap_or(0).to_string()
-}
-
-fn protocol(p: &Value) -> &str {
-    match st(p, "/protocol") {
-        "" => "TCP",
-        proto => proto,
-    }
 }
 
 /// The kubelet's `$(VAR)` expansion: a defined variable's value, `$$` for a literal `$`, and

@@ -7,9 +7,10 @@ use serde_json::{json, Value};
 use super::{ns_of, parse_flags, ALL_NS, OUTPUT, TEMPLATE};
 use crate::kubectl::flags::{flag, FlagType::*};
 use crate::kubectl::output::{self, Format};
-use crate::kubectl::printers::age::{human_duration, parse_rfc3339};
+use crate::kubectl::printers::age::parse_rfc3339;
+use crate::kubectl::printers::describe::event_interval;
 use crate::kubectl::printers::table::TabWriter;
-use crate::kubectl::printers::{int, st};
+use crate::kubectl::printers::st;
 use crate::kubectl::resources;
 use crate::kubectl::session::{Interpreter, Output};
 use crate::engine::Kind;
@@ -75,7 +76,7 @@ pub fn events(it: &mut Interpreter, args: &[String], out: &mut Output) {
             }
             for e in &events {
                 let mut row = vec![
-                    interval(e, now),
+                    event_interval(e, now),
                     cell(st(e, "/type")),
                     cell(st(e, "/reason")),
                     format!("{}/{}", cell(st(e, "/involvedObject/kind")), cell(st(e, "/involvedObject/name"))),
@@ -101,19 +102,6 @@ pub fn events(it: &mut Interpreter, args: &[String], out: &mut Output) {
 /// event time.
 fn event_time(e: &Value) -> i64 {
     [st(e, "/series/lastObservedTime"), st(e, "/lastTimestamp"), st(e, "/eventTime")].into_iter().find_map(parse_rfc3339).unwrap_or(0)
-}
-
-/// LAST SEEN: `5s`, or `5s (x3 over 2m)` for a repeated event.
-fn interval(e: &Value, now: i64) -> String {
-    let since = |p: &str| parse_rfc3339(st(e, p)).map(|t| human_duration(now - t)).unwrap_or_else(|| "<unknown>".into());
-    let first = if st(e, "/eventTime").is_empty() { since("/firstTimestamp") } else { since("/eventTime") };
-    if e.get("series").is_some_and(Value::is_object) {
-        return format!("{} (x{} over {first})", since("/series/lastObservedTime"), int(e, "/series/count").unwrap_or(0));
-    }
-    match int(e, "/count").unwrap_or(1) {
-        n if n > 1 => format!("{} (x{n} over {first})", since("/lastTimestamp")),
-        _ => first,
-    }
 }
 
 /// A cell stops at a line break, as the event printer's `escapeCell` cuts it.

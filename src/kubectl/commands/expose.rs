@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 use super::{parse_flags, targets, DRY_RUN, OUTPUT, TEMPLATE};
 use crate::engine::Kind;
 use crate::kubectl::flags::{flag, FlagSpec, FlagType::*};
-use crate::kubectl::printers::{arr, st};
+use crate::kubectl::printers::{arr, protocol, st};
 use crate::kubectl::session::{Interpreter, Output};
 
 pub fn expose(it: &mut Interpreter, args: &[String], out: &mut Output) {
@@ -157,16 +157,12 @@ fn selector_of(kind: Kind, obj: &Value) -> Result<Value, String> {
 
 /// Each container port as (number, protocol), or a Service's ports.
 fn ports_of(kind: Kind, obj: &Value) -> Vec<(i64, String)> {
-    let protocol = |p: &Value| match st(p, "/protocol") {
-        "" => "TCP".to_string(),
-        proto => proto.to_string(),
-    };
     let containers = match kind {
-        Kind::Service => return arr(obj, "/spec/ports").iter().map(|p| (p.get("port").and_then(Value::as_i64).unwrap_or(0), protocol(p))).collect(),
+        Kind::Service => return arr(obj, "/spec/ports").iter().map(|p| (p.get("port").and_then(Value::as_i64).unwrap_or(0), protocol(p).to_string())).collect(),
         Kind::Pod => arr(obj, "/spec/containers"),
         _ => arr(obj, "/spec/template/spec/containers"),
     };
-    containers.iter().flat_map(|c| arr(c, "/ports")).map(|p| (p.get("containerPort").and_then(Value::as_i64).unwrap_or(0), protocol(p))).collect()
+    containers.iter().flat_map(|c| arr(c, "/ports")).map(|p| (p.get("containerPort").and_then(Value::as_i64).unwrap_or(0), protocol(p).to_string())).collect()
 }
 
 /// expose's `parseLabels`: `k=v` pairs separated by commas.

@@ -96,10 +96,7 @@ pub fn service_ports(svc: &Value) -> String {
     let ports: Vec<String> = arr(svc, "/spec/ports")
         .iter()
         .map(|p| {
-            let proto = match st(p, "/protocol") {
-                "" => "TCP",
-                x => x,
-            };
+            let proto = super::protocol(p);
             let port = int(p, "/port").unwrap_or(0);
             match int(p, "/nodePort") {
                 Some(np) if np != 0 => format!("{port}:{np}/{proto}"),

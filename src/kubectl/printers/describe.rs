@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::age::{format_rfc1123z, human_duration, parse_rfc3339};
 use super::columns::endpoints_cell;
 use super::table::TabWriter;
-use super::{access_modes, arr, format_labels, int, label_pairs, st};
+use super::{access_modes, arr, format_labels, int, label_pairs, protocol, st};
 
 /// Collects lines; `w(level, text)` indents by two spaces per level as kubectl's PrefixWriter.
 #[derive(Default)]
@@ -70,6 +70,20 @@ fn annotations_multiline(out: &mut Writer, level: usize, title: &str, map: Optio
     }
 }
 
+/// An Event's age as `describe` and `kubectl events` print it: `5s`, or `5s (x3 over 2m)` for a
+/// repeated one (a series' last sighting, else its lastTimestamp).
+pub fn event_interval(e: &Value, now_ms: i64) -> String {
+    let since = |p: &str| parse_rfc3339(st(e, p)).map(|t| human_duration(now_ms - t)).unwrap_or_else(|| "<unknown>".into());
+    let first = if st(e, "/eventTime").is_empty() { since("/firstTimestamp") } else { since("/eventTime") };
+    if e.get("series").is_some_and(Value::is_object) {
+        return format!("{} (x{} over {first})", since("/series/lastObservedTime"), int(e, "/series/count").unwrap_or(0));
+    }
+    match int(e, "/count").unwrap_or(1) {
+        n if n > 1 => format!("{} (x{n} over {first})", since("/lastTimestamp")),
+        _ => first,
+    }
+}
+
 fn events_table(events: &[Value], now_ms: i64) -> String {
     let mut evs: Vec<&Value> = events.iter().collect();
     let ts = |e: &Value| parse_rfc3339(st(e, "/lastTimestamp")).or_else(|| parse_rfc3339(st(e, "/eventTime"))).unwrap_or(0);
@@ -79,10 +93,7 @@ fn events_table(events: &[Value], now_ms: i64) -> String {
     w.w(1, "Type\tReason\tAge\tFrom\tMessage");
     w.w(1, "----\t------\t----\t----\t-------");
     for e in evs {
-        let since = |p: &str| parse_rfc3339(st(e, p)).map(|t| human_duration(now_ms - t)).unwrap_or_else(|| "<unknown>".into());
-        let first = if st(e, "/eventTime").is_empty() { since("/firstTimestamp") } else { since("/eventTime") };
-        let count = int(e, "/count").unwrap_or(1);
-        let interval = if count > 1 { format!("{} (x{count} over {first})", since("/lastTimestamp")) } else { first };
+        let interval = event_interval(e, now_ms);
         let source = match st(e, "/source/component") {
             "" => st(e, "/reportingComponent"),
             c => c,
@@ -105,16 +116,9 @@ fn finish(mut w: Writer, events: &[Value], now_ms: i64) -> String {
 
 fn container_ports(c: &Value) -> (String, String) {
     let ports = arr(c, "/ports");
-    let p: Vec<String> = ports.iter().map(|p| format!("{}/{}", int(p, "/containerPort").unwrap_or(0), proto(p))).collect();
-    let h: Vec<String> = ports.iter().map(|p| format!("{}/{}", int(p, "/hostPort").unwrap_or(0), proto(p))).collect();
+    let p: Vec<String> = ports.iter().map(|p| format!("{}/{}", int(p, "/containerPort").unwrap_or(0), protocol(p))).collect();
+    let h: Vec<String> = ports.iter().map(|p| format!("{}/{}", int(p, "/hostPort").unwrap_or(0), protocol(p))).collect();
     (p.join(", "), h.join(", "))
-}
-
-fn proto(p: &Value) -> &str {
-    match st(p, "/protocol") {
-        "" => "TCP",
-        x => x,
-    }
 }
 
 fn describe_state(w: &mut Writer, name: &str, state: &Value) {
@@ -592,15 +596,15 @@ pub fn service(s: &Value, rel: &Related, now_ms: i64) -> String {
             "" => "<unset>",
             n => n,
         };
-        w.w(0, &format!("Port:\t{name}\t{}/{}", int(p, "/port").unwrap_or(0), proto(p)));
+        w.w(0, &format!("Port:\t{name}\t{}/{}", int(p, "/port").unwrap_or(0), protocol(p)));
         let target = match p.get("targetPort") {
             Some(Value::String(t)) => t.clone(),
             Some(Value::Number(n)) => n.to_string(),
             _ => int(p, "/port").unwrap_or(0).to_string(),
         };
-        w.w(0, &format!("TargetPort:\t{target}/{}", proto(p)));
+        w.w(0, &format!("TargetPort:\t{target}/{}", protocol(p)));
         if let Some(np) = int(p, "/nodePort").filter(|n| *n != 0) {
-            w.w(0, &format!("NodePort:\t{name}\t{np}/{}", proto(p)));
+            w.w(0, &format!("NodePort:\t{name}\t{np}/{}", protocol(p)));
         }
         w.w(0, &format!("Endpoints:\t{}", ep_cell(Some(p))));
     }

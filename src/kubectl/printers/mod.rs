@@ -32,6 +32,14 @@ pub fn int(v: &Value, pointer: &str) -> Option<i64> {
     }
 }
 
+/// A container or Service port's protocol: TCP when unset, as the API server defaults it.
+pub fn protocol(port: &Value) -> &str {
+    match st(port, "/protocol") {
+        "" => "TCP",
+        proto => proto,
+    }
+}
+
 /// `k=v,k2=v2` sorted by key (labels.FormatLabels); `<none>` when empty.
 pub fn format_labels(v: Option<&Value>) -> String {
     let pairs = label_pairs(v);
