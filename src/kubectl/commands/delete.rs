@@ -2,8 +2,8 @@
 //! `--wait` (default true: the command returns only once every deleted object is gone, which
 //! is where virtual time moves).
 
-use super::{from_ns, name_of, ns_of, parse_flags, targets, DRY_RUN, FILENAME, OUTPUT, SELECTOR, TIMEOUT, ALL_NS};
-use crate::engine::{DeleteOptions, Engine, Kind, Propagation, Time};
+use super::{from_ns, name_of, ns_of, parse_flags, step_until, targets, DRY_RUN, FILENAME, OUTPUT, SELECTOR, TIMEOUT, ALL_NS};
+use crate::engine::{DeleteOptions, Kind, Propagation, Time};
 use crate::kubectl::flags::{flag, FlagType::*};
 use crate::kubectl::field_selector;
 use crate::kubectl::printers::{check_selector, selector_matches, st};
@@ -13,27 +13,6 @@ use crate::kubectl::session::{Interpreter, Output};
 /// `--timeout=0` means "a week" in kubectl; a simulated week is plenty.
 const WEEK_MS: u64 = 7 * 24 * 3600 * 1000;
 
-/// Steps the cluster until none of `uids` exists or `limit` passes; returns whether all are gone.
-pub(crate) fn wait_gone(engine: &mut Engine, uids: &[String], limit: Time) -> bool {
-    let mut guard = 0u32;
-    loop {
-        if uids.iter().all(|u| !engine.exists_uid(u)) {
-            return true;
-        }
-        match engine.next_wakeup() {
-            Some(t) if t <= limit && guard < 200_000 => {
-                engine.step();
-                guard += 1;
-            }
-            _ => {
-                if engine.now() < limit && limit.0 < u64::MAX / 2 {
-                    engine.advance_to(limit);
-                }
-                return uids.iter().all(|u| !engine.exists_uid(u));
-            }
-        }
-    }
-}
 
 pub fn delete(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: &mut Output) {
     let specs = [
@@ -182,7 +161,7 @@ pub fn delete(it: &mut Interpreter, args: &[String], stdin: Option<String>, out:
     }
     let timeout = f.duration_ms("timeout").filter(|t| *t > 0).unwrap_or(WEEK_MS);
     let limit = Time(it.engine.now().0.saturating_add(timeout));
-    if !wait_gone(&mut it.engine, &uids, limit) {
+    if !step_until(&mut it.engine, limit, |e| uids.iter().all(|u| !e.exists_uid(u))) {
         out.fail("error: timed out waiting for the condition");
     }
 }

@@ -23,7 +23,7 @@ use super::printers;
 use super::resources;
 use super::session::{Interpreter, Output};
 use super::shell::{RedirectKind, SimpleCommand};
-use crate::engine::{ApiError, Kind, Time};
+use crate::engine::{ApiError, Engine, Kind, Time};
 
 /// Runs one simple command: expands its words, then dispatches on the first one.
 pub fn run_simple(it: &mut Interpreter, cmd: &SimpleCommand) -> Output {
@@ -268,21 +268,10 @@ pub(crate) fn pod_for(it: &mut Interpreter, ns: &str, arg: &str, timeout_ms: u64
     } else {
         Some(printers::columns::selector_string(&obj)).filter(|s| s != "<none>").unwrap_or_default()
     };
-    let matching = |it: &Interpreter| -> Vec<Value> { it.engine.list(Kind::Pod, Some(ns)).into_iter().filter(|p| printers::selector_matches(&selector, p.pointer("/metadata/labels"))).collect() };
-    let mut pods = matching(it);
+    let matching = |e: &Engine| -> Vec<Value> { e.list(Kind::Pod, Some(ns)).into_iter().filter(|p| printers::selector_matches(&selector, p.pointer("/metadata/labels"))).collect() };
     let limit = Time(it.engine.now().0.saturating_add(timeout_ms));
-    while pods.is_empty() {
-        match it.engine.next_wakeup() {
-            Some(t) if t <= limit => {
-                it.engine.step();
-            }
-            _ => {
-                it.engine.advance_to(limit);
-                break;
-            }
-        }
-        pods = matching(it);
-    }
+    step_until(&mut it.engine, limit, |e| !matching(e).is_empty());
+    let mut pods = matching(&it.engine);
     let count = pods.len();
     crate::sort::sort_by_cached_key(&mut pods, |p| {
         let phase = match printers::st(p, "/status/phase") {
@@ -303,6 +292,29 @@ pub(crate) fn pod_for(it: &mut Interpreter, ns: &str, arg: &str, timeout_ms: u64
         Some(p) => Ok((printers::st(p, "/metadata/name").to_string(), count)),
         // kubectl watches for a pod until --pod-running-timeout and gives up.
         None => Err("error: timed out waiting for the condition".to_string()),
+    }
+}
+
+/// Steps the cluster until `done` holds or `limit` passes, as kubectl's waits do (the clock then
+/// stands at `limit`); returns whether `done` holds.
+pub(crate) fn step_until(engine: &mut Engine, limit: Time, mut done: impl FnMut(&Engine) -> bool) -> bool {
+    let mut guard = 0u32;
+    loop {
+        if done(engine) {
+            return true;
+        }
+        match engine.next_wakeup() {
+            Some(t) if t <= limit && guard < 200_000 => {
+                engine.step();
+                guard += 1;
+            }
+            _ => {
+                if engine.now() < limit && limit.0 < u64::MAX / 2 {
+                    engine.advance_to(limit);
+                }
+                return done(engine);
+            }
+        }
     }
 }
 
