@@ -525,9 +525,11 @@ pub fn run(it: &mut Interpreter, args: &[String], out: &mut Output) {
         return out.fail("error: required flag(s) \"image\" not set");
     };
     let cmd: Vec<String> = f.args.get(1..).unwrap_or(&[]).to_vec();
+    // Its errors are reported where kubectl meets them: after the checks below.
+    let built = run_pod(&name, &ns, &image, &cmd, &f);
     if dry == super::Dry::Client {
         // Only printed: kubectl names the namespace only when one was given.
-        let mut pod = match run_pod(&name, &ns, &image, &cmd, &f) {
+        let mut pod = match built {
             Ok(p) => p,
             Err(e) => return out.fail(&e),
         };
@@ -553,7 +555,7 @@ pub fn run(it: &mut Interpreter, args: &[String], out: &mut Output) {
         out.fail("stslab: interactive sessions are not simulated; give the command after --, e.g. kubectl run -i --tty --rm --restart=Never --image busybox:1.28 dns-test -- nslookup web-0.nginx");
         return;
     }
-    let pod = match run_pod(&name, &ns, &image, &cmd, &f) {
+    let pod = match built {
         Ok(p) => p,
         Err(e) => return out.fail(&e),
     };
