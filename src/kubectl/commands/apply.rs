@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{dry_run, ns_of, parse_flags, Dry, DRY_RUN, FILENAME, OUTPUT, RECURSIVE, SELECTOR, TEMPLATE};
+use super::{dry_run, ns_of, parse_flags, print_warnings, Dry, DRY_RUN, FILENAME, OUTPUT, RECURSIVE, SELECTOR, TEMPLATE};
 use crate::engine::Kind;
 use crate::kubectl::flags::{flag, FlagType::*};
 use crate::kubectl::patch::three_way;
@@ -235,13 +235,6 @@ pub fn apply(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: 
     }
     for e in errors {
         out.fail(&e);
-    }
-}
-
-fn print_warnings(out: &mut Output, warnings: &[String]) {
-    for w in warnings {
-        let w = w.strip_prefix("Warning: ").unwrap_or(w);
-        out.err(&format!("Warning: {w}"));
     }
 }
 

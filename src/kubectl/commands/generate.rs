@@ -248,6 +248,8 @@ pub(super) fn send(it: &mut Interpreter, f: &Flags, kind: Kind, mut obj: Value, 
         obj["metadata"]["namespace"] = json!(ns);
     }
     if f.bool("save-config") {
+        // Not apply's `with_last_applied`: kubectl encodes a generator's typed object, whose
+        // empty annotations are omitted, where a file's object keeps `"annotations":{}`.
         let applied = format!("{}\n", crate::kubectl::printers::json::compact(&obj));
         let mut annotations = Map::new();
         annotations.insert(super::apply::LAST_APPLIED.into(), Value::String(applied));
@@ -263,9 +265,7 @@ pub(super) fn send(it: &mut Interpreter, f: &Flags, kind: Kind, mut obj: Value, 
     let result = match it.engine.get(kind, if kind.namespaced() { &ns } else { "" }, &name) {
         Ok(_) => Err(format!("Error from server (AlreadyExists): {} \"{name}\" already exists", kind.qualified_plural())),
         Err(_) => manifest::admit(&obj, None).map_err(|r| r.message).and_then(|admitted| {
-            for w in &admitted.warnings {
-                out.err(&format!("Warning: {}", w.strip_prefix("Warning: ").unwrap_or(w)));
-            }
+            super::print_warnings(out, &admitted.warnings);
             if dry == Dry::Server {
                 return Ok(admitted.object);
             }

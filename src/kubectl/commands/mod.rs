@@ -217,6 +217,14 @@ pub(crate) fn parse_flags(args: &[String], specs: &[FlagSpec], path: &str, out: 
     }
 }
 
+/// The `Warning:` lines an admitted write came back with, as kubectl prints them.
+pub(crate) fn print_warnings(out: &mut Output, warnings: &[String]) {
+    for w in warnings {
+        let w = w.strip_prefix("Warning: ").unwrap_or(w);
+        out.err(&format!("Warning: {w}"));
+    }
+}
+
 /// Prints an API error as kubectl does.
 pub(crate) fn api_error(out: &mut Output, e: &ApiError) {
     if e.reason == "Invalid" {

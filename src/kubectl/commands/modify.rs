@@ -24,9 +24,7 @@ pub(crate) fn store_update(it: &mut Interpreter, live: &Value, new: Value, out: 
             return None;
         }
     };
-    for w in &admitted.warnings {
-        out.err(&format!("Warning: {}", w.strip_prefix("Warning: ").unwrap_or(w)));
-    }
+    super::print_warnings(out, &admitted.warnings);
     match it.engine.update(admitted.object) {
         Ok(changed) => Some(changed),
         Err(e) => {
