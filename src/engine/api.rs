@@ -506,7 +506,7 @@ impl Engine {
     fn allocate_node_ports(&mut self, spec: &mut Value, old: Option<&Value>) {
         const BASE: u64 = 30_000;
         const SIZE: u64 = 2_768;
-        let mut used: Vec<i64> = self.store.services.values().flat_map(|s| s.spec.pointer("/ports").and_then(Value::as_array).cloned().unwrap_or_default()).filter_map(|p| p.get("nodePort").and_then(Value::as_i64)).collect();
+        let mut used: Vec<i64> = self.store.services.values().flat_map(|s| s.spec.pointer("/ports").and_then(Value::as_array).into_iter().flatten()).filter_map(|p| p.get("nodePort").and_then(Value::as_i64)).collect();
         let Some(ports) = spec.get_mut("ports").and_then(Value::as_array_mut) else { return };
         used.extend(ports.iter().filter_map(|p| p.get("nodePort").and_then(Value::as_i64)));
         for p in ports.iter_mut().filter(|p| p.get("nodePort").and_then(Value::as_i64).is_none_or(|n| n == 0)) {
