@@ -118,10 +118,9 @@ pub fn admit_with(object: &Value, existing: Option<&Value>, order: &dyn Fn(&str)
         return out;
     }
     let Some(root) = schema::root_struct(&api_version, &kind) else {
-        // A real kind the simulator does not check: accepted as is, but for the metadata
-        // checks every kind gets.
-        let mut errors = Vec::new();
-        validate::labels_and_annotations(object, &mut errors);
+        // A real kind the simulator does not decode: accepted as is, but for the metadata
+        // checks every kind gets (and a new Pod's or Namespace's name and spec rules).
+        let errors = validate::without_schema(&kind, object, existing.is_none());
         out.result = if errors.is_empty() { Ok((object.clone(), Vec::new())) } else { Err(Refusal::Invalid { errors }) };
         return out;
     };

@@ -125,6 +125,11 @@ pub struct Admitted {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rejected {
     pub message: String,
+    /// The message of the Status the server returns, e.g.
+    /// `StatefulSet.apps "web" is invalid: spec.replicas: ...`: what a command that wraps the
+    /// error value rather than printing it (`create deployment`: `failed to create deployment:
+    /// %v`) shows. Several field errors read as Go's aggregate, `[a, b]`.
+    pub status: String,
     /// One entry per field error: (field path, body), as in `status.details.causes`.
     pub causes: Vec<(String, String)>,
 }
@@ -161,7 +166,11 @@ fn bad_request(kind: &str, api_version: &str, detail: &str, creating: bool) -> S
     } else {
         ""
     };
-    format!("Error from server (BadRequest): {during}{kind} in version \"{}\" cannot be handled as a {kind}: {detail}", version_of(api_version))
+    format!("Error from server (BadRequest): {during}{}", cannot_handle(kind, api_version, detail))
+}
+
+fn cannot_handle(kind: &str, api_version: &str, detail: &str) -> String {
+    format!("{kind} in version \"{}\" cannot be handled as a {kind}: {detail}", version_of(api_version))
 }
 
 fn invalid_prefix(kind: &str, name: &str) -> String {
@@ -178,6 +187,7 @@ fn rejected(
     match refusal {
         Refusal::Client { message, .. } => Rejected {
             message: message.clone(),
+            status: message.clone(),
             causes: Vec::new(),
         },
         Refusal::Decode { decoded } => {
@@ -193,6 +203,7 @@ fn rejected(
             };
             Rejected {
                 message: bad_request(kind, api_version, &detail, creating),
+                status: cannot_handle(kind, api_version, &detail),
                 causes,
             }
         }
@@ -206,8 +217,16 @@ fn rejected(
                     format!("{prefix}\n{}", lines.join("\n"))
                 }
             };
+            let lines: Vec<String> = errors.iter().map(|e| e.line()).collect();
+            let all = match lines.as_slice() {
+                [one] => one.clone(),
+                many => format!("[{}]", many.join(", ")),
+            };
+            let group = api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
+            let qualified = if group.is_empty() { kind.to_string() } else { format!("{kind}.{group}") };
             Rejected {
                 message,
+                status: format!("{qualified} \"{name}\" is invalid: {all}"),
                 causes: errors
                     .iter()
                     .map(|e| (e.field.clone(), e.body.clone()))

@@ -891,6 +891,25 @@ fn budget_int_or_percent(field: &str, v: &Value, errs: &mut Vec<FieldError>) {
 
 /// Pod checks (core `ValidatePodSpec`, the parts students trip over). `base` is the manifest path
 /// of the pod spec; `claim_templates` name the volumes a StatefulSet adds to each pod.
+/// A kind admitted without a schema of its own. A new Pod (`kubectl run`, a Pod manifest) gets
+/// ValidatePodCreate's name rule and spec checks, a Namespace its DNS-1123 label name (it
+/// becomes part of DNS names); otherwise, and on updates (the simulator changes a pod's labels
+/// and annotations only), the metadata checks every kind gets.
+pub fn without_schema(kind: &str, obj: &Value, creating: bool) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    match kind {
+        "Pod" if creating => {
+            object_meta(obj, NameRule::Dns1123Subdomain, true, &mut errs);
+            if let Some(spec) = at(obj, &["spec"]) {
+                errs.extend(pod(spec, "spec", &[]));
+            }
+        }
+        "Namespace" => object_meta(obj, NameRule::Dns1123Label, false, &mut errs),
+        _ => labels_and_annotations(obj, &mut errs),
+    }
+    errs
+}
+
 pub fn pod(spec: &Value, base: &str, claim_templates: &[String]) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let mut volumes: Vec<String> = claim_templates.to_vec();

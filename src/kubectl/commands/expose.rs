@@ -57,7 +57,7 @@ pub fn expose(it: &mut Interpreter, args: &[String], out: &mut Output) {
             Ok(s) => s,
             Err(e) => return out.fail(&format!("error: {e}")),
         };
-        super::generate::send(it, &f, Kind::Service, service, "exposed", |e| e, out);
+        super::generate::send(it, &f, Kind::Service, service, "exposed", |r| r.printed, out);
     }
 }
 

@@ -7,7 +7,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{dry_run, ns_of, parse_flags, Dry, DRY_RUN, OUTPUT, TEMPLATE};
-use crate::engine::Kind;
+use crate::engine::{ApiError, Kind};
 use crate::kubectl::flags::{flag, FlagSpec, FlagType::*, Flags};
 use crate::kubectl::output;
 use crate::kubectl::session::{Interpreter, Output};
@@ -59,7 +59,7 @@ fn parse(args: &[String], own: &[FlagSpec], path: &str, out: &mut Output) -> Opt
 fn namespace(it: &mut Interpreter, args: &[String], out: &mut Output) {
     let Some((f, name)) = parse(args, &[], "kubectl create namespace", out) else { return };
     let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {}, "status": {}});
-    send(it, &f, Kind::Namespace, obj, "created", |e| e, out);
+    send(it, &f, Kind::Namespace, obj, "created", |r| r.printed, out);
 }
 
 fn deployment(it: &mut Interpreter, args: &[String], out: &mut Output) {
@@ -99,7 +99,7 @@ fn deployment(it: &mut Interpreter, args: &[String], out: &mut Output) {
         },
         "status": {},
     });
-    send(it, &f, Kind::Deployment, obj, "created", |e| format!("error: failed to create deployment: {}", strip_error(&e)), out);
+    send(it, &f, Kind::Deployment, obj, "created", |r| format!("error: failed to create deployment: {}", r.status), out);
 }
 
 /// The container's name: the image's last path part without tag or digest; one with `.` or `_`
@@ -199,7 +199,7 @@ fn service(it: &mut Interpreter, args: &[String], out: &mut Output) {
         "spec": spec,
         "status": {"loadBalancer": {}},
     });
-    send(it, &f, Kind::Service, obj, "created", |e| format!("error: failed to create {ty} service: {}", strip_error(&e)), out);
+    send(it, &f, Kind::Service, obj, "created", |r| format!("error: failed to create {ty} service: {}", r.status), out);
 }
 
 /// `<port>[:<targetPort>]` (create_service.go `parsePorts`): the port as Go's `ParseUint` reads a
@@ -222,21 +222,23 @@ fn parse_ports(spec: &str) -> Result<(u16, Value), String> {
     }
 }
 
-/// A wrapped API error's own words, without kubectl's `Error from server (Reason): ` and
-/// `error: ` prefixes (Go wraps the error value, not its printed form).
-fn strip_error(e: &str) -> String {
-    let e = e.strip_prefix("error: ").unwrap_or(e);
-    let e = match e.strip_prefix("Error from server (") {
-        Some(rest) => rest.split_once("): ").map(|(_, m)| m).unwrap_or(rest),
-        None => e,
-    };
-    e.strip_prefix("The ").unwrap_or(e).to_string()
+/// A refusal of a generated object: as kubectl prints a returned API error, and as the server's
+/// Status words it, for a generator that wraps the error value.
+pub(super) struct Refused {
+    pub printed: String,
+    pub status: String,
+}
+
+impl From<ApiError> for Refused {
+    fn from(e: ApiError) -> Self {
+        Refused { printed: e.to_string(), status: e.message }
+    }
 }
 
 /// Sends a generated object (or, with `--dry-run=client`, only prints it) and prints the result
-/// as `create` (`verb` "created") or `expose` ("exposed") does. `wrap` words a refusal as the
-/// generator's `Run` returns it.
-pub(super) fn send(it: &mut Interpreter, f: &Flags, kind: Kind, mut obj: Value, verb: &str, wrap: impl Fn(String) -> String, out: &mut Output) {
+/// as `create` (`verb` "created") or `expose` ("exposed") does. `wrap` words a refusal (the
+/// server's Status message) as the command prints it.
+pub(super) fn send(it: &mut Interpreter, f: &Flags, kind: Kind, mut obj: Value, verb: &str, wrap: impl Fn(Refused) -> String, out: &mut Output) {
     let Some(dry) = dry_run(f, out) else { return };
     let format = match output::for_write(f.string("output"), f.string("template")) {
         Ok(format) => format,
@@ -263,13 +265,13 @@ pub(super) fn send(it: &mut Interpreter, f: &Flags, kind: Kind, mut obj: Value, 
         obj["metadata"]["namespace"] = json!(ns);
     }
     let result = match it.engine.get(kind, if kind.namespaced() { &ns } else { "" }, &name) {
-        Ok(_) => Err(format!("Error from server (AlreadyExists): {} \"{name}\" already exists", kind.qualified_plural())),
-        Err(_) => manifest::admit(&obj, None).map_err(|r| r.message).and_then(|admitted| {
+        Ok(_) => Err(Refused::from(ApiError { reason: "AlreadyExists", code: 409, message: format!("{} \"{name}\" already exists", kind.qualified_plural()) })),
+        Err(_) => manifest::admit(&obj, None).map_err(|r| Refused { printed: r.message, status: r.status }).and_then(|admitted| {
             super::print_warnings(out, &admitted.warnings);
             if dry == Dry::Server {
                 return Ok(admitted.object);
             }
-            it.engine.create(admitted.object).map_err(|e| e.to_string())
+            it.engine.create(admitted.object).map_err(Refused::from)
         }),
     };
     match result {
