@@ -2,7 +2,7 @@
 //! `--wait` (default true: the command returns only once every deleted object is gone, which
 //! is where virtual time moves).
 
-use super::{from_ns, name_of, ns_of, parse_flags, step_until, targets, DRY_RUN, FILENAME, OUTPUT, SELECTOR, TIMEOUT, ALL_NS};
+use super::{dry_run, from_ns, name_of, ns_of, Dry, parse_flags, step_until, targets, DRY_RUN, FILENAME, OUTPUT, SELECTOR, TIMEOUT, ALL_NS};
 use crate::engine::{DeleteOptions, Kind, Propagation, Time};
 use crate::kubectl::flags::{flag, FlagType::*};
 use crate::kubectl::field_selector;
@@ -40,6 +40,7 @@ pub fn delete(it: &mut Interpreter, args: &[String], stdin: Option<String>, out:
         "orphan" | "false" => Propagation::Orphan,
         other => return out.fail(&format!("error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\"")),
     };
+    let Some(dry) = dry_run(&f, out) else { return };
     let force = f.bool("force");
     let mut grace = f.int("grace-period").filter(|g| *g >= 0);
     if f.bool("now") {
@@ -115,22 +116,26 @@ pub fn delete(it: &mut Interpreter, args: &[String], stdin: Option<String>, out:
             return;
         }
     }
-    let dry = match f.string("dry-run") {
-        Some("client") | Some("true") => Some(" (dry run)"),
-        Some("server") => Some(" (server dry run)"),
-        _ => None,
-    };
-    if immediate && dry.is_none() {
+    if immediate && dry == Dry::None {
         out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
     }
     let mut uids = Vec::new();
     let opts = DeleteOptions { grace_period_seconds: grace.map(|g| g as u64), propagation };
     let name_output = f.string("output") == Some("name");
+    // delete.go's PrintObj: no object to print, so `-o name` or a sentence, dry runs alike.
+    let deleted = |out: &mut Output, kind: Kind, name: &str, vns: &str| {
+        if name_output {
+            out.line(&resources::type_name(kind, name));
+        } else {
+            let verb = if immediate { "force deleted" } else { "deleted" };
+            out.line(&format!("{} \"{name}\" {verb}{}{}", resources::kind_group(kind), from_ns(kind, vns), dry.suffix()));
+        }
+    };
     for (kind, vns, name, source) in victims {
         let line_ns = if kind.namespaced() { vns.clone() } else { String::new() };
-        if let Some(d) = dry {
+        if dry != Dry::None {
             match it.engine.get(kind, &line_ns, &name) {
-                Ok(_) => out.line(&format!("{} \"{name}\" deleted{d}", resources::kind_group(kind))),
+                Ok(_) => deleted(out, kind, &name, &vns),
                 Err(e) => out.fail(&e.to_string()),
             }
             continue;
@@ -142,12 +147,7 @@ pub fn delete(it: &mut Interpreter, args: &[String], stdin: Option<String>, out:
                 if !uid.is_empty() {
                     uids.push(uid);
                 }
-                if name_output {
-                    out.line(&resources::type_name(kind, &name));
-                } else {
-                    let verb = if immediate { "force deleted" } else { "deleted" };
-                    out.line(&format!("{} \"{name}\" {verb}{}", resources::kind_group(kind), from_ns(kind, &vns)));
-                }
+                deleted(out, kind, &name, &vns);
             }
             Err(e) if e.reason == "NotFound" && ignore_missing => {}
             Err(e) => match source {
@@ -156,7 +156,7 @@ pub fn delete(it: &mut Interpreter, args: &[String], stdin: Option<String>, out:
             },
         }
     }
-    if dry.is_some() || !f.bool_or("wait", true) || uids.is_empty() {
+    if dry != Dry::None || !f.bool_or("wait", true) || uids.is_empty() {
         return;
     }
     let timeout = f.duration_ms("timeout").filter(|t| *t > 0).unwrap_or(WEEK_MS);
