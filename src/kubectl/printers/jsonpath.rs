@@ -211,14 +211,23 @@ fn parse_path(s: &str) -> Result<(bool, Vec<Step>), String> {
             '.' => {
                 let recursive = chars.get(i + 1) == Some(&'.');
                 i += if recursive { 2 } else { 1 };
-                let start = i;
+                // A backslash escapes the next character (`annotations.deployment\.kubernetes\.io/revision`)
+                // and is dropped from the name, as client-go's parser does.
+                let mut name = String::new();
                 while let Some(&c) = chars.get(i) {
                     if c == '.' || c == '[' {
                         break;
                     }
+                    if c == '\\' {
+                        i += 1;
+                        if let Some(&next) = chars.get(i) {
+                            name.push(next);
+                        }
+                    } else {
+                        name.push(c);
+                    }
                     i += 1;
                 }
-                let name: String = chars.get(start..i).unwrap_or(&[]).iter().collect();
                 if name == "*" {
                     steps.push(Step::All);
                 } else if recursive {
@@ -467,6 +476,12 @@ mod tests {
         assert_eq!(run_t("{.missing}", &l), "");
         assert_eq!(run_t("name: {.items[1]['metadata']['name']}", &l), "name: web-1");
         assert_eq!(run_t("{range .items[*]}{.metadata.name}{\"\\t\"}{.status.podIP}{\"\\n\"}{end}", &l), "web-0\t10.244.1.6\nweb-1\t10.244.2.6\n");
+    }
+
+    #[test]
+    fn escaped_dots_in_a_field_name() {
+        let v = json!({"metadata": {"annotations": {"deployment.kubernetes.io/revision": "2"}}});
+        assert_eq!(run_t(r"{.metadata.annotations.deployment\.kubernetes\.io/revision}", &v), "2");
     }
 
     #[test]
