@@ -136,7 +136,7 @@ impl Engine {
             }
         }
         let ready = pods.iter().filter(|p| p.running_and_ready() && !p.terminating()).count() as i64;
-        let status = WorkloadStatus { observed_generation: rs.meta.generation, replicas: active.len() as i64, ready, available: ready, updated: 0 };
+        let status = WorkloadStatus { observed_generation: rs.meta.generation, replicas: active.len() as i64, ready, available: ready, ..WorkloadStatus::default() };
         if let Some(cur) = self.store.replicasets.get(k).cloned() {
             if cur.status != status {
                 let mut n = (*cur).clone();
@@ -163,12 +163,16 @@ impl Engine {
     }
 
     /// A new ReplicaSet for the Deployment's current template (`NAME-HASH`, labels and selector
-    /// carrying `pod-template-hash`), with its ScalingReplicaSet event.
-    fn create_replicaset(&mut self, d: &Workload, rs_name: &str, hash: &str, tmpl_json: Value, initial: i64) -> Rc<Workload> {
+    /// carrying `pod-template-hash`, the revision and replica annotations), with its
+    /// ScalingReplicaSet event.
+    fn create_replicaset(&mut self, d: &Workload, rollout: &Rollout, rs_name: &str, hash: &str, tmpl_json: Value, initial: i64) -> Rc<Workload> {
         let ns = d.meta.namespace.clone();
         let mut meta = self.new_meta(&ns, rs_name);
         meta.labels = d.tmpl.labels.clone();
         meta.labels.insert("pod-template-hash".into(), hash.to_string());
+        meta.annotations = copied_annotations(d);
+        meta.annotations.insert(REVISION.into(), rollout.revision.to_string());
+        set_replica_annotations(&mut meta, rollout);
         meta.owners.push(OwnerRef::controller_of(Kind::Deployment, &d.meta.name, &d.meta.uid));
         meta.generation = 1;
         let mut t = (*d.tmpl).clone_template();
@@ -181,9 +185,40 @@ impl Engine {
         }
         let w = Workload { kind: Kind::ReplicaSet, meta, spec_json: Rc::new(spec), replicas: initial, selector: sel, tmpl: Rc::new(t), status: WorkloadStatus::default() };
         let rc = self.put(w);
-        self.event(Kind::Deployment, &d.meta, false, "ScalingReplicaSet", format!("Scaled up replica set {} from 0 to {}", rs_name, initial), "deployment-controller", None);
+        if initial > 0 {
+            self.event(Kind::Deployment, &d.meta, false, "ScalingReplicaSet", format!("Scaled up replica set {} from 0 to {}", rs_name, initial), "deployment-controller", None);
+        }
         self.enqueue(Work::SyncWorkload(Kind::ReplicaSet, rc.meta.key()));
         rc
+    }
+
+    /// The existing ReplicaSet for the current template (`SetNewReplicaSetAnnotations`): the
+    /// Deployment's annotations, and the next revision when it is an old one coming back (a
+    /// rollback), its earlier revisions kept in `revision-history`.
+    fn refresh_new_replicaset(&mut self, d: &Workload, rs: Rc<Workload>, rollout: &Rollout) -> Rc<Workload> {
+        let mut annotations = copied_annotations(d);
+        let old = revision_of(&rs);
+        for (k, v) in rs.meta.annotations.iter() {
+            if SKIPPED_ANNOTATIONS.contains(&k.as_str()) {
+                annotations.insert(k.clone(), v.clone());
+            }
+        }
+        if old < rollout.revision {
+            annotations.insert(REVISION.into(), rollout.revision.to_string());
+            if old > 0 {
+                let history = match rs.meta.annotations.get(REVISION_HISTORY) {
+                    Some(h) if !h.is_empty() => format!("{h},{old}"),
+                    _ => old.to_string(),
+                };
+                annotations.insert(REVISION_HISTORY.into(), history);
+            }
+        }
+        if annotations == rs.meta.annotations {
+            return rs;
+        }
+        let mut n = (*rs).clone();
+        n.meta.annotations = annotations;
+        self.put(n)
     }
 
     fn sync_deployment(&mut self, k: &Key) {
@@ -191,7 +226,6 @@ impl Engine {
         if d.meta.deletion.is_some() {
             return;
         }
-        let owner = format!("{}/{}", d.meta.namespace, d.meta.name);
         let tmpl_json = d.spec_json.get("template").cloned().unwrap_or_else(|| json!({}));
         let hash = utils::safe_encode(&utils::fnv1a_32(tmpl_json.to_string().as_bytes()).to_string());
         let rs_name = format!("{}-{}", d.meta.name, hash);
@@ -200,80 +234,244 @@ impl Engine {
         let strategy = d.spec_json.get("strategy");
         let recreate = strategy.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("Recreate");
         let ru = strategy.and_then(|s| s.get("rollingUpdate"));
-        let max_surge = percent_or_int(ru.and_then(|r| r.get("maxSurge")), desired, true, 25);
-        let max_unavailable = percent_or_int(ru.and_then(|r| r.get("maxUnavailable")), desired, false, 25);
-        let new_rs = owned.iter().find(|r| r.meta.name.as_ref() == rs_name).cloned();
-        let new_rs = match new_rs {
-            Some(r) => r,
-            None => {
-                let initial = if owned.is_empty() { desired } else { 0 };
-                self.create_replicaset(&d, &rs_name, &hash, tmpl_json, initial)
-            }
-        };
-        let olds: Vec<Rc<Workload>> = owned.iter().filter(|r| r.meta.uid != new_rs.meta.uid).cloned().collect();
-        let old_total: i64 = olds.iter().map(|r| r.replicas).sum();
-        let old_ready: i64 = olds.iter().map(|r| r.status.ready).sum();
-        let mut target_new = new_rs.replicas;
-        if recreate {
-            if old_total == 0 && olds.iter().all(|r| r.status.replicas == 0) {
-                target_new = desired;
-            }
+        let (max_surge, max_unavailable) = if recreate {
+            (0, 0)
         } else {
-            let allowed = desired + max_surge - (old_total + new_rs.replicas);
-            if allowed > 0 || new_rs.replicas > desired {
-                target_new = (new_rs.replicas + allowed.max(0)).min(desired);
-            }
-            if olds.is_empty() {
-                target_new = desired;
-            }
-        }
-        if target_new != new_rs.replicas {
-            self.scale_rs(&d, &new_rs, target_new);
-        }
-        // Scale old ReplicaSets down as far as availability allows.
-        let min_available = desired - max_unavailable;
-        let available = old_ready + new_rs.status.ready;
-        let mut can_remove = if recreate { old_total } else { (available - min_available).max(0) };
-        for r in olds {
-            if can_remove <= 0 || r.replicas == 0 {
-                continue;
-            }
-            let cut = r.replicas.min(can_remove);
-            can_remove -= cut;
-            self.scale_rs(&d, &r, r.replicas - cut);
-        }
-        let all = self.owned_replicasets(&d);
-        let status = WorkloadStatus {
-            observed_generation: d.meta.generation,
-            replicas: all.iter().map(|r| r.status.replicas).sum(),
-            ready: all.iter().map(|r| r.status.ready).sum(),
-            available: all.iter().map(|r| r.status.available).sum(),
-            updated: self.store.replicasets.get(&new_rs.meta.key()).map(|r| r.status.replicas).unwrap_or(0),
+            let surge = percent_or_int(ru.and_then(|r| r.get("maxSurge")), desired, true, 25);
+            let unavailable = percent_or_int(ru.and_then(|r| r.get("maxUnavailable")), desired, false, 25);
+            // ResolveFenceposts: both zero would never progress, so one pod may be unavailable.
+            (surge, if surge == 0 && unavailable == 0 { 1 } else { unavailable.min(desired) })
         };
-        if d.status != status {
+        let existing = owned.iter().find(|r| r.meta.name.as_ref() == rs_name).cloned();
+        // isScalingEvent: only the replica count changed, so status is synced without judging
+        // the rollout's progress.
+        let scaling = existing.is_some() && owned.iter().any(|r| r.replicas > 0 && desired_annotation(r) != Some(desired));
+        let rollout = Rollout {
+            revision: owned.iter().filter(|r| r.meta.name.as_ref() != rs_name).map(|r| revision_of(r)).max().unwrap_or(0) + 1,
+            desired,
+            max_replicas: desired + max_surge,
+        };
+        let mut status = d.status.clone();
+        let deadline = d.spec_json.get("progressDeadlineSeconds").and_then(Value::as_i64).is_some_and(|s| s != i64::from(i32::MAX));
+        let mut olds: Vec<Rc<Workload>> = owned.iter().filter(|r| r.meta.name.as_ref() != rs_name).cloned().collect();
+        // Oldest first, as the controller scales old ReplicaSets down.
+        crate::sort::sort_by(&mut olds, |a, b| (a.meta.created, &a.meta.name).cmp(&(b.meta.created, &b.meta.name)));
+        let old_total: i64 = olds.iter().map(|r| r.replicas).sum();
+        let old_pods_left = old_total > 0 || olds.iter().any(|r| r.status.replicas > 0);
+        let new_rs = match existing {
+            Some(r) => {
+                let r = self.refresh_new_replicaset(&d, r, &rollout);
+                if deadline && status.condition(PROGRESSING).is_none() {
+                    status.set_condition(self.deployment_cond(PROGRESSING, true, "FoundNewReplicaSet", format!("Found new replica set \"{}\"", r.meta.name)));
+                }
+                Some(r)
+            }
+            // Recreate makes the new ReplicaSet only once the old pods are gone.
+            None if recreate && old_pods_left => None,
+            None => {
+                // NewRSNewReplicas: as many as the surge allows (all of them for Recreate).
+                let initial = if recreate { desired } else { (desired + max_surge - old_total).clamp(0, desired) };
+                let r = self.create_replicaset(&d, &rollout, &rs_name, &hash, tmpl_json, initial);
+                if deadline {
+                    status.set_condition(self.deployment_cond(PROGRESSING, true, "NewReplicaSetCreated", format!("Created new replica set \"{}\"", r.meta.name)));
+                }
+                Some(r)
+            }
+        };
+        let mut scaled_up = false;
+        if let Some(n) = &new_rs {
+            let target = if recreate {
+                if old_pods_left { n.replicas } else { desired }
+            } else if olds.is_empty() {
+                desired
+            } else {
+                // NewRSNewReplicas: up to desired + maxSurge pods in all; down to desired.
+                let room = desired + max_surge - (old_total + n.replicas);
+                if room > 0 || n.replicas > desired { (n.replicas + room.max(0)).min(desired) } else { n.replicas }
+            };
+            if target != n.replicas || (n.replicas > 0 && replicas_stale(n, &rollout)) {
+                self.scale_rs(&d, n, target, &rollout);
+            }
+            scaled_up = target > n.replicas;
+        }
+        // A rolling step that scaled the new ReplicaSet up leaves the old ones to the next sync
+        // (rolloutRolling returns after a scale-up).
+        let cuts = match &new_rs {
+            _ if recreate => olds.iter().map(|r| r.replicas).collect(),
+            Some(n) if !scaled_up => rolling_cuts(&olds, n.replicas, n.status.available, desired - max_unavailable),
+            _ => vec![0; olds.len()],
+        };
+        for (r, cut) in olds.iter().zip(cuts) {
+            if r.replicas > 0 && (cut > 0 || replicas_stale(r, &rollout)) {
+                self.scale_rs(&d, r, r.replicas - cut, &rollout);
+            }
+        }
+        // calculateStatus, then (outside a scaling event) syncRolloutStatus.
+        let all = self.owned_replicasets(&d);
+        let sum = |f: fn(&Workload) -> i64| all.iter().map(|r| f(r)).sum::<i64>();
+        status.observed_generation = d.meta.generation;
+        status.replicas = sum(|r| r.status.replicas);
+        status.ready = sum(|r| r.status.ready);
+        status.available = sum(|r| r.status.available);
+        status.updated = new_rs.as_ref().and_then(|n| all.iter().find(|r| r.meta.uid == n.meta.uid)).map_or(0, |r| r.status.replicas);
+        status.unavailable = (sum(|r| r.replicas) - status.available).max(0);
+        let cond = if status.available >= desired - max_unavailable {
+            self.deployment_cond(AVAILABLE, true, "MinimumReplicasAvailable", "Deployment has minimum availability.".into())
+        } else {
+            self.deployment_cond(AVAILABLE, false, "MinimumReplicasUnavailable", "Deployment does not have minimum availability.".into())
+        };
+        status.set_condition(cond);
+        if !scaling {
+            self.rollout_progress(&d, new_rs.as_ref().map(|n| &*n.meta.name), deadline, &mut status);
+        }
+        let revision = new_rs.as_ref().map(|n| revision_of(n).to_string());
+        let revision_stale = revision.as_ref().is_some_and(|r| d.meta.annotations.get(REVISION) != Some(r));
+        if d.status != status || revision_stale {
             let mut nd = (*d).clone();
             nd.status = status;
+            if let Some(r) = revision {
+                nd.meta.annotations.insert(REVISION.into(), r);
+            }
             self.put(nd);
         }
-        let _ = owner;
     }
 
-    fn scale_rs(&mut self, d: &Workload, rs: &Workload, to: i64) {
+    fn deployment_cond(&self, kind: &'static str, status: bool, reason: &'static str, message: String) -> WorkloadCond {
+        WorkloadCond { kind, status, reason, message, updated: self.now, transitioned: self.now }
+    }
+
+    /// progress.go's `syncRolloutStatus` (without the deadline's time-out): the Progressing
+    /// condition says the new ReplicaSet is progressing while counts move, and that it has
+    /// successfully progressed once every desired pod is updated and available.
+    fn rollout_progress(&self, d: &Workload, new_rs: Option<&str>, deadline: bool, status: &mut WorkloadStatus) {
+        let subject = match new_rs {
+            Some(name) => format!("ReplicaSet \"{name}\""),
+            None => format!("Deployment \"{}\"", d.meta.name),
+        };
+        if !deadline {
+            status.conditions.retain(|c| c.kind != PROGRESSING);
+            return;
+        }
+        let current = status.condition(PROGRESSING).cloned();
+        if status.replicas == status.updated && current.as_ref().is_some_and(|c| c.reason == "NewReplicaSetAvailable") {
+            return;
+        }
+        let want = d.replicas;
+        let old = &d.status;
+        if status.updated == want && status.replicas == want && status.available == want && status.observed_generation >= d.meta.generation {
+            status.set_condition(self.deployment_cond(PROGRESSING, true, "NewReplicaSetAvailable", format!("{subject} has successfully progressed.")));
+        } else if status.updated > old.updated || status.replicas - status.updated < old.replicas - old.updated || status.ready > old.ready || status.available > old.available {
+            let mut c = self.deployment_cond(PROGRESSING, true, "ReplicaSetUpdated", format!("{subject} is progressing."));
+            // Progress renews the update time even with the same reason; a true condition
+            // keeps when it became true.
+            if let Some(cur) = current {
+                if cur.status {
+                    c.transitioned = cur.transitioned;
+                }
+                status.conditions.retain(|o| o.kind != PROGRESSING);
+            }
+            status.set_condition(c);
+        }
+    }
+
+    /// Scales a ReplicaSet and records its replica annotations (`scaleReplicaSet`); an event
+    /// only when the count changes.
+    fn scale_rs(&mut self, d: &Workload, rs: &Workload, to: i64, rollout: &Rollout) {
         let mut n = rs.clone();
         let from = n.replicas;
-        n.replicas = to;
-        let mut spec = (*n.spec_json).clone();
-        if let Some(s) = spec.as_object_mut() {
-            s.insert("replicas".into(), json!(to));
+        set_replica_annotations(&mut n.meta, rollout);
+        if to != from {
+            n.replicas = to;
+            let mut spec = (*n.spec_json).clone();
+            if let Some(s) = spec.as_object_mut() {
+                s.insert("replicas".into(), json!(to));
+            }
+            n.spec_json = Rc::new(spec);
+            n.meta.generation += 1;
         }
-        n.spec_json = Rc::new(spec);
-        n.meta.generation += 1;
         let rc = self.put(n);
+        if to == from {
+            return;
+        }
         let verb = if to > from { "up" } else { "down" };
         self.event(Kind::Deployment, &d.meta, false, "ScalingReplicaSet", format!("Scaled {} replica set {} from {} to {}", verb, rc.meta.name, from, to), "deployment-controller", None);
         self.decide(format!("{}/{}", d.meta.namespace, d.meta.name), format!("replica set {} scaled {} from {} to {}", rc.meta.name, verb, from, to));
         self.enqueue(Work::SyncWorkload(Kind::ReplicaSet, rc.meta.key()));
     }
+}
+
+const AVAILABLE: &str = "Available";
+const PROGRESSING: &str = "Progressing";
+const REVISION: &str = "deployment.kubernetes.io/revision";
+const REVISION_HISTORY: &str = "deployment.kubernetes.io/revision-history";
+const DESIRED_REPLICAS: &str = "deployment.kubernetes.io/desired-replicas";
+const MAX_REPLICAS: &str = "deployment.kubernetes.io/max-replicas";
+/// Annotations the controller owns on a ReplicaSet, never copied from its Deployment.
+const SKIPPED_ANNOTATIONS: [&str; 5] = ["kubectl.kubernetes.io/last-applied-configuration", REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS];
+
+/// How many pods each old ReplicaSet (oldest first) gives up in one rolling step
+/// (`reconcileOldReplicaSets`). Never so many that fewer than `min_available` pods stay
+/// available, counting the new ReplicaSet's pods that are not available yet as lost: pods that
+/// are not available go first (`cleanupUnhealthyReplicas`), then available ones down to the
+/// minimum (`scaleDownOldReplicaSetsForRollingUpdate`).
+fn rolling_cuts(olds: &[Rc<Workload>], new_replicas: i64, new_available: i64, min_available: i64) -> Vec<i64> {
+    let mut cuts = vec![0; olds.len()];
+    let old_pods: i64 = olds.iter().map(|r| r.replicas).sum();
+    let max_scaled_down = old_pods + new_replicas - min_available - (new_replicas - new_available);
+    if old_pods == 0 || max_scaled_down <= 0 {
+        return cuts;
+    }
+    let mut cleaned = 0;
+    for (cut, r) in cuts.iter_mut().zip(olds) {
+        let c = (r.replicas - r.status.available).clamp(0, max_scaled_down - cleaned);
+        *cut = c;
+        cleaned += c;
+    }
+    let available = olds.iter().map(|r| r.status.available).sum::<i64>() + new_available;
+    let mut surplus = available - min_available;
+    for (cut, r) in cuts.iter_mut().zip(olds) {
+        let c = (r.replicas - *cut).min(surplus.max(0));
+        *cut += c;
+        surplus -= c;
+    }
+    cuts
+}
+
+/// What one sync of a Deployment wants of its ReplicaSets' annotations.
+struct Rollout {
+    /// The revision a new ReplicaSet gets: one more than the old ones'.
+    revision: i64,
+    desired: i64,
+    /// `desired + maxSurge`.
+    max_replicas: i64,
+}
+
+fn revision_of(rs: &Workload) -> i64 {
+    rs.meta.annotations.get(REVISION).and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+fn desired_annotation(rs: &Workload) -> Option<i64> {
+    rs.meta.annotations.get(DESIRED_REPLICAS).and_then(|v| v.parse().ok())
+}
+
+fn replicas_stale(rs: &Workload, rollout: &Rollout) -> bool {
+    desired_annotation(rs) != Some(rollout.desired) || rs.meta.annotations.get(MAX_REPLICAS).and_then(|v| v.parse().ok()) != Some(rollout.max_replicas)
+}
+
+fn set_replica_annotations(meta: &mut Meta, rollout: &Rollout) {
+    meta.annotations.insert(DESIRED_REPLICAS.into(), rollout.desired.to_string());
+    meta.annotations.insert(MAX_REPLICAS.into(), rollout.max_replicas.to_string());
+}
+
+/// The Deployment's own annotations a ReplicaSet carries (a change-cause, say).
+fn copied_annotations(d: &Workload) -> StrMap {
+    let mut m = StrMap::default();
+    for (k, v) in d.meta.annotations.iter() {
+        if !SKIPPED_ANNOTATIONS.contains(&k.as_str()) {
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    m
 }
 
 impl PodTemplate {

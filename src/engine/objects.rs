@@ -893,6 +893,42 @@ pub struct WorkloadStatus {
     pub ready: i64,
     pub available: i64,
     pub updated: i64,
+    /// Deployments: desired pods (the ReplicaSets' spec counts) not available.
+    pub unavailable: i64,
+    /// Deployments: Available and Progressing, in the order they were last set.
+    pub conditions: Vec<WorkloadCond>,
+}
+
+/// A Deployment condition (`DeploymentCondition`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkloadCond {
+    pub kind: &'static str,
+    pub status: bool,
+    pub reason: &'static str,
+    pub message: String,
+    pub updated: Time,
+    pub transitioned: Time,
+}
+
+impl WorkloadStatus {
+    pub fn condition(&self, kind: &str) -> Option<&WorkloadCond> {
+        self.conditions.iter().find(|c| c.kind == kind)
+    }
+
+    /// deployment util's `SetDeploymentCondition`: the same status and reason change nothing;
+    /// the same status keeps its transition time; the condition moves to the end.
+    pub fn set_condition(&mut self, mut c: WorkloadCond) {
+        if let Some(cur) = self.condition(c.kind) {
+            if cur.status == c.status && cur.reason == c.reason {
+                return;
+            }
+            if cur.status == c.status {
+                c.transitioned = cur.transitioned;
+            }
+        }
+        self.conditions.retain(|o| o.kind != c.kind);
+        self.conditions.push(c);
+    }
 }
 
 impl Workload {
@@ -905,14 +941,25 @@ impl Workload {
         if self.kind == Kind::ReplicaSet {
             status.insert("fullyLabeledReplicas".into(), json!(st.replicas));
         }
+        if !st.conditions.is_empty() {
+            let conds: Vec<Value> = st
+                .conditions
+                .iter()
+                .map(|c| {
+                    json!({"lastTransitionTime": rfc3339(c.transitioned), "lastUpdateTime": rfc3339(c.updated), "message": c.message,
+                           "reason": c.reason, "status": if c.status { "True" } else { "False" }, "type": c.kind})
+                })
+                .collect();
+            status.insert("conditions".into(), Value::Array(conds));
+        }
         status.insert("observedGeneration".into(), json!(st.observed_generation));
         if st.ready > 0 {
             status.insert("readyReplicas".into(), json!(st.ready));
         }
         status.insert("replicas".into(), json!(st.replicas));
         if self.kind == Kind::Deployment {
-            if st.replicas > st.available {
-                status.insert("unavailableReplicas".into(), json!(st.replicas - st.available));
+            if st.unavailable > 0 {
+                status.insert("unavailableReplicas".into(), json!(st.unavailable));
             }
             if st.updated > 0 {
                 status.insert("updatedReplicas".into(), json!(st.updated));

@@ -303,18 +303,12 @@ pub fn describe(it: &mut Interpreter, args: &[String], out: &mut Output) {
         let body = match kind {
             Kind::Pod => describe::pod(&obj, &rel, now),
             Kind::StatefulSet => {
-                let uid = st(&obj, "/metadata/uid");
-                rel.pods = it
-                    .engine
-                    .list(Kind::Pod, Some(&obj_ns))
-                    .into_iter()
-                    .filter(|p| {
-                        crate::kubectl::printers::arr(p, "/metadata/ownerReferences")
-                            .iter()
-                            .any(|o| st(o, "/uid") == uid && o.get("controller").and_then(Value::as_bool) == Some(true))
-                    })
-                    .collect();
+                rel.pods = controlled_by(it.engine.list(Kind::Pod, Some(&obj_ns)), &obj);
                 describe::statefulset(&obj, &rel, now)
+            }
+            Kind::Deployment => {
+                rel.replicasets = controlled_by(it.engine.list(Kind::ReplicaSet, Some(&obj_ns)), &obj);
+                describe::deployment(&obj, &rel, now)
             }
             Kind::PersistentVolumeClaim => {
                 let claim = name_of(&obj).to_string();
@@ -332,7 +326,7 @@ pub fn describe(it: &mut Interpreter, args: &[String], out: &mut Output) {
                 describe::service(&obj, &rel, now)
             }
             other => {
-                out.fail(&format!("error: describe for {} is not simulated (supported: pods, statefulsets, persistentvolumeclaims, persistentvolumes, services)", other.plural()));
+                out.fail(&format!("error: describe for {} is not simulated (supported: pods, statefulsets, deployments, persistentvolumeclaims, persistentvolumes, services)", other.plural()));
                 return;
             }
         };
@@ -343,4 +337,17 @@ pub fn describe(it: &mut Interpreter, args: &[String], out: &mut Output) {
         text.push_str(&body);
     }
     out.out(&text);
+}
+
+/// The objects whose controller is `owner` (its ownerReference with `controller: true`).
+fn controlled_by(objects: Vec<Value>, owner: &Value) -> Vec<Value> {
+    let uid = st(owner, "/metadata/uid");
+    objects
+        .into_iter()
+        .filter(|o| {
+            crate::kubectl::printers::arr(o, "/metadata/ownerReferences")
+                .iter()
+                .any(|r| st(r, "/uid") == uid && r.get("controller").and_then(Value::as_bool) == Some(true))
+        })
+        .collect()
 }

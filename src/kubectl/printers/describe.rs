@@ -1,4 +1,4 @@
-//! `kubectl describe` for pods, StatefulSets, PVCs, PVs and Services, laid out like kubectl's
+//! `kubectl describe` for pods, StatefulSets, Deployments, PVCs, PVs and Services, laid out like kubectl's
 //! `describe.go`: tab-separated lines through a tabwriter (min width 0, padding 2), events
 //! in their own table at the end.
 
@@ -32,6 +32,8 @@ pub struct Related {
     pub pods: Vec<Value>,
     /// The Service's Endpoints object, if any.
     pub endpoints: Option<Value>,
+    /// ReplicaSets a Deployment controls.
+    pub replicasets: Vec<Value>,
 }
 
 fn rfc1123(obj: &Value, pointer: &str) -> String {
@@ -435,22 +437,7 @@ pub fn statefulset(s: &Value, rel: &Related, now_ms: i64) -> String {
         0,
         &format!("Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed", count("Running"), count("Pending"), count("Succeeded"), count("Failed")),
     );
-    w.w(0, "Pod Template:");
-    let t = s.pointer("/spec/template").unwrap_or(&Value::Null);
-    labels_multiline(&mut w, 0, "  Labels", t.pointer("/metadata/labels"));
-    if t.pointer("/metadata/annotations").and_then(Value::as_object).is_some_and(|m| !m.is_empty()) {
-        annotations_multiline(&mut w, 0, "  Annotations", t.pointer("/metadata/annotations"));
-    }
-    if !st(t, "/spec/serviceAccountName").is_empty() {
-        w.w(1, &format!("Service Account:\t{}", st(t, "/spec/serviceAccountName")));
-    }
-    if !arr(t, "/spec/initContainers").is_empty() {
-        containers(&mut w, "Init Containers", arr(t, "/spec/initContainers"), &[], "  ");
-    }
-    containers(&mut w, "Containers", arr(t, "/spec/containers"), &[], "  ");
-    volumes(&mut w, arr(t, "/spec/volumes"), "  ");
-    labels_multiline(&mut w, 0, "  Node-Selectors", t.pointer("/spec/nodeSelector"));
-    tolerations(&mut w, "  Tolerations", arr(t, "/spec/tolerations"));
+    pod_template(&mut w, s);
     let vcts = arr(s, "/spec/volumeClaimTemplates");
     if vcts.is_empty() {
         w.w(0, "Volume Claims:\t<none>");
@@ -471,6 +458,100 @@ pub fn statefulset(s: &Value, rel: &Related, now_ms: i64) -> String {
         }
     }
     finish(w, &rel.events, now_ms)
+}
+
+/// `DescribePodTemplate`: a workload's template, as its pods would be described.
+fn pod_template(w: &mut Writer, workload: &Value) {
+    w.w(0, "Pod Template:");
+    let t = workload.pointer("/spec/template").unwrap_or(&Value::Null);
+    labels_multiline(w, 0, "  Labels", t.pointer("/metadata/labels"));
+    if t.pointer("/metadata/annotations").and_then(Value::as_object).is_some_and(|m| !m.is_empty()) {
+        annotations_multiline(w, 0, "  Annotations", t.pointer("/metadata/annotations"));
+    }
+    if !st(t, "/spec/serviceAccountName").is_empty() {
+        w.w(1, &format!("Service Account:\t{}", st(t, "/spec/serviceAccountName")));
+    }
+    if !arr(t, "/spec/initContainers").is_empty() {
+        containers(w, "Init Containers", arr(t, "/spec/initContainers"), &[], "  ");
+    }
+    containers(w, "Containers", arr(t, "/spec/containers"), &[], "  ");
+    volumes(w, arr(t, "/spec/volumes"), "  ");
+    labels_multiline(w, 0, "  Node-Selectors", t.pointer("/spec/nodeSelector"));
+    tolerations(w, "  Tolerations", arr(t, "/spec/tolerations"));
+}
+
+/// An int-or-string field as Go's `IntOrString.String()` prints it.
+fn int_or_string(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => "0".into(),
+    }
+}
+
+pub fn deployment(d: &Value, rel: &Related, now_ms: i64) -> String {
+    let mut w = Writer::default();
+    w.w(0, &format!("Name:\t{}", st(d, "/metadata/name")));
+    w.w(0, &format!("Namespace:\t{}", st(d, "/metadata/namespace")));
+    w.w(0, &format!("CreationTimestamp:\t{}", rfc1123(d, "/metadata/creationTimestamp")));
+    labels_multiline(&mut w, 0, "Labels", d.pointer("/metadata/labels"));
+    annotations_multiline(&mut w, 0, "Annotations", d.pointer("/metadata/annotations"));
+    let sel = super::columns::row(crate::engine::Kind::ReplicaSet, d, true, now_ms).pop().unwrap_or_default();
+    w.w(0, &format!("Selector:\t{sel}"));
+    let n = |p: &str| int(d, p).unwrap_or(0);
+    w.w(
+        0,
+        &format!(
+            "Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable",
+            n("/spec/replicas"),
+            n("/status/updatedReplicas"),
+            n("/status/replicas"),
+            n("/status/availableReplicas"),
+            n("/status/unavailableReplicas")
+        ),
+    );
+    w.w(0, &format!("StrategyType:\t{}", st(d, "/spec/strategy/type")));
+    w.w(0, &format!("MinReadySeconds:\t{}", n("/spec/minReadySeconds")));
+    if let Some(ru) = d.pointer("/spec/strategy/rollingUpdate").filter(|v| v.is_object()) {
+        w.w(0, &format!("RollingUpdateStrategy:\t{} max unavailable, {} max surge", int_or_string(ru.get("maxUnavailable")), int_or_string(ru.get("maxSurge"))));
+    }
+    pod_template(&mut w, d);
+    let conditions = arr(d, "/status/conditions");
+    if !conditions.is_empty() {
+        w.w(0, "Conditions:");
+        w.w(1, "Type\tStatus\tReason");
+        w.w(1, "----\t------\t------");
+        for c in conditions {
+            w.w(1, &format!("{} \t{}\t{}", st(c, "/type"), st(c, "/status"), st(c, "/reason")));
+        }
+    }
+    // The new ReplicaSet carries the Deployment's revision; old ones are listed while they
+    // still want pods.
+    let revision = |o: &Value| o.pointer("/metadata/annotations/deployment.kubernetes.io~1revision").and_then(Value::as_str).map(str::to_string);
+    let current = revision(d);
+    let (new, old): (Vec<&Value>, Vec<&Value>) = rel.replicasets.iter().partition(|r| current.is_some() && revision(r) == current);
+    let old: Vec<&Value> = old.into_iter().filter(|r| n_of(r, "/spec/replicas") != 0).collect();
+    if !old.is_empty() || !new.is_empty() {
+        w.w(0, &format!("OldReplicaSets:\t{}", replica_sets(&old)));
+        w.w(0, &format!("NewReplicaSet:\t{}", replica_sets(&new)));
+    }
+    finish(w, &rel.events, now_ms)
+}
+
+fn n_of(v: &Value, pointer: &str) -> i64 {
+    int(v, pointer).unwrap_or(0)
+}
+
+/// `printReplicaSetsByLabels`.
+fn replica_sets(list: &[&Value]) -> String {
+    if list.is_empty() {
+        return "<none>".into();
+    }
+    let items: Vec<String> = list
+        .iter()
+        .map(|r| format!("{} ({}/{} replicas created)", st(r, "/metadata/name"), n_of(r, "/status/replicas"), n_of(r, "/spec/replicas")))
+        .collect();
+    items.join(", ")
 }
 
 pub fn pvc(c: &Value, rel: &Related, now_ms: i64) -> String {
