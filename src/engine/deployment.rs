@@ -135,6 +135,13 @@ impl Engine {
                 self.decide(owner.clone(), format!("{} deleted at once: a ReplicaSet removes surplus pods together (not ready and newest first)", names.join(", ")));
             }
         }
+        // A Recreate rollout waits for the old pods to be gone, terminating ones too: the last
+        // one leaving wakes the Deployment (its pod-deletion handler).
+        if rs.replicas == 0 && pods.iter().all(|p| p.status.phase.terminal()) {
+            if let Some(c) = rs.meta.controller() {
+                self.enqueue(Work::SyncWorkload(Kind::Deployment, Key::new(rs.meta.namespace.clone(), c.name.clone())));
+            }
+        }
         let ready = pods.iter().filter(|p| p.running_and_ready() && !p.terminating()).count() as i64;
         let status = WorkloadStatus { observed_generation: rs.meta.generation, replicas: active.len() as i64, ready, available: ready, ..WorkloadStatus::default() };
         if let Some(cur) = self.store.replicasets.get(k).cloned() {
@@ -257,7 +264,8 @@ impl Engine {
         // Oldest first, as the controller scales old ReplicaSets down.
         crate::sort::sort_by(&mut olds, |a, b| (a.meta.created, &a.meta.name).cmp(&(b.meta.created, &b.meta.name)));
         let old_total: i64 = olds.iter().map(|r| r.replicas).sum();
-        let old_pods_left = old_total > 0 || olds.iter().any(|r| r.status.replicas > 0);
+        // oldPodsRunning: any old pod not yet Failed or Succeeded, terminating ones included.
+        let old_pods_left = old_total > 0 || olds.iter().any(|r| self.owned_pods(&r.meta.namespace, &r.meta.uid).iter().any(|p| !p.status.phase.terminal()));
         let new_rs = match existing {
             Some(r) => {
                 let r = self.refresh_new_replicaset(&d, r, &rollout);
