@@ -354,6 +354,34 @@ fn deployment_pods_are_random_and_all_at_once() {
     assert_eq!(e.get(Kind::Deployment, "default", "web-d").unwrap()["status"]["readyReplicas"], 3);
 }
 
+/// A Deployment's rolling update stays within its budget at every instant: never fewer than
+/// replicas - maxUnavailable ready pods, never more than replicas + maxSurge pods.
+#[test]
+fn deployment_rolling_update_keeps_max_unavailable_and_max_surge() {
+    let mut e = Engine::new(Config::default());
+    let deployment = |image: &str| {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web-d"},
+          "spec": {"replicas": 10, "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 2, "maxSurge": 3}},
+            "selector": {"matchLabels": {"app": "d"}}, "template": {"metadata": {"labels": {"app": "d"}}, "spec": {"containers": [{"name": "nginx", "image": image}]}}}})
+    };
+    e.apply(deployment("nginx:1.27")).unwrap();
+    settle(&mut e, 300);
+    e.apply(deployment("nginx:1.28")).unwrap();
+    let mut steps = 0;
+    while e.step().is_some() && steps < 100_000 {
+        steps += 1;
+        let pods = e.list(Kind::Pod, Some("default"));
+        let ready = pods.iter().filter(|p| p["metadata"]["deletionTimestamp"].is_null() && p["status"]["conditions"].as_array().is_some_and(|c| c.iter().any(|c| c["type"] == "Ready" && c["status"] == "True"))).count();
+        assert!(ready >= 8, "{ready} ready pods after step {steps}");
+        let live = pods.iter().filter(|p| p["metadata"]["deletionTimestamp"].is_null()).count();
+        assert!(live <= 13, "{live} pods after step {steps}");
+    }
+    let d = e.get(Kind::Deployment, "default", "web-d").unwrap();
+    assert_eq!(d["status"]["updatedReplicas"], 10);
+    assert_eq!(d["status"]["availableReplicas"], 10);
+    assert_eq!(d["status"]["conditions"][1]["reason"], "NewReplicaSetAvailable");
+}
+
 #[test]
 fn parallel_scale_to_zero_with_max_unavailable_does_not_panic() {
     // The rolling-update phase runs while the condemned pods terminate; with no replicas left
