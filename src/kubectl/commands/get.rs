@@ -303,11 +303,11 @@ pub fn describe(it: &mut Interpreter, args: &[String], out: &mut Output) {
         let body = match kind {
             Kind::Pod => describe::pod(&obj, &rel, now),
             Kind::StatefulSet => {
-                rel.pods = controlled_by(it.engine.list(Kind::Pod, Some(&obj_ns)), &obj);
+                rel.pods = super::controlled_by(it.engine.list(Kind::Pod, Some(&obj_ns)), &obj);
                 describe::statefulset(&obj, &rel, now)
             }
             Kind::Deployment => {
-                rel.replicasets = controlled_by(it.engine.list(Kind::ReplicaSet, Some(&obj_ns)), &obj);
+                rel.replicasets = super::controlled_by(it.engine.list(Kind::ReplicaSet, Some(&obj_ns)), &obj);
                 describe::deployment(&obj, &rel, now)
             }
             Kind::PersistentVolumeClaim => {
@@ -339,15 +339,3 @@ pub fn describe(it: &mut Interpreter, args: &[String], out: &mut Output) {
     out.out(&text);
 }
 
-/// The objects whose controller is `owner` (its ownerReference with `controller: true`).
-fn controlled_by(objects: Vec<Value>, owner: &Value) -> Vec<Value> {
-    let uid = st(owner, "/metadata/uid");
-    objects
-        .into_iter()
-        .filter(|o| {
-            crate::kubectl::printers::arr(o, "/metadata/ownerReferences")
-                .iter()
-                .any(|r| st(r, "/uid") == uid && r.get("controller").and_then(Value::as_bool) == Some(true))
-        })
-        .collect()
-}

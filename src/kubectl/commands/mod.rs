@@ -369,6 +369,19 @@ pub(crate) fn from_ns(kind: Kind, ns: &str) -> String {
     }
 }
 
+/// The objects whose controller is `owner` (its ownerReference with `controller: true`).
+pub(super) fn controlled_by(objects: Vec<Value>, owner: &Value) -> Vec<Value> {
+    let uid = crate::kubectl::printers::st(owner, "/metadata/uid");
+    objects
+        .into_iter()
+        .filter(|o| {
+            crate::kubectl::printers::arr(o, "/metadata/ownerReferences")
+                .iter()
+                .any(|r| crate::kubectl::printers::st(r, "/uid") == uid && r.get("controller").and_then(Value::as_bool) == Some(true))
+        })
+        .collect()
+}
+
 pub(crate) fn name_of(v: &Value) -> &str {
     super::printers::st(v, "/metadata/name")
 }

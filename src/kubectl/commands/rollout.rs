@@ -210,33 +210,72 @@ fn revisions(it: &Interpreter, obj: &Value) -> Vec<Value> {
     revs
 }
 
+/// A revision's template and change-cause, from a ControllerRevision or a ReplicaSet.
+struct Revision {
+    number: i64,
+    template: Value,
+    cause: String,
+}
+
+/// What `rollout history` and `undo` read: a StatefulSet's ControllerRevisions or a
+/// Deployment's ReplicaSets (`deploymentutil.Revision`: a missing annotation reads as 0; for
+/// one number the last one listed wins), oldest revision first.
+fn history_of(it: &Interpreter, kind: Kind, obj: &Value) -> Vec<Revision> {
+    let cause = |o: &Value| st(o, "/metadata/annotations/kubernetes.io~1change-cause").to_string();
+    let mut revs: Vec<Revision> = if kind == Kind::Deployment {
+        let sets = super::controlled_by(it.engine.list(Kind::ReplicaSet, Some(st(obj, "/metadata/namespace"))), obj);
+        let mut by_number: Vec<Revision> = Vec::new();
+        for rs in sets {
+            let Ok(number) = (match st(&rs, "/metadata/annotations/deployment.kubernetes.io~1revision") {
+                "" => Ok(0),
+                n => n.parse::<i64>(),
+            }) else {
+                continue;
+            };
+            by_number.retain(|r| r.number != number);
+            by_number.push(Revision { number, template: rs.pointer("/spec/template").cloned().unwrap_or(Value::Null), cause: cause(&rs) });
+        }
+        by_number
+    } else {
+        revisions(it, obj)
+            .into_iter()
+            .map(|r| Revision { number: int(&r, "/revision").unwrap_or(0), template: r.pointer("/data/spec/template").cloned().unwrap_or(Value::Null), cause: cause(&r) })
+            .collect()
+    };
+    crate::sort::sort_by_key(&mut revs, |r| r.number);
+    revs
+}
+
 fn history(it: &mut Interpreter, kind: Kind, obj: &Value, tn: &str, revision: Option<i64>, out: &mut Output) {
-    if kind != Kind::StatefulSet {
+    if !matches!(kind, Kind::StatefulSet | Kind::Deployment) {
         return out.fail(&format!("error: rollout history for {} is not simulated", kind.plural()));
     }
-    let revs = revisions(it, obj);
-    if let Some(n) = revision.filter(|n| *n > 0) {
-        let Some(r) = revs.iter().find(|r| int(r, "/revision") == Some(n)) else {
-            return out.fail("error: unable to find the specified revision");
-        };
-        out.line(&format!("{tn} with revision #{n}"));
-        out.out(&pod_template(r.pointer("/data/spec/template").unwrap_or(&Value::Null)));
-        out.out("\n");
+    let revs = history_of(it, kind, obj);
+    if revs.is_empty() {
+        // The name printer's `TYPE/NAME OPERATION` with the viewer's text as the operation.
+        out.line(&format!("{tn} \nNo rollout history found."));
         return;
     }
-    if revs.is_empty() {
-        out.line("No rollout history found.");
+    if let Some(n) = revision.filter(|n| *n > 0) {
+        let Some(r) = revs.iter().find(|r| r.number == n) else {
+            return out.fail("error: unable to find the specified revision");
+        };
+        let mut template = r.template.clone();
+        // A Deployment's history shows the ReplicaSet's change-cause in the template.
+        if kind == Kind::Deployment && !r.cause.is_empty() {
+            template["metadata"]["annotations"]["kubernetes.io/change-cause"] = Value::String(r.cause.clone());
+        }
+        out.line(&format!("{tn} with revision #{n}"));
+        out.out(&pod_template(&template));
+        out.out("\n");
         return;
     }
     let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
     for r in &revs {
-        let cause = match st(r, "/metadata/annotations/kubernetes.io~1change-cause") {
-            "" => "<none>",
-            c => c,
-        };
-        rows.push(vec![int(r, "/revision").unwrap_or(0).to_string(), cause.to_string()]);
+        let cause = if r.cause.is_empty() { "<none>" } else { &r.cause };
+        rows.push(vec![r.number.to_string(), cause.to_string()]);
     }
-    out.line(tn);
+    out.line(&format!("{tn} "));
     let mut tw = TabWriter::describe();
     out.out(&tw.rows(&rows));
     out.out("\n");
@@ -244,16 +283,15 @@ fn history(it: &mut Interpreter, kind: Kind, obj: &Value, tn: &str, revision: Op
 
 /// A pod template as `describe` prints it (`DescribePodTemplate`).
 fn pod_template(template: &Value) -> String {
-    let fake = serde_json::json!({"spec": {"template": template}});
-    let text = crate::kubectl::printers::describe::statefulset(&fake, &Default::default(), 0);
-    let start = text.find("Pod Template:").unwrap_or(0);
-    let end = text.find("Volume Claims:").unwrap_or(text.len());
-    text.get(start..end).unwrap_or("").to_string()
+    crate::kubectl::printers::describe::pod_template_text(template)
 }
 
 /// `StatefulSetRollbacker.Rollback`, printed as `undo` prints it: the result is the name
 /// printer's operation, and `-o` prints the object as it was fetched, before the rollback.
 fn undo(it: &mut Interpreter, kind: Kind, obj: &Value, to: i64, dry: super::Dry, format: Option<&crate::kubectl::output::Format>, out: &mut Output) {
+    if kind == Kind::Deployment {
+        return undo_deployment(it, obj, to, dry, format, out);
+    }
     if kind != Kind::StatefulSet {
         return out.fail(&format!("error: rollout undo for {} is not simulated", kind.plural()));
     }
@@ -293,6 +331,79 @@ fn undo(it: &mut Interpreter, kind: Kind, obj: &Value, to: i64, dry: super::Dry,
         return;
     };
     out.out(&crate::kubectl::output::written(kind, obj, format, &format!("{result}{}", dry.suffix())));
+}
+
+/// Annotations a rollback leaves as they are on the Deployment (rollback.go's
+/// `annotationsToSkip`).
+const ROLLBACK_KEEPS: [&str; 5] = [
+    "kubectl.kubernetes.io/last-applied-configuration",
+    "deployment.kubernetes.io/revision",
+    "deployment.kubernetes.io/revision-history",
+    "deployment.kubernetes.io/desired-replicas",
+    "deployment.kubernetes.io/max-replicas",
+];
+
+/// `DeploymentRollbacker.Rollback`: the chosen ReplicaSet's template (without its
+/// pod-template-hash label) and annotations go back into the Deployment; the controller then
+/// scales that ReplicaSet up again under the next revision number.
+fn undo_deployment(it: &mut Interpreter, d: &Value, to: i64, dry: super::Dry, format: Option<&crate::kubectl::output::Format>, out: &mut Output) {
+    if to < 0 {
+        return out.fail(&format!("error: unable to find specified revision {to} in history"));
+    }
+    let revs = history_of(it, Kind::Deployment, d);
+    let target = if to == 0 {
+        // The second newest revision.
+        if revs.len() < 2 {
+            return out.fail(&format!("error: no rollout history found for deployment \"{}\"", st(d, "/metadata/name")));
+        }
+        revs.get(revs.len() - 2)
+    } else {
+        revs.iter().find(|r| r.number == to)
+    };
+    let Some(rev) = target else {
+        return out.fail(&format!("error: unable to find specified revision {to} in history"));
+    };
+    let mut template = rev.template.clone();
+    if let Some(labels) = template.pointer_mut("/metadata/labels").and_then(Value::as_object_mut) {
+        labels.remove("pod-template-hash");
+    }
+    let result = if dry == super::Dry::Client {
+        format!("will roll back to {}", pod_template(&rev.template))
+    } else if d.pointer("/spec/template") == Some(&template) {
+        format!("skipped rollback (current template already matches revision {to})")
+    } else {
+        let sets = super::controlled_by(it.engine.list(Kind::ReplicaSet, Some(st(d, "/metadata/namespace"))), d);
+        let rs_annotations = sets
+            .iter()
+            .find(|rs| st(rs, "/metadata/annotations/deployment.kubernetes.io~1revision") == rev.number.to_string())
+            .and_then(|rs| rs.pointer("/metadata/annotations"))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let mut annotations = serde_json::Map::new();
+        for k in ROLLBACK_KEEPS {
+            if let Some(v) = d.pointer("/metadata/annotations").and_then(|a| a.get(k)) {
+                annotations.insert(k.to_string(), v.clone());
+            }
+        }
+        for (k, v) in rs_annotations {
+            if !ROLLBACK_KEEPS.contains(&k.as_str()) {
+                annotations.insert(k, v);
+            }
+        }
+        let mut new = d.clone();
+        new["spec"]["template"] = template;
+        new["metadata"]["annotations"] = Value::Object(annotations);
+        if dry == super::Dry::Server {
+            if let Err(r) = crate::manifest::admit(&new, Some(d)) {
+                return out.fail(&r.message);
+            }
+        } else if store_update(it, d, new, out).is_none() {
+            return;
+        }
+        "rolled back".to_string()
+    };
+    out.out(&crate::kubectl::output::written(Kind::Deployment, d, format, &format!("{result}{}", dry.suffix())));
 }
 
 #[cfg(test)]

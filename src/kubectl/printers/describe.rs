@@ -437,7 +437,7 @@ pub fn statefulset(s: &Value, rel: &Related, now_ms: i64) -> String {
         0,
         &format!("Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed", count("Running"), count("Pending"), count("Succeeded"), count("Failed")),
     );
-    pod_template(&mut w, s);
+    pod_template(&mut w, s.pointer("/spec/template").unwrap_or(&Value::Null));
     let vcts = arr(s, "/spec/volumeClaimTemplates");
     if vcts.is_empty() {
         w.w(0, "Volume Claims:\t<none>");
@@ -460,10 +460,18 @@ pub fn statefulset(s: &Value, rel: &Related, now_ms: i64) -> String {
     finish(w, &rel.events, now_ms)
 }
 
+/// `DescribePodTemplate` on its own, as `rollout history --revision` and `rollout undo
+/// --dry-run` print it (history.go's `printTemplate`): straight to the output, without the
+/// tabwriter, so the tabs stay tabs.
+pub fn pod_template_text(template: &Value) -> String {
+    let mut w = Writer::default();
+    pod_template(&mut w, template);
+    w.text
+}
+
 /// `DescribePodTemplate`: a workload's template, as its pods would be described.
-fn pod_template(w: &mut Writer, workload: &Value) {
+fn pod_template(w: &mut Writer, t: &Value) {
     w.w(0, "Pod Template:");
-    let t = workload.pointer("/spec/template").unwrap_or(&Value::Null);
     labels_multiline(w, 0, "  Labels", t.pointer("/metadata/labels"));
     if t.pointer("/metadata/annotations").and_then(Value::as_object).is_some_and(|m| !m.is_empty()) {
         annotations_multiline(w, 0, "  Annotations", t.pointer("/metadata/annotations"));
@@ -515,7 +523,7 @@ pub fn deployment(d: &Value, rel: &Related, now_ms: i64) -> String {
     if let Some(ru) = d.pointer("/spec/strategy/rollingUpdate").filter(|v| v.is_object()) {
         w.w(0, &format!("RollingUpdateStrategy:\t{} max unavailable, {} max surge", int_or_string(ru.get("maxUnavailable")), int_or_string(ru.get("maxSurge"))));
     }
-    pod_template(&mut w, d);
+    pod_template(&mut w, d.pointer("/spec/template").unwrap_or(&Value::Null));
     let conditions = arr(d, "/status/conditions");
     if !conditions.is_empty() {
         w.w(0, "Conditions:");
