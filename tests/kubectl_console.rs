@@ -22,6 +22,31 @@ fn heredoc_across_lines() {
     assert_eq!(out.text(), "service/nginx created\n");
 }
 
+/// The terminal way to write a manifest: a heredoc into a file, typed line by line, then applied.
+#[test]
+fn heredoc_into_a_file_then_apply() {
+    let mut it = Interpreter::with_seed(1);
+    assert!(it.run_line("cat <<EOF > svc.yaml").incomplete);
+    for l in manifest_lines() {
+        assert!(it.run_line(&l).incomplete);
+    }
+    assert_eq!(it.run_line("EOF").text(), "");
+    assert_eq!(it.run_line("kubectl apply -f svc.yaml").text(), "service/nginx created\n");
+    assert!(it.run_line("cat svc.yaml").text().starts_with("apiVersion: v1\nkind: Service\n"));
+}
+
+/// A streaming watch cannot keep writing into a file: the file gets the first listing and the
+/// console is not left streaming.
+#[test]
+fn a_watch_into_a_file_stops_after_its_first_listing() {
+    let mut it = ready_cluster();
+    it.streaming = true;
+    let out = it.run_line("kubectl get pods -w > pods.txt");
+    assert!(!out.watching && !it.is_watching());
+    assert!(out.text().contains("keeps only its first listing"), "{}", out.text());
+    assert!(it.run_line("cat pods.txt").text().starts_with("NAME    READY   STATUS"));
+}
+
 fn manifest_lines() -> Vec<String> {
     "apiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\nspec:\n  clusterIP: None\n  selector:\n    app: nginx\n  ports:\n  - port: 80\n    name: web"
         .lines()

@@ -3,6 +3,7 @@
 //! transcript made on the command line is exactly what a student sees in the browser.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::commands;
 use super::shell::{self, Command, Connector, List, ParseError};
@@ -140,7 +141,14 @@ pub struct Interpreter {
     /// Bytes of an over-long heredoc dropped rather than kept (reported at its delimiter).
     dropped: usize,
     pub(crate) watch: Option<Watch>,
+    /// Files written on this machine by `>` and `>>` (path without `./` -> text): read before
+    /// the FileProvider's by `-f`, `--patch-file`, `<` and `cat`. Shared, so the console's
+    /// time-travel checkpoints keep them without copying.
+    pub(crate) written: Rc<BTreeMap<String, String>>,
 }
+
+/// The most the files written by redirection may hold together; a write past it is refused.
+pub const MAX_WRITTEN_BYTES: usize = 8 * 1024 * 1024;
 
 impl Interpreter {
     pub fn new(engine: Engine) -> Interpreter {
@@ -154,6 +162,7 @@ impl Interpreter {
             pending_heredoc: None,
             dropped: 0,
             watch: None,
+            written: Rc::default(),
         }
     }
 
@@ -226,6 +235,31 @@ impl Interpreter {
     /// Forgets a half-typed multi-line command (Ctrl-C at a `> ` prompt).
     pub fn cancel_pending(&mut self) {
         self.clear_pending();
+    }
+
+    /// A file as a command reads it: one written here by redirection, else the provider's.
+    pub(crate) fn read_file(&self, path: &str) -> Result<String, String> {
+        match self.written.get(path.trim_start_matches("./")) {
+            Some(text) => Ok(text.clone()),
+            None => self.files.read(path),
+        }
+    }
+
+    /// `>` (replace) or `>>` (append) on this machine.
+    pub(crate) fn write_file(&mut self, path: &str, text: &str, append: bool) -> Result<(), String> {
+        let key = path.trim_start_matches("./");
+        let old = self.written.get(key).map_or(0, String::len);
+        let kept = if append { old } else { 0 };
+        let total: usize = self.written.values().map(String::len).sum::<usize>() - old + kept + text.len();
+        if total > MAX_WRITTEN_BYTES {
+            return Err(format!("bash: {path}: No space left on device (the files written here may hold {} MB in all)", MAX_WRITTEN_BYTES / (1024 * 1024)));
+        }
+        let file = Rc::make_mut(&mut self.written).entry(key.to_string()).or_default();
+        if !append {
+            file.clear();
+        }
+        file.push_str(text);
+        Ok(())
     }
 
     fn clear_pending(&mut self) {

@@ -39,6 +39,8 @@ struct Checkpoint {
     cursor: Option<u64>,
     /// The console's streaming `get -w`, whose cursor lives in this engine.
     watch: Option<Watch>,
+    /// The files `>` had written by then.
+    written: std::rc::Rc<std::collections::BTreeMap<String, String>>,
     /// The transcript's length and its last entry's output length at this moment.
     transcript: (usize, usize),
     /// Where the lab's tracker stood, once the lab had begun.
@@ -96,7 +98,7 @@ impl Sim {
         it.streaming = true;
         Sim {
             seed,
-            checkpoints: vec![Box::new(Checkpoint { time: Time(0), applied: 0, engine, cursor: None, watch: None, transcript: (0, 0), lab: None })],
+            checkpoints: vec![Box::new(Checkpoint { time: Time(0), applied: 0, engine, cursor: None, watch: None, written: Default::default(), transcript: (0, 0), lab: None })],
             it,
             commands: Vec::new(),
             applied: 0,
@@ -319,6 +321,7 @@ impl Sim {
         // there), so a watch running at that moment goes on after the rewind.
         self.it.engine = cp.engine;
         self.it.watch = cp.watch;
+        self.it.written = cp.written;
         self.mirror.reset(&mut self.it.engine, cp.cursor);
         self.applied = cp.applied;
         match (self.lab.as_mut().and_then(|l| l.tracker.as_mut()), cp.lab) {
@@ -502,9 +505,10 @@ impl Sim {
         let cursor = self.mirror.cursor();
         let transcript = (self.transcript.len(), self.transcript.last().map_or(0, |e| e.output.text.len()));
         let watch = self.it.watch.clone();
+        let written = self.it.written.clone();
         let lab = self.lab.as_mut().and_then(|l| l.tracker.as_mut()).map(|t| t.mark(&mut self.it.engine));
         let engine = super::hooks::perf::span("engine-clone", || self.it.engine.clone());
-        self.checkpoints.push(Box::new(Checkpoint { time: now, applied: self.applied, engine, cursor, watch, transcript, lab }));
+        self.checkpoints.push(Box::new(Checkpoint { time: now, applied: self.applied, engine, cursor, watch, written, transcript, lab }));
         if self.checkpoints.len() > MAX_CHECKPOINTS {
             if let Some(i) = thinnest(&self.checkpoints) {
                 self.checkpoints.remove(i);

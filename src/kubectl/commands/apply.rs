@@ -40,7 +40,7 @@ pub(crate) fn read_sources(it: &Interpreter, files: &[String], stdin: &Option<St
             }
             continue;
         }
-        match it.files.read(f) {
+        match it.read_file(f) {
             Ok(text) => docs.push((f.clone(), text)),
             Err(_) => match manifest::examples::file(f.trim_start_matches("./")) {
                 Some(text) => docs.push((f.clone(), text.to_string())),

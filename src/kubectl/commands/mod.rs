@@ -21,34 +21,55 @@ use serde_json::Value;
 use super::flags::{self, FlagSpec, FlagType::*};
 use super::printers;
 use super::resources;
-use super::session::{Interpreter, Output};
+use super::session::{Interpreter, Output, Stream};
 use super::shell::{RedirectKind, SimpleCommand};
 use crate::engine::{ApiError, Engine, Kind, Time};
 
-/// Runs one simple command: expands its words, then dispatches on the first one.
+/// Runs one simple command: expands its words, applies its redirections (files on this
+/// machine), then dispatches on the first word.
 pub fn run_simple(it: &mut Interpreter, cmd: &SimpleCommand) -> Output {
     let words: Vec<String> = cmd.words.iter().filter_map(|w| w.expand(&it.vars, &mut |s| format!("$({s})"))).collect();
-    let stdin = cmd.heredoc.as_ref().map(|h| {
+    let mut stdin = cmd.heredoc.as_ref().map(|h| {
         if h.expand {
             expand_vars(&h.body, &it.vars)
         } else {
             h.body.clone()
         }
     });
-    let mut out = Output::default();
-    if let Some(r) = cmd.redirects.first() {
+    let mut into: Option<(String, bool)> = None;
+    for r in &cmd.redirects {
         let target = r.target.expand(&it.vars, &mut |s| format!("$({s})")).unwrap_or_default();
-        let verb = match r.kind {
-            RedirectKind::Read => "input redirection",
-            _ => "output redirection",
-        };
-        out.fail(&format!("stslab: {verb} (`{}`) on this machine is not simulated; inside a pod use: kubectl exec POD -- sh -c '... > {target}'", match r.kind {
-            RedirectKind::Write => ">",
-            RedirectKind::Append => ">>",
-            RedirectKind::Read => "<",
-        }));
-        return out;
+        match r.kind {
+            RedirectKind::Read => match it.read_file(&target) {
+                Ok(text) => stdin = Some(text),
+                Err(_) => {
+                    let mut out = Output::default();
+                    out.fail(&format!("bash: {target}: No such file or directory"));
+                    return out;
+                }
+            },
+            kind => into = Some((target, kind == RedirectKind::Append)),
+        }
     }
+    let mut out = dispatch(it, &words, stdin);
+    if let Some((path, append)) = into {
+        if out.watching {
+            // The console streams a watch's later lines; a file cannot receive them here.
+            it.interrupt();
+            out.watching = false;
+            out.err("stslab: a watch redirected to a file keeps only its first listing here");
+        }
+        let stdout: String = out.chunks.iter().filter(|(s, _)| *s == Stream::Stdout).map(|(_, t)| t.as_str()).collect();
+        out.chunks.retain(|(s, _)| *s != Stream::Stdout);
+        if let Err(e) = it.write_file(&path, &stdout, append) {
+            out.fail(&e);
+        }
+    }
+    out
+}
+
+fn dispatch(it: &mut Interpreter, words: &[String], stdin: Option<String>) -> Output {
+    let mut out = Output::default();
     let Some(first) = words.first() else { return out };
     let rest: Vec<String> = words.iter().skip(1).cloned().collect();
     match first.as_str() {
@@ -61,6 +82,18 @@ pub fn run_simple(it: &mut Interpreter, cmd: &SimpleCommand) -> Output {
             out.out(&args.join(" "));
             if newline {
                 out.out("\n");
+            }
+        }
+        // The files written here (`kubectl run ... -o yaml > pod.yaml`, `cat <<EOF > web.yaml`).
+        "cat" => {
+            if rest.is_empty() {
+                out.out(stdin.as_deref().unwrap_or(""));
+            }
+            for f in &rest {
+                match it.read_file(f) {
+                    Ok(text) => out.out(&text),
+                    Err(_) => out.fail(&format!("cat: {f}: No such file or directory")),
+                }
             }
         }
         "clear" => out.clear = true,
@@ -430,6 +463,18 @@ pub(crate) fn dry_run(f: &flags::Flags, out: &mut Output) -> Option<Dry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_written_here_are_bounded() {
+        let mut it = Interpreter::with_seed(1);
+        let big = "x".repeat(super::super::session::MAX_WRITTEN_BYTES / 2 + 1);
+        assert!(it.write_file("a.txt", &big, false).is_ok());
+        assert!(it.write_file("./a.txt", &big, false).is_ok(), "replacing a file frees its old bytes");
+        let err = it.write_file("b.txt", &big, false).unwrap_err();
+        assert!(err.starts_with("bash: b.txt: No space left on device"), "{err}");
+        assert_eq!(it.read_file("a.txt").map(|t| t.len()), Ok(big.len()));
+        assert!(it.read_file("b.txt").is_err());
+    }
 
     #[test]
     fn suggestions() {

@@ -189,7 +189,7 @@ pub fn patch(it: &mut Interpreter, args: &[String], out: &mut Output) {
     let Some(printing) = print_flags(&f, out) else { return };
     let text = match (f.string("patch"), f.string("patch-file")) {
         (Some(p), _) => p.to_string(),
-        (None, Some(file)) => match it.files.read(file) {
+        (None, Some(file)) => match it.read_file(file) {
             Ok(t) => t,
             Err(e) => return out.fail(&format!("error: unable to read patch file: {e}")),
         },

@@ -21,6 +21,7 @@ kubectl commands:
   rollout status|history|undo|restart sts/NAME    exec POD -- CMD
   run -i --tty --rm --restart=Never --image busybox:1.28 NAME -- nslookup HOST
   inside pods: hostname, cat, ls, echo, sh -c '...', curl URL (busybox: wget -qO- URL)
+  on this machine: CMD > FILE, CMD >> FILE, CMD < FILE, cat FILE, cat <<EOF > FILE
   wait --for=condition=Ready pod/NAME [--timeout=60s]   wait --for=delete pod/NAME
   cordon|uncordon|drain NODE
 
