@@ -47,6 +47,21 @@ fn a_watch_into_a_file_stops_after_its_first_listing() {
     assert!(it.run_line("cat pods.txt").text().starts_with("NAME    READY   STATUS"));
 }
 
+/// The tutorial's `kubectl run -i --tty ... --rm` opens a shell in the pod: the prompt changes,
+/// lines run in the container, `exit` deletes the pod and gives the terminal back.
+#[test]
+fn an_attached_shell_takes_the_lines_until_exit() {
+    let mut it = ready_cluster();
+    it.streaming = true;
+    let out = it.run_line("kubectl run -i --tty --image busybox:1.28 dns-test --restart=Never --rm");
+    assert_eq!(out.text(), "If you don't see a command prompt, try pressing enter.\n");
+    assert_eq!(it.prompt(), "/ # ");
+    assert!(it.run_line("nslookup web-1.nginx").text().contains("Name:      web-1.nginx\n"));
+    assert_eq!(it.run_line("exit").text(), "pod \"dns-test\" deleted from default namespace\n");
+    assert_eq!(it.prompt(), "$ ");
+    assert!(it.run_line("kubectl get pod dns-test").text().contains("NotFound"));
+}
+
 fn manifest_lines() -> Vec<String> {
     "apiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\nspec:\n  clusterIP: None\n  selector:\n    app: nginx\n  ports:\n  - port: 80\n    name: web"
         .lines()

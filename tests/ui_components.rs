@@ -334,6 +334,32 @@ fn a_button_leaves_the_console_watch_streaming_and_a_replay_prints_the_same() {
     assert!(!sim.watching());
 }
 
+/// A shell attached to a pod keeps the console's lines and its prompt, survives a rewind to a
+/// moment inside it, and lets a button's kubectl run on this machine meanwhile.
+#[wasm_bindgen_test]
+fn an_attached_shell_has_its_prompt_and_is_restored_by_a_rewind() {
+    let mut sim = Sim::new(1);
+    sim.run(commands::APPLY_STDIN, Some(manifest::LECTURE_EXAMPLE.into()));
+    sim.advance_to(Time(20_000));
+    sim.type_line("kubectl exec -it web-0 -- sh");
+    assert_eq!(sim.prompt(), "# ");
+    sim.type_line("hostname");
+    let entry = sim.transcript().last().unwrap().clone();
+    assert_eq!((entry.prompt.as_str(), entry.output.text.as_str()), ("# ", "web-0\n"));
+    sim.run(&commands::scale("sts", "web", 3), None);
+    let button = sim.transcript().last().unwrap().clone();
+    assert_eq!(button.prompt, "$ ", "a button runs on this machine");
+    assert!(button.output.text.contains("scaled"), "{}", button.output.text);
+    assert_eq!(sim.prompt(), "# ", "the shell is still attached after the button");
+    sim.advance_to(Time(30_000));
+    sim.type_line("exit");
+    assert_eq!(sim.prompt(), "$ ");
+    sim.seek(Time(25_000));
+    assert_eq!(sim.prompt(), "# ", "rewound into the session");
+    sim.seek(Time(30_000));
+    assert_eq!(sim.prompt(), "$ ");
+}
+
 /// The screen's model keeps each pod's, claim's and Service's row from frame to frame and
 /// rebuilds only what changed; read that way through a session, it must read exactly as a model
 /// built afresh from the same cluster. The steps change what a row depends on besides its own

@@ -21,3 +21,5 @@ pub mod watch;
 
 pub use complete::{complete, History};
 pub use session::{FileProvider, Interpreter, MemoryFiles, NoFiles, Output, Stream};
+#[cfg(target_arch = "wasm32")]
+pub(crate) use session::Attached;

@@ -115,12 +115,12 @@ fn too_long(size: usize) -> Output {
     out
 }
 
-/// Appends `$ COMMAND` to a transcript, on a fresh line.
-fn echo(transcript: &mut String, command: &str) {
+/// Appends `PROMPT COMMAND` to a transcript, on a fresh line.
+fn echo(transcript: &mut String, prompt: &str, command: &str) {
     if !transcript.is_empty() && !transcript.ends_with('\n') {
         transcript.push('\n');
     }
-    transcript.push_str("$ ");
+    transcript.push_str(prompt);
     transcript.push_str(command);
     transcript.push('\n');
 }
@@ -145,6 +145,20 @@ pub struct Interpreter {
     /// the FileProvider's by `-f`, `--patch-file`, `<` and `cat`. Shared, so the console's
     /// time-travel checkpoints keep them without copying.
     pub(crate) written: Rc<BTreeMap<String, String>>,
+    pub(crate) attached: Option<Attached>,
+}
+
+/// An interactive shell in a container (`kubectl run -it` of a shell image, `kubectl exec -it
+/// POD -- sh`): the lines typed go to it until `exit`.
+#[derive(Debug, Clone)]
+pub(crate) struct Attached {
+    pub ns: String,
+    pub pod: String,
+    pub container: String,
+    pub prompt: String,
+    /// `kubectl run`'s session (its pod finishes when the shell exits), with `--rm`'s choice;
+    /// None for `exec`.
+    pub run_rm: Option<bool>,
 }
 
 /// The most the files written by redirection may hold together; a write past it is refused.
@@ -163,6 +177,7 @@ impl Interpreter {
             dropped: 0,
             watch: None,
             written: Rc::default(),
+            attached: None,
         }
     }
 
@@ -181,6 +196,9 @@ impl Interpreter {
         if self.watch.is_some() {
             // Typing while a watch streams behaves like Ctrl-C first, as the terminal would.
             self.interrupt();
+        }
+        if self.attached.is_some() && self.pending.is_empty() {
+            return commands::attached_line(self, line);
         }
         if let Some(delim) = &self.pending_heredoc {
             if !line.contains('\n') && !shell::may_end_heredoc(line, delim) {
@@ -235,6 +253,11 @@ impl Interpreter {
     /// Forgets a half-typed multi-line command (Ctrl-C at a `> ` prompt).
     pub fn cancel_pending(&mut self) {
         self.clear_pending();
+    }
+
+    /// What the terminal shows before the next line: `$ `, or an attached shell's prompt.
+    pub fn prompt(&self) -> &str {
+        self.attached.as_ref().map_or("$ ", |a| a.prompt.as_str())
     }
 
     /// A file as a command reads it: one written here by redirection, else the provider's.
@@ -306,6 +329,13 @@ impl Interpreter {
         // Inside a heredoc's body only its delimiter line can complete the entry (linear time).
         let mut heredoc: Option<String> = None;
         for line in text.split_inclusive('\n') {
+            if self.attached.is_some() && buffer.is_empty() {
+                // A line typed into a shell attached to a container.
+                let typed = line.strip_suffix('\n').unwrap_or(line);
+                echo(&mut transcript, self.prompt(), typed);
+                transcript.push_str(&commands::attached_line(self, typed).text());
+                continue;
+            }
             buffer.push_str(line);
             if !buffer.ends_with('\n') {
                 buffer.push('\n');
@@ -318,7 +348,7 @@ impl Interpreter {
             heredoc = None;
             if buffer.len() > MAX_INPUT_BYTES {
                 let first = buffer.lines().next().unwrap_or("");
-                echo(&mut transcript, first);
+                echo(&mut transcript, "$ ", first);
                 transcript.push_str(&too_long(buffer.len()).text());
                 buffer.clear();
                 continue;
@@ -329,12 +359,12 @@ impl Interpreter {
                     continue;
                 }
                 Err((_, e)) => {
-                    echo(&mut transcript, buffer.trim_end());
+                    echo(&mut transcript, "$ ", buffer.trim_end());
                     transcript.push_str(&format!("-bash: {}\n", e.message()));
                 }
                 Ok(entries) => {
                     for e in entries {
-                        echo(&mut transcript, &e.echo);
+                        echo(&mut transcript, "$ ", &e.echo);
                         let out = self.run_list(&e.list);
                         transcript.push_str(&out.text());
                     }
@@ -344,7 +374,7 @@ impl Interpreter {
         }
         if !buffer.trim().is_empty() {
             if let Err((_, e)) = shell::parse_script(&buffer) {
-                echo(&mut transcript, buffer.trim_end());
+                echo(&mut transcript, "$ ", buffer.trim_end());
                 transcript.push_str(&format!("-bash: {}\n", e.message()));
             }
         }

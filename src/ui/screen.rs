@@ -160,7 +160,7 @@ pub fn screen() -> Html {
                             <Cluster {lang} view={state.view.clone()} act={act.clone()} />
                         }
                     </section>
-                    <BottomPanels {lang} tab={state.tab} watching={state.watching} view={state.view.clone()} transcript={state.transcript.clone()}
+                    <BottomPanels {lang} tab={state.tab} watching={state.watching} prompt={state.prompt.clone()} view={state.view.clone()} transcript={state.transcript.clone()}
                         cleared={state.console_cleared} history={state.console_history.clone()} complete={complete.clone()} act={act.clone()} />
                 </div>
             </main>
@@ -214,6 +214,7 @@ struct BottomProps {
     lang: super::i18n::Lang,
     tab: Tab,
     watching: bool,
+    prompt: Rc<str>,
     view: Rc<ClusterView>,
     transcript: Rc<Vec<super::sim::Entry>>,
     cleared: usize,
@@ -264,7 +265,7 @@ fn bottom_panels(props: &BottomProps) -> Html {
     let (id, body) = match props.tab {
         Tab::Console => ("console", html! {
             <Console {lang} transcript={props.transcript.clone()} cleared={props.cleared} history={props.history.clone()}
-                complete={props.complete.clone()} watching={props.watching} act={props.act.clone()} />
+                complete={props.complete.clone()} watching={props.watching} prompt={props.prompt.clone()} act={props.act.clone()} />
         }),
         Tab::Events => ("events", html! { <Events {lang} events={props.view.events.clone()} /> }),
         Tab::Status => ("status", html! { <Status {lang} sets={props.view.sets.clone()} /> }),

@@ -21,6 +21,8 @@ use super::runner::{self, Output};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub at: u64,
+    /// What the terminal showed before the line: `$ `, or an attached shell's prompt.
+    pub prompt: String,
     pub line: String,
     pub output: Output,
     /// A streaming `get -w` prints into this entry.
@@ -41,6 +43,8 @@ struct Checkpoint {
     watch: Option<Watch>,
     /// The files `>` had written by then.
     written: std::rc::Rc<std::collections::BTreeMap<String, String>>,
+    /// A shell attached to a container then.
+    attached: Option<crate::kubectl::Attached>,
     /// The transcript's length and its last entry's output length at this moment.
     transcript: (usize, usize),
     /// Where the lab's tracker stood, once the lab had begun.
@@ -98,7 +102,7 @@ impl Sim {
         it.streaming = true;
         Sim {
             seed,
-            checkpoints: vec![Box::new(Checkpoint { time: Time(0), applied: 0, engine, cursor: None, watch: None, written: Default::default(), transcript: (0, 0), lab: None })],
+            checkpoints: vec![Box::new(Checkpoint { time: Time(0), applied: 0, engine, cursor: None, watch: None, written: Default::default(), attached: None, transcript: (0, 0), lab: None })],
             it,
             commands: Vec::new(),
             applied: 0,
@@ -322,6 +326,7 @@ impl Sim {
         self.it.engine = cp.engine;
         self.it.watch = cp.watch;
         self.it.written = cp.written;
+        self.it.attached = cp.attached;
         self.mirror.reset(&mut self.it.engine, cp.cursor);
         self.applied = cp.applied;
         match (self.lab.as_mut().and_then(|l| l.tracker.as_mut()), cp.lab) {
@@ -401,6 +406,9 @@ impl Sim {
         // button's line runs with the watch set aside and handed back untouched.
         let beside = !command.typed && command.line != runner::commands::INTERRUPT;
         let watch = if beside { self.it.watch.take() } else { None };
+        // Likewise a shell attached to a container: a button's kubectl runs on this machine.
+        let attached = if beside { self.it.attached.take() } else { None };
+        let prompt = self.it.prompt().to_string();
         let output = runner::run(&mut self.it, &command.line, command.stdin.as_deref());
         let started = self.it.is_watching();
         if let Some(w) = watch {
@@ -411,7 +419,10 @@ impl Sim {
                 self.it.watch = Some(w);
             }
         }
-        self.transcript.push(Entry { at: command.at, line: command.line, output: output.clone(), watch: started, continued: false });
+        if self.it.attached.is_none() {
+            self.it.attached = attached;
+        }
+        self.transcript.push(Entry { at: command.at, prompt, line: command.line, output: output.clone(), watch: started, continued: false });
         self.applied += 1;
         // A deletion or a scale shows in the watch at once, even while paused.
         self.stream_watch();
@@ -435,7 +446,7 @@ impl Sim {
                 // Stamped like the entry it follows, so a replay gives the same transcript
                 // however its clock ticked.
                 let at = self.transcript.last().map_or(0, |e| e.at);
-                self.transcript.push(Entry { at, line, output: Output { text: String::new(), ok: true }, watch: true, continued: true });
+                self.transcript.push(Entry { at, prompt: "$ ".into(), line, output: Output { text: String::new(), ok: true }, watch: true, continued: true });
             }
             if let Some(entry) = self.transcript.last_mut() {
                 entry.output.text.push_str(&text);
@@ -453,6 +464,11 @@ impl Sim {
     /// Whether a `get -w` is streaming (the console offers Ctrl-C).
     pub fn watching(&self) -> bool {
         self.it.is_watching()
+    }
+
+    /// The console's prompt: `$ `, or a shell attached to a container.
+    pub fn prompt(&self) -> &str {
+        self.it.prompt()
     }
 
     /// The moments a rewind can restart from without replaying: how far apart they are bounds
@@ -506,9 +522,10 @@ impl Sim {
         let transcript = (self.transcript.len(), self.transcript.last().map_or(0, |e| e.output.text.len()));
         let watch = self.it.watch.clone();
         let written = self.it.written.clone();
+        let attached = self.it.attached.clone();
         let lab = self.lab.as_mut().and_then(|l| l.tracker.as_mut()).map(|t| t.mark(&mut self.it.engine));
         let engine = super::hooks::perf::span("engine-clone", || self.it.engine.clone());
-        self.checkpoints.push(Box::new(Checkpoint { time: now, applied: self.applied, engine, cursor, watch, written, transcript, lab }));
+        self.checkpoints.push(Box::new(Checkpoint { time: now, applied: self.applied, engine, cursor, watch, written, attached, transcript, lab }));
         if self.checkpoints.len() > MAX_CHECKPOINTS {
             if let Some(i) = thinnest(&self.checkpoints) {
                 self.checkpoints.remove(i);

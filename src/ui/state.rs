@@ -63,6 +63,8 @@ pub struct State {
     pub quiet: bool,
     /// A `get -w` typed in the console is streaming.
     pub watching: bool,
+    /// The console's prompt (`$ `, or a shell attached to a container).
+    pub prompt: Rc<str>,
     pub tab: Tab,
     pub compare: bool,
     /// The editor folded away, giving the cluster the whole width (for a projector).
@@ -148,6 +150,7 @@ impl State {
             head,
             quiet,
             watching: false,
+            prompt: Rc::from("$ "),
             tab: Tab::Console,
             compare: false,
             editor_hidden: false,
@@ -186,6 +189,9 @@ impl State {
         self.head = sim.head();
         self.quiet = sim.engine().is_quiet();
         self.watching = sim.watching();
+        if *self.prompt != *sim.prompt() {
+            self.prompt = Rc::from(sim.prompt());
+        }
     }
 
     pub(super) fn run(&mut self, line: &str, stdin: Option<String>) {

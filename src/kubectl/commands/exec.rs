@@ -12,7 +12,7 @@ use super::{from_ns, ns_of, parse_flags};
 use crate::engine::{DeleteOptions, DnsAnswer, Engine, Kind, Route, Time};
 use crate::kubectl::flags::{flag, FlagType::*};
 use crate::kubectl::printers::{arr, st};
-use crate::kubectl::session::{Interpreter, Output};
+use crate::kubectl::session::{Attached, Interpreter, Output};
 use crate::kubectl::shell::{self, Command, Connector, RedirectKind};
 
 /// The cluster DNS Service as busybox reports it.
@@ -205,12 +205,15 @@ impl PodCtx<'_> {
                 }
                 r
             }
-            "sh" | "bash" | "ash" => {
+            "sh" | "bash" | "ash" | "dash" => {
+                if shell_prompt(base, self.busybox, "").is_none() {
+                    return self.not_found(cmd); // busybox has no bash, Debian no ash
+                }
                 let script = match args.first() {
                     Some(&"-c") => args.get(1).copied().unwrap_or(""),
-                    _ => {
-                        return Run { err: "stslab: interactive shells are not simulated; use sh -c '...'\n".into(), code: 1, ..Run::default() };
-                    }
+                    // No -c and no terminal (`kubectl exec POD -- sh` without -i): no input to
+                    // read, so it exits at once.
+                    _ => return Run::default(),
                 };
                 match shell::parse_line(script) {
                     Ok(list) => self.run_list(&list),
@@ -468,10 +471,94 @@ pub fn exec(it: &mut Interpreter, args: &[String], out: &mut Output) {
         h => h.to_string(),
     };
     let image = arr(&pod, "/spec/containers").iter().find(|c| st(c, "/name") == container).map(|c| st(c, "/image").to_string()).unwrap_or_default();
+    let busybox = image.contains("busybox");
+    if let ([shell], true) = (cmd.as_slice(), f.bool("stdin")) {
+        if let Some(prompt) = shell_prompt(shell, busybox, &hostname) {
+            it.attached = Some(Attached { ns, pod: pod_name, container, prompt: if f.bool("tty") { prompt } else { String::new() }, run_rm: None });
+            return;
+        }
+    }
     let vars = super::env::container_env(&it.engine, &pod, &container, &hostname);
-    let mut ctx = PodCtx { engine: &mut it.engine, ns, pod: pod_name, hostname, busybox: image.contains("busybox"), vars };
+    let mut ctx = PodCtx { engine: &mut it.engine, ns, pod: pod_name, hostname, busybox, vars };
     let r = ctx.exec_words(&cmd);
     report(out, r, &cmd);
+}
+
+/// The prompt of an interactive shell of this image, if it has that shell: busybox's ash
+/// shows the directory, bash the user and host, Debian's dash just `#`.
+fn shell_prompt(shell: &str, busybox: bool, hostname: &str) -> Option<String> {
+    match shell.rsplit('/').next().unwrap_or(shell) {
+        "sh" | "ash" if busybox => Some("/ # ".into()),
+        "sh" | "dash" if !busybox => Some("# ".into()),
+        "bash" if !busybox => Some(format!("root@{hostname}:/# ")),
+        _ => None,
+    }
+}
+
+/// One line typed into an attached shell: `exit` ends the session as kubectl ends it, anything
+/// else runs in the container as `sh -c LINE` would.
+pub(crate) fn attached_line(it: &mut Interpreter, line: &str) -> Output {
+    let mut out = Output::default();
+    let Some(a) = it.attached.clone() else { return out };
+    let typed = line.trim();
+    if typed.is_empty() {
+        return out;
+    }
+    let exit = match typed.strip_prefix("exit") {
+        Some("") => Some(0),
+        Some(rest) if rest.starts_with(' ') => Some(rest.trim().parse::<i64>().map_or(2, |n| n.rem_euclid(256) as i32)),
+        _ => None,
+    };
+    let pod = it.engine.get(Kind::Pod, &a.ns, &a.pod).ok().filter(|p| container_running(p, &a.container));
+    let Some(pod) = pod.filter(|_| exit.is_none()) else {
+        // `exit`, or the container went away under the shell (137: killed).
+        it.attached = None;
+        end_session(it, &a, exit.unwrap_or(137), &mut out);
+        return out;
+    };
+    let hostname = match st(&pod, "/spec/hostname") {
+        "" => a.pod.clone(),
+        h => h.to_string(),
+    };
+    let image = arr(&pod, "/spec/containers").iter().find(|c| st(c, "/name") == a.container).map(|c| st(c, "/image").to_string()).unwrap_or_default();
+    let vars = super::env::container_env(&it.engine, &pod, &a.container, &hostname);
+    let mut ctx = PodCtx { engine: &mut it.engine, ns: a.ns.clone(), pod: a.pod.clone(), hostname, busybox: image.contains("busybox"), vars };
+    let r = ctx.exec_words(&["sh".to_string(), "-c".to_string(), typed.to_string()]);
+    out.out(&r.out);
+    for l in r.err.lines() {
+        out.err(l);
+    }
+    out
+}
+
+/// The shell has exited with `code`: `exec` reports a failure; `run`'s pod finishes with it
+/// (`--rm` then deletes the pod, and a failure is reported after that, as kubectl's deferred
+/// removal runs before its error is printed).
+fn end_session(it: &mut Interpreter, a: &Attached, code: i32, out: &mut Output) {
+    let Some(rm) = a.run_rm else {
+        if code != 0 {
+            out.err(&format!("command terminated with exit code {code}"));
+            out.exit_code = code;
+        }
+        return;
+    };
+    let _ = it.engine.container_exited(&a.ns, &a.pod, code);
+    if rm {
+        let _ = it.engine.delete(Kind::Pod, &a.ns, &a.pod, DeleteOptions::default());
+        out.line(&format!("pod \"{}\" deleted{}", a.pod, from_ns(Kind::Pod, &a.ns)));
+    }
+    if code != 0 {
+        out.fail(&format!("pod {}/{} terminated (Error)", a.ns, a.pod));
+        out.exit_code = code;
+    }
+}
+
+/// An image reference's repository name without registry, tag or digest (`busybox:1.28` ->
+/// `busybox`).
+fn image_name(image: &str) -> &str {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    let last = last.split('@').next().unwrap_or(last);
+    last.split(':').next().unwrap_or(last)
 }
 
 fn report(out: &mut Output, r: Run, cmd: &[String]) {
@@ -551,8 +638,11 @@ pub fn run(it: &mut Interpreter, args: &[String], out: &mut Output) {
     if f.bool("rm") && !attach {
         return out.fail("error: rm should only be used for attached containers");
     }
-    if attach && cmd.is_empty() {
-        out.fail("stslab: interactive sessions are not simulated; give the command after --, e.g. kubectl run -i --tty --rm --restart=Never --image busybox:1.28 dns-test -- nslookup web-0.nginx");
+    // An image whose own command is a shell gives a prompt; others would attach to their
+    // server's output, which is not simulated.
+    let shell_image = ["busybox", "alpine"].iter().any(|i| image_name(&image) == *i);
+    if attach && cmd.is_empty() && !shell_image {
+        out.fail("stslab: attaching to this image's own process is not simulated; run a shell image (busybox:1.28) or give the command after --, e.g. kubectl run -i --tty --rm --restart=Never --image busybox:1.28 dns-test -- nslookup web-0.nginx");
         return;
     }
     let pod = match built {
@@ -582,6 +672,15 @@ pub fn run(it: &mut Interpreter, args: &[String], out: &mut Output) {
             }
             _ => break,
         }
+    }
+    if cmd.is_empty() {
+        // attach.go: the hint on stderr, then the shell's prompt.
+        if f.bool("tty") {
+            out.err("If you don't see a command prompt, try pressing enter.");
+        }
+        let prompt = if f.bool("tty") { "/ # ".to_string() } else { String::new() };
+        it.attached = Some(Attached { ns, pod: name.clone(), container: name, prompt, run_rm: Some(f.bool("rm")) });
+        return;
     }
     let vars = it.engine.get(Kind::Pod, &ns, &name).map(|pod| super::env::container_env(&it.engine, &pod, &name, &name)).unwrap_or_default();
     let mut ctx = PodCtx { engine: &mut it.engine, ns: ns.clone(), pod: name.clone(), hostname: name.clone(), busybox: image.contains("busybox"), vars };

@@ -18,6 +18,8 @@ mod wait;
 
 use serde_json::Value;
 
+pub(crate) use exec::attached_line;
+
 use super::flags::{self, FlagSpec, FlagType::*};
 use super::printers;
 use super::resources;

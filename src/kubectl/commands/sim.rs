@@ -19,7 +19,8 @@ kubectl commands:
   patch sts NAME -p '{...}' [--type=merge|json]   set image sts/NAME CONTAINER=IMAGE
   label|annotate TYPE NAME KEY=VALUE|KEY- [--overwrite]
   rollout status|history|undo|restart sts/NAME    exec POD -- CMD
-  run -i --tty --rm --restart=Never --image busybox:1.28 NAME -- nslookup HOST
+  run -i --tty --rm --restart=Never --image busybox:1.28 NAME [-- nslookup HOST]
+  exec -it POD -- sh|bash   a shell in the container until exit
   inside pods: hostname, cat, ls, echo, sh -c '...', curl URL (busybox: wget -qO- URL)
   on this machine: CMD > FILE, CMD >> FILE, CMD < FILE, cat FILE, cat <<EOF > FILE
   wait --for=condition=Ready pod/NAME [--timeout=60s]   wait --for=delete pod/NAME

@@ -23,6 +23,8 @@ pub struct ConsoleProps {
     pub complete: Completer,
     /// A `get -w` is streaming: Ctrl+C stops it.
     pub watching: bool,
+    /// `$ `, or the prompt of a shell attached to a container (`kubectl exec -it POD -- sh`).
+    pub prompt: Rc<str>,
     pub act: Callback<Action>,
 }
 
@@ -170,7 +172,7 @@ pub fn console(props: &ConsoleProps) -> Html {
                         } else if entry.continued {
                             <div class="prompt-line continued">{ T::ConsoleWatchGoesOn.get(lang) }{ " " }<span class="mono">{ &entry.line }</span></div>
                         } else {
-                            <div class="prompt-line"><span class="at" aria-hidden="true">{ clock(entry.at) }</span><span class="prompt" aria-hidden="true">{ "$ " }</span>{ &entry.line }</div>
+                            <div class="prompt-line"><span class="at" aria-hidden="true">{ clock(entry.at) }</span><span class="prompt" aria-hidden="true">{ &entry.prompt }</span>{ &entry.line }</div>
                         }
                         if !entry.output.text.is_empty() {
                             <pre class="output">{ &entry.output.text }</pre>
@@ -185,7 +187,7 @@ pub fn console(props: &ConsoleProps) -> Html {
                 <p class="watching" role="status">{ T::ConsoleWatching.get(lang) }</p>
             }
             <div class="console-in">
-                <label for="console-input" class="prompt">{ "$" }<span class="sr-only">{ T::ConsoleInput.get(lang) }</span></label>
+                <label for="console-input" class="prompt">{ props.prompt.trim_end() }<span class="sr-only">{ T::ConsoleInput.get(lang) }</span></label>
                 <input id="console-input" type="text" class="mono" spellcheck="false" autocomplete="off" autocapitalize="off"
                     value={(*input).clone()} {oninput} {onkeydown} data-testid="console-input"
                     placeholder="kubectl get pods" aria-describedby="console-help" />
