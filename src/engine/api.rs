@@ -475,7 +475,10 @@ impl Engine {
         if matches!(ty.as_str(), "NodePort" | "LoadBalancer") {
             self.allocate_node_ports(&mut spec, old.as_ref().map(|o| &o.spec));
         }
-        let selector = spec.get("selector").filter(|s| s.is_object()).map(|s| string_map(Some(s)));
+        // The endpoints controllers give an ExternalName Service no endpoints even with a
+        // selector (issues.k8s.io/105986): it is a DNS alias, not a set of pods.
+        let external_name = spec.get("type").and_then(Value::as_str) == Some("ExternalName");
+        let selector = spec.get("selector").filter(|s| s.is_object() && !external_name).map(|s| string_map(Some(s)));
         let svc_ports = Service::parse_ports(&spec);
         let publish = spec.get("publishNotReadyAddresses").and_then(Value::as_bool).unwrap_or(false);
         let changed = match &old {

@@ -635,6 +635,8 @@ pub struct Service {
     pub spec: Value,
     /// `None` for headless Services.
     pub cluster_ip: Option<Str>,
+    /// The pods whose addresses become its endpoints: none without a selector, or for an
+    /// ExternalName Service.
     pub selector: Option<StrMap>,
     pub ports: Vec<ServicePort>,
     pub publish_not_ready: bool,
