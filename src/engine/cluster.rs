@@ -527,7 +527,25 @@ impl Engine {
         let now = self.now;
         let prior = self.store.event_cache.get(cache_key).filter(|e| same(e) && e.time.0.saturating_add(EVENT_TTL_MS) >= now.0).cloned();
         let ev = Rc::new(match prior {
-            Some(p) => EventRecord { time: self.now, count: p.count.saturating_add(1), resource_version: rv, ..(*p).clone() },
+            // The repeat's own message and host: equal to the prior's, and taking them saves
+            // copying the prior's.
+            Some(p) => EventRecord {
+                time: self.now,
+                count: p.count.saturating_add(1),
+                resource_version: rv,
+                message,
+                host,
+                stamp: p.stamp,
+                uid: p.uid,
+                first: p.first,
+                involved_kind: p.involved_kind,
+                involved_ns: p.involved_ns.clone(),
+                involved_name: p.involved_name.clone(),
+                involved_uid: p.involved_uid.clone(),
+                warning: p.warning,
+                reason: p.reason.clone(),
+                component: p.component,
+            },
             None => EventRecord {
                 stamp: 0x1880_0000_0000_0000u64.wrapping_add(self.now.0.wrapping_mul(1_000_000)).wrapping_add(self.event_seq),
                 uid: self.rng.uuid_bits(),
@@ -540,7 +558,7 @@ impl Engine {
                 involved_uid: meta.uid.clone(),
                 warning,
                 // Shared: reasons are a few fixed words, repeated by every Event.
-                reason: intern(reason),
+                reason: self.store.event_reason(reason),
                 message,
                 component,
                 host,
@@ -604,17 +622,38 @@ fn correlator_key(parts: &[&[u8]]) -> u64 {
     let mut h = 0xcbf2_9ce4_8422_2325u64;
     let mut mix = |w: u64| h = (h ^ w).wrapping_mul(0x0100_0000_01b3).rotate_left(23);
     for part in parts {
-        let mut words = part.chunks_exact(8);
-        for w in &mut words {
-            mix(u64::from_le_bytes(w.try_into().unwrap_or_default()));
+        let (words, rem) = part.as_chunks::<8>();
+        for w in words {
+            mix(u64::from_le_bytes(*w));
         }
-        let mut last = [0u8; 8];
-        let rem = words.remainder();
-        last[..rem.len()].copy_from_slice(rem);
-        mix(u64::from_le_bytes(last) ^ ((rem.len() as u64) << 59));
+        mix(tail_word(part, rem.len()) ^ ((rem.len() as u64) << 59));
         mix(0xff);
     }
     h
+}
+
+/// The last `n` (< 8) bytes of `part` as a little-endian word, zero-padded. Read with a few
+/// loads rather than copied into a buffer: a copy of unknown length is a `memcpy` call, and a
+/// byte loop cost more than the rest of the key.
+fn tail_word(part: &[u8], n: usize) -> u64 {
+    match part.len().checked_sub(8).and_then(|from| part.get(from..)) {
+        // The top `n` bytes of the last whole word.
+        Some(last) => u64::from_le_bytes(last.try_into().unwrap_or_default()).checked_shr(64 - 8 * n as u32).unwrap_or(0),
+        // Shorter than a word: the part is all tail.
+        None => short_word(part),
+    }
+}
+
+/// A part of fewer than 8 bytes as a little-endian word: 4 to 7 bytes as two overlapping
+/// 4-byte loads, 1 to 3 as the first, middle and last byte (some of them the same byte).
+fn short_word(b: &[u8]) -> u64 {
+    let le32 = |w: &[u8]| u64::from(u32::from_le_bytes(w.try_into().unwrap_or_default()));
+    let n = b.len();
+    match n {
+        0 => 0,
+        1..=3 => u64::from(b[0]) | u64::from(b[n / 2]) << (8 * (n / 2)) | u64::from(b[n - 1]) << (8 * (n - 1)),
+        _ => le32(&b[..4]) | le32(&b[n - 4..]) << (8 * (n - 4)),
+    }
 }
 
 #[cfg(test)]
@@ -740,6 +779,40 @@ fn pieces_match(text: &str, pieces: &[Piece]) -> bool {
         }
     }
     rest.is_empty()
+}
+
+#[cfg(test)]
+mod correlator_tests {
+    /// The key as first written (each part's remaining bytes copied into a zeroed buffer):
+    /// the cache slot an Event lands in depends on the key, so the key must not change.
+    fn reference(parts: &[&[u8]]) -> u64 {
+        let mut h = 0xcbf2_9ce4_8422_2325u64;
+        let mut mix = |w: u64| h = (h ^ w).wrapping_mul(0x0100_0000_01b3).rotate_left(23);
+        for part in parts {
+            let mut words = part.chunks_exact(8);
+            for w in &mut words {
+                mix(u64::from_le_bytes(w.try_into().unwrap()));
+            }
+            let mut last = [0u8; 8];
+            let rem = words.remainder();
+            last[..rem.len()].copy_from_slice(rem);
+            mix(u64::from_le_bytes(last) ^ ((rem.len() as u64) << 59));
+            mix(0xff);
+        }
+        h
+    }
+
+    #[test]
+    fn the_key_is_the_reference_key_for_every_length() {
+        let text: Vec<u8> = (0..40u8).map(|i| i.wrapping_mul(37).wrapping_add(11)).collect();
+        for a in 0..=text.len() {
+            for b in [0, 1, 7, 8, 9, 16, 23] {
+                let parts: [&[u8]; 3] = [&text[..a], &text[a..], &text[..b]];
+                assert_eq!(super::correlator_key(&parts), reference(&parts), "{} {}", a, b);
+            }
+        }
+        assert_eq!(super::correlator_key(&[]), reference(&[]));
+    }
 }
 
 #[cfg(test)]
