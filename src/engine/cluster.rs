@@ -52,7 +52,7 @@ pub struct Engine {
     pub(super) orphans: BTreeSet<Key>,
     pub(super) decisions: Vec<Decision>,
     /// What each set is doing or waiting for right now (`ns/name` -> decision).
-    pub(super) why: BTreeMap<String, Decision>,
+    pub(super) why: BTreeMap<Str, Decision>,
     pub(super) files: Files,
     pub(super) images: BTreeMap<Str, BTreeSet<Str>>,
     pub(super) next_ip: Vec<u32>,
@@ -384,13 +384,13 @@ impl Engine {
 
     /// What each controller object is doing or waiting for right now, for the "Why?" panel
     /// (`namespace/name` -> its latest decision).
-    pub fn current_decisions(&self) -> &BTreeMap<String, Decision> {
+    pub fn current_decisions(&self) -> &BTreeMap<Str, Decision> {
         &self.why
     }
 
     /// The current decision of one StatefulSet (or other controller object), if any.
     pub fn current_decision(&self, namespace: &str, name: &str) -> Option<&Decision> {
-        self.why.get(&format!("{}/{}", namespace, name))
+        self.why.get(format!("{}/{}", namespace, name).as_str())
     }
 
     /// Cluster DNS as seen from a pod in `client_namespace` (search path and ndots as in a pod).
@@ -488,9 +488,9 @@ impl Engine {
     }
 
     /// Appends a decision to the log and makes it the owner's current one.
-    pub(super) fn decide(&mut self, owner: String, text: String) {
+    pub(super) fn decide(&mut self, owner: Str, text: String) {
         let d = Decision { time: self.now, owner, text };
-        match self.why.get_mut(&d.owner) {
+        match self.why.get_mut(&*d.owner) {
             // In place: the current decision's strings keep their allocations.
             Some(current) => {
                 current.time = d.time;
@@ -507,11 +507,11 @@ impl Engine {
     /// A waiting set re-syncs on every write to its pods with the same text, so the text is
     /// given as pieces, compared piece by piece and joined only when it changed (the
     /// formatting machinery cost more than the rest of such a sync).
-    pub(super) fn waiting(&mut self, owner: &str, text: &[Piece]) {
-        if self.why.get(owner).is_some_and(|d| pieces_match(&d.text, text)) {
+    pub(super) fn waiting(&mut self, owner: &Str, text: &[Piece]) {
+        if self.why.get(&**owner).is_some_and(|d| pieces_match(&d.text, text)) {
             return;
         }
-        self.decide(owner.to_string(), join(text));
+        self.decide(owner.clone(), join(text));
     }
 
     /// Records a Kubernetes Event (kubectl describe / get events). As client-go's event
