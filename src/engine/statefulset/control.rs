@@ -326,13 +326,8 @@ impl Engine {
             };
             let rev = if use_current { ctx.current.clone() } else { ctx.update.clone() };
             self.create_set_pod(set, ord, &rev, &name)?;
-            let mut claims = String::new();
-            for t in &set.spec.claim_templates {
-                claims.push_str(if claims.is_empty() { ", using claim " } else { ", " });
-                claims.push_str(&utils::claim_name(&t.name, &set.meta.name, ord));
-            }
             // "<pod> created from revision <rev>[ (which revision and why)][, using claim ...] — <order>"
-            let mut text = Vec::with_capacity(12);
+            let mut text = Vec::with_capacity(13 + 6 * set.spec.claim_templates.len());
             text.extend([T(&name), T(" created from revision "), T(&rev.meta.name)]);
             if ctx.current.meta.name != ctx.update.meta.name {
                 match (use_current, &set.spec.rolling) {
@@ -341,7 +336,10 @@ impl Engine {
                     (false, _) => text.push(T(" (the update revision)")),
                 }
             }
-            text.push(T(&claims));
+            // The claims' names as pieces (`utils::claim_name`), not built one by one.
+            for (i, t) in set.spec.claim_templates.iter().enumerate() {
+                text.extend([T(if i == 0 { ", using claim " } else { ", " }), T(&t.name), T("-"), T(&set.meta.name), T("-"), N(ord)]);
+            }
             match (ctx.monotonic, ord == ctx.start) {
                 (true, true) => text.push(T(" — the first slot")),
                 (true, false) => text.extend([T(" — "), T(&set.meta.name), T("-"), N(ord - 1), T(" is Running and Ready (OrderedReady)")]),
