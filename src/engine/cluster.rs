@@ -506,7 +506,9 @@ impl Engine {
     /// Records what an owner waits for; logged only when it differs from the current one.
     /// A waiting set re-syncs on every write to its pods with the same text, so the text is
     /// given as pieces, compared piece by piece and joined only when it changed (the
-    /// formatting machinery cost more than the rest of such a sync).
+    /// formatting machinery cost more than the rest of such a sync). Inlined, as `join`: each
+    /// call's pieces are fixed, so comparing them is a run of comparisons of known lengths.
+    #[inline(always)]
     pub(super) fn waiting(&mut self, owner: &Str, text: &[Piece]) {
         if self.why.get(&**owner).is_some_and(|d| pieces_match(&d.text, text)) {
             return;
@@ -770,6 +772,7 @@ pub(super) fn join(pieces: &[Piece]) -> String {
 }
 
 /// Whether the pieces joined are exactly `text`, without joining them.
+#[inline(always)]
 fn pieces_match(text: &str, pieces: &[Piece]) -> bool {
     fn strip(rest: &mut &[u8], s: &[u8]) -> bool {
         match rest.strip_prefix(s) {
