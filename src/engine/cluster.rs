@@ -547,7 +547,7 @@ impl Engine {
                 involved_name: p.involved_name.clone(),
                 involved_uid: p.involved_uid.clone(),
                 warning: p.warning,
-                reason: p.reason.clone(),
+                reason: p.reason,
                 component: p.component,
             },
             None => EventRecord {
@@ -561,8 +561,7 @@ impl Engine {
                 involved_name: meta.name.clone(),
                 involved_uid: meta.uid.clone(),
                 warning,
-                // Shared: reasons are a few fixed words, repeated by every Event.
-                reason: self.store.event_reason(reason),
+                reason: Reason(reason),
                 message,
                 component,
                 host,

@@ -39,8 +39,6 @@ pub struct Store {
     pub events: AppendLog<Rc<EventRecord>>,
     /// The event correlator's cache: the latest Event for each recent event key.
     pub event_cache: EventCache,
-    /// The shared copy of each Event reason recorded so far (see `event_reason`).
-    pub reasons: Vec<(&'static str, Str)>,
     pub journal: Journal,
 }
 
@@ -157,17 +155,6 @@ impl Store {
             }
             _ => {}
         }
-    }
-
-    /// The shared copy of an Event reason. Reasons are a dozen constants of the program, so a
-    /// scan comparing addresses finds one sooner than `intern`'s hashed, thread-local table.
-    pub fn event_reason(&mut self, reason: &'static str) -> Str {
-        if let Some((_, shared)) = self.reasons.iter().find(|(r, _)| std::ptr::eq(*r, reason)) {
-            return shared.clone();
-        }
-        let shared = intern(reason);
-        self.reasons.push((reason, shared.clone()));
-        shared
     }
 
     /// Every object of a kind, rendered lazily (events come from the event log).
