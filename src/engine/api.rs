@@ -275,7 +275,7 @@ impl Engine {
         }
         if kind == Kind::StatefulSet {
             self.set_index.remove(&meta.uid);
-            self.why.remove(&format!("{}/{}", meta.namespace, meta.name));
+            self.why.remove(format!("{}/{}", meta.namespace, meta.name).as_str());
         }
     }
 

@@ -29,7 +29,8 @@ impl<T> AppendLog<T> {
     pub fn push(&mut self, item: T) {
         self.tail.push(item);
         if self.tail.len() >= CHUNK {
-            let full: Vec<T> = std::mem::take(&mut self.tail);
+            // The next chunk fills to the same size: allocate it once rather than by doubling.
+            let full: Vec<T> = std::mem::replace(&mut self.tail, Vec::with_capacity(CHUNK));
             self.sealed.push(Rc::from(full));
         }
     }

@@ -52,7 +52,7 @@ pub struct Engine {
     pub(super) orphans: BTreeSet<Key>,
     pub(super) decisions: Vec<Decision>,
     /// What each set is doing or waiting for right now (`ns/name` -> decision).
-    pub(super) why: BTreeMap<String, Decision>,
+    pub(super) why: BTreeMap<Str, Decision>,
     pub(super) files: Files,
     pub(super) images: BTreeMap<Str, BTreeSet<Str>>,
     pub(super) next_ip: Vec<u32>,
@@ -384,13 +384,13 @@ impl Engine {
 
     /// What each controller object is doing or waiting for right now, for the "Why?" panel
     /// (`namespace/name` -> its latest decision).
-    pub fn current_decisions(&self) -> &BTreeMap<String, Decision> {
+    pub fn current_decisions(&self) -> &BTreeMap<Str, Decision> {
         &self.why
     }
 
     /// The current decision of one StatefulSet (or other controller object), if any.
     pub fn current_decision(&self, namespace: &str, name: &str) -> Option<&Decision> {
-        self.why.get(&format!("{}/{}", namespace, name))
+        self.why.get(format!("{}/{}", namespace, name).as_str())
     }
 
     /// Cluster DNS as seen from a pod in `client_namespace` (search path and ndots as in a pod).
@@ -488,9 +488,9 @@ impl Engine {
     }
 
     /// Appends a decision to the log and makes it the owner's current one.
-    pub(super) fn decide(&mut self, owner: String, text: String) {
+    pub(super) fn decide(&mut self, owner: Str, text: String) {
         let d = Decision { time: self.now, owner, text };
-        match self.why.get_mut(&d.owner) {
+        match self.why.get_mut(&*d.owner) {
             // In place: the current decision's strings keep their allocations.
             Some(current) => {
                 current.time = d.time;
@@ -506,12 +506,14 @@ impl Engine {
     /// Records what an owner waits for; logged only when it differs from the current one.
     /// A waiting set re-syncs on every write to its pods with the same text, so the text is
     /// given as pieces, compared piece by piece and joined only when it changed (the
-    /// formatting machinery cost more than the rest of such a sync).
-    pub(super) fn waiting(&mut self, owner: &str, text: &[Piece]) {
-        if self.why.get(owner).is_some_and(|d| pieces_match(&d.text, text)) {
+    /// formatting machinery cost more than the rest of such a sync). Inlined, as `join`: each
+    /// call's pieces are fixed, so comparing them is a run of comparisons of known lengths.
+    #[inline(always)]
+    pub(super) fn waiting(&mut self, owner: &Str, text: &[Piece]) {
+        if self.why.get(&**owner).is_some_and(|d| pieces_match(&d.text, text)) {
             return;
         }
-        self.decide(owner.to_string(), join(text));
+        self.decide(owner.clone(), join(text));
     }
 
     /// Records a Kubernetes Event (kubectl describe / get events). As client-go's event
@@ -523,11 +525,31 @@ impl Engine {
         self.store.rv += 1;
         let rv = self.store.rv;
         let same = |e: &EventRecord| e.involved_uid == meta.uid && e.warning == warning && *e.reason == *reason && e.message == message && e.component == component && e.host == host;
-        let cache_key = correlator_key(&[meta.uid.as_bytes(), if warning { b"W" } else { b"N" }, reason.as_bytes(), message.as_bytes(), component.as_bytes(), host.as_deref().unwrap_or("").as_bytes()]);
+        let type_letter: &[u8] = if warning { b"W" } else { b"N" };
+        let host_name = host.as_deref().unwrap_or("").as_bytes();
+        let cache_key = Correlator::START.part(meta.uid.as_bytes()).part(type_letter).part(reason.as_bytes()).part(message.as_bytes()).part(component.as_bytes()).part(host_name).0;
         let now = self.now;
         let prior = self.store.event_cache.get(cache_key).filter(|e| same(e) && e.time.0.saturating_add(EVENT_TTL_MS) >= now.0).cloned();
         let ev = Rc::new(match prior {
-            Some(p) => EventRecord { time: self.now, count: p.count.saturating_add(1), resource_version: rv, ..(*p).clone() },
+            // The repeat's own message and host: equal to the prior's, and taking them saves
+            // copying the prior's.
+            Some(p) => EventRecord {
+                time: self.now,
+                count: p.count.saturating_add(1),
+                resource_version: rv,
+                message,
+                host,
+                stamp: p.stamp,
+                uid: p.uid,
+                first: p.first,
+                involved_kind: p.involved_kind,
+                involved_ns: p.involved_ns.clone(),
+                involved_name: p.involved_name.clone(),
+                involved_uid: p.involved_uid.clone(),
+                warning: p.warning,
+                reason: p.reason,
+                component: p.component,
+            },
             None => EventRecord {
                 stamp: 0x1880_0000_0000_0000u64.wrapping_add(self.now.0.wrapping_mul(1_000_000)).wrapping_add(self.event_seq),
                 uid: self.rng.uuid_bits(),
@@ -539,8 +561,7 @@ impl Engine {
                 involved_name: meta.name.clone(),
                 involved_uid: meta.uid.clone(),
                 warning,
-                // Shared: reasons are a few fixed words, repeated by every Event.
-                reason: intern(reason),
+                reason: Reason(reason),
                 message,
                 component,
                 host,
@@ -599,22 +620,51 @@ impl Engine {
 /// The event correlator's key for an Event's identifying parts: FNV-1a over 8-byte words, so
 /// the same on every platform (unlike std's Hasher) and an eighth of the work of a byte-wise
 /// FNV over a message. A separator word after each part keeps `("ab", "c")` apart from
-/// `("a", "bc")`.
-fn correlator_key(parts: &[&[u8]]) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
-    let mut mix = |w: u64| h = (h ^ w).wrapping_mul(0x0100_0000_01b3).rotate_left(23);
-    for part in parts {
-        let mut words = part.chunks_exact(8);
-        for w in &mut words {
-            mix(u64::from_le_bytes(w.try_into().unwrap_or_default()));
-        }
-        let mut last = [0u8; 8];
-        let rem = words.remainder();
-        last[..rem.len()].copy_from_slice(rem);
-        mix(u64::from_le_bytes(last) ^ ((rem.len() as u64) << 59));
-        mix(0xff);
+/// `("a", "bc")`. Built part by part at the call (`Correlator::START.part(..).part(..)`), so
+/// that each part's code is inlined there and a constant part (the type letter) folds away.
+#[derive(Clone, Copy)]
+struct Correlator(u64);
+
+impl Correlator {
+    const START: Correlator = Correlator(0xcbf2_9ce4_8422_2325);
+
+    #[inline(always)]
+    fn mix(self, w: u64) -> Correlator {
+        Correlator((self.0 ^ w).wrapping_mul(0x0100_0000_01b3).rotate_left(23))
     }
-    h
+
+    #[inline(always)]
+    fn part(self, part: &[u8]) -> Correlator {
+        let (words, rem) = part.as_chunks::<8>();
+        let k = words.iter().fold(self, |k, w| k.mix(u64::from_le_bytes(*w)));
+        k.mix(tail_word(part, rem.len()) ^ ((rem.len() as u64) << 59)).mix(0xff)
+    }
+}
+
+/// The last `n` (< 8) bytes of `part` as a little-endian word, zero-padded. Read with a few
+/// loads rather than copied into a buffer: a copy of unknown length is a `memcpy` call, and a
+/// byte loop cost more than the rest of the key.
+#[inline(always)]
+fn tail_word(part: &[u8], n: usize) -> u64 {
+    match part.len().checked_sub(8).and_then(|from| part.get(from..)) {
+        // The top `n` bytes of the last whole word.
+        Some(last) => u64::from_le_bytes(last.try_into().unwrap_or_default()).checked_shr(64 - 8 * n as u32).unwrap_or(0),
+        // Shorter than a word: the part is all tail.
+        None => short_word(part),
+    }
+}
+
+/// A part of fewer than 8 bytes as a little-endian word: 4 to 7 bytes as two overlapping
+/// 4-byte loads, 1 to 3 as the first, middle and last byte (some of them the same byte).
+#[inline(always)]
+fn short_word(b: &[u8]) -> u64 {
+    let le32 = |w: &[u8]| u64::from(u32::from_le_bytes(w.try_into().unwrap_or_default()));
+    let n = b.len();
+    match n {
+        0 => 0,
+        1..=3 => u64::from(b[0]) | u64::from(b[n / 2]) << (8 * (n / 2)) | u64::from(b[n - 1]) << (8 * (n - 1)),
+        _ => le32(&b[..4]) | le32(&b[n - 4..]) << (8 * (n - 4)),
+    }
 }
 
 #[cfg(test)]
@@ -703,7 +753,9 @@ impl Piece<'_> {
 }
 
 /// The pieces as one string (for the texts the controller builds on every pod it creates or
-/// deletes, where `format!` cost as much as the rest of the decision).
+/// deletes, where `format!` cost as much as the rest of the decision). Inlined: at a call with
+/// a fixed list of pieces the loop unrolls and each piece's kind is known.
+#[inline(always)]
 pub(super) fn join(pieces: &[Piece]) -> String {
     let len = pieces.iter().map(|p| if let Piece::T(s) = p { s.len() } else { 20 }).sum();
     let mut out = String::with_capacity(len);
@@ -719,6 +771,7 @@ pub(super) fn join(pieces: &[Piece]) -> String {
 }
 
 /// Whether the pieces joined are exactly `text`, without joining them.
+#[inline(always)]
 fn pieces_match(text: &str, pieces: &[Piece]) -> bool {
     fn strip(rest: &mut &[u8], s: &[u8]) -> bool {
         match rest.strip_prefix(s) {
@@ -740,6 +793,44 @@ fn pieces_match(text: &str, pieces: &[Piece]) -> bool {
         }
     }
     rest.is_empty()
+}
+
+#[cfg(test)]
+mod correlator_tests {
+    /// The key as first written (each part's remaining bytes copied into a zeroed buffer):
+    /// the cache slot an Event lands in depends on the key, so the key must not change.
+    fn reference(parts: &[&[u8]]) -> u64 {
+        let mut h = 0xcbf2_9ce4_8422_2325u64;
+        let mut mix = |w: u64| h = (h ^ w).wrapping_mul(0x0100_0000_01b3).rotate_left(23);
+        for part in parts {
+            let mut words = part.chunks_exact(8);
+            for w in &mut words {
+                mix(u64::from_le_bytes(w.try_into().unwrap()));
+            }
+            let mut last = [0u8; 8];
+            let rem = words.remainder();
+            last[..rem.len()].copy_from_slice(rem);
+            mix(u64::from_le_bytes(last) ^ ((rem.len() as u64) << 59));
+            mix(0xff);
+        }
+        h
+    }
+
+    fn key(parts: &[&[u8]]) -> u64 {
+        parts.iter().fold(super::Correlator::START, |k, p| k.part(p)).0
+    }
+
+    #[test]
+    fn the_key_is_the_reference_key_for_every_length() {
+        let text: Vec<u8> = (0..40u8).map(|i| i.wrapping_mul(37).wrapping_add(11)).collect();
+        for a in 0..=text.len() {
+            for b in [0, 1, 7, 8, 9, 16, 23] {
+                let parts: [&[u8]; 3] = [&text[..a], &text[a..], &text[..b]];
+                assert_eq!(key(&parts), reference(&parts), "{} {}", a, b);
+            }
+        }
+        assert_eq!(key(&[]), reference(&[]));
+    }
 }
 
 #[cfg(test)]

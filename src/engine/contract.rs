@@ -239,8 +239,9 @@ pub struct WatchEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
     pub time: Time,
-    /// `namespace/name` of the StatefulSet (or other controller object) that decided.
-    pub owner: String,
+    /// `namespace/name` of the StatefulSet (or other controller object) that decided; one string
+    /// shared by all its decisions.
+    pub owner: std::rc::Rc<str>,
     pub text: String,
 }
 

@@ -102,7 +102,7 @@ impl Engine {
 
     fn sync_replica_set(&mut self, k: &Key) {
         let Some(rs) = self.store.replicasets.get(k).cloned() else { return };
-        let owner = format!("{}/{}", rs.meta.namespace, rs.meta.name);
+        let owner = Str::from(format!("{}/{}", rs.meta.namespace, rs.meta.name));
         let pods = self.owned_pods(&rs.meta.namespace, &rs.meta.uid);
         let active: Vec<&Rc<Pod>> = pods.iter().filter(|p| !p.terminating() && !p.status.phase.terminal()).collect();
         let diff = rs.replicas - active.len() as i64;
@@ -403,7 +403,7 @@ impl Engine {
         }
         let verb = if to > from { "up" } else { "down" };
         self.event(Kind::Deployment, &d.meta, false, "ScalingReplicaSet", format!("Scaled {} replica set {} from {} to {}", verb, rc.meta.name, from, to), "deployment-controller", None);
-        self.decide(format!("{}/{}", d.meta.namespace, d.meta.name), format!("replica set {} scaled {} from {} to {}", rc.meta.name, verb, from, to));
+        self.decide(format!("{}/{}", d.meta.namespace, d.meta.name).into(), format!("replica set {} scaled {} from {} to {}", rc.meta.name, verb, from, to));
         self.enqueue(Work::SyncWorkload(Kind::ReplicaSet, rc.meta.key()));
     }
 }

@@ -50,5 +50,5 @@ pub use cluster::{Engine, MAX_SIMULATED_REPLICAS};
 pub use proxy::Route;
 pub use contract::*;
 pub use disruption::EVICTION_REFUSED;
-pub use objects::EventRecord;
+pub use objects::{EventRecord, Reason};
 pub use timeline::{Input, InputResult, Timeline};

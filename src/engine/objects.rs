@@ -997,6 +997,30 @@ impl Generic {
 
 // ---------------------------------------------------------------- events
 
+/// An Event's reason: one of the program's constant words, as client-go's reasons are, so an
+/// Event needs no string of its own for it. Reads as a `str`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reason(pub &'static str);
+
+impl std::ops::Deref for Reason {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl AsRef<str> for Reason {
+    fn as_ref(&self) -> &str {
+        self.0
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRecord {
     /// The stamp client-go puts after the object's name (see [`EventRecord::name`]).
@@ -1012,7 +1036,7 @@ pub struct EventRecord {
     pub involved_name: Str,
     pub involved_uid: Str,
     pub warning: bool,
-    pub reason: Str,
+    pub reason: Reason,
     pub message: String,
     pub component: &'static str,
     pub host: Option<Str>,

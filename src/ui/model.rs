@@ -673,9 +673,9 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
     // The same list again while it reads the same, so the "Why?" panel is not drawn again.
     let current = engine.current_decisions();
     let same = derived.current.len() == current.len()
-        && derived.current.iter().zip(current.values()).all(|(row, d)| row.time_ms == d.time.0 && row.owner == d.owner && row.text == d.text);
+        && derived.current.iter().zip(current.values()).all(|(row, d)| row.time_ms == d.time.0 && *row.owner == *d.owner && row.text == d.text);
     if !same {
-        derived.current = Rc::new(current.values().map(|d| DecisionRow { seq: 0, time_ms: d.time.0, owner: d.owner.clone(), text: d.text.clone() }).collect());
+        derived.current = Rc::new(current.values().map(|d| DecisionRow { seq: 0, time_ms: d.time.0, owner: d.owner.to_string(), text: d.text.clone() }).collect());
     }
     let anything = !set_views.is_empty() || [Kind::Pod, Kind::PersistentVolumeClaim, Kind::StatefulSet].iter().any(|k| !mirror.of(*k).is_empty());
 
@@ -700,7 +700,7 @@ pub fn read_decisions(engine: &Engine) -> Vec<DecisionRow> {
     all[start..]
         .iter()
         .enumerate()
-        .map(|(i, d)| DecisionRow { seq: start + i, time_ms: d.time.0, owner: d.owner.clone(), text: d.text.clone() })
+        .map(|(i, d)| DecisionRow { seq: start + i, time_ms: d.time.0, owner: d.owner.to_string(), text: d.text.clone() })
         .collect()
 }
 

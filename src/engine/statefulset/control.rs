@@ -73,7 +73,7 @@ impl Engine {
                 let delay = self.backoff.get(key).map(|d| (d * 2).min(1_000_000)).unwrap_or(5);
                 self.backoff.insert(key.clone(), delay);
                 self.after(delay, Action::Retry(Work::SyncSet(key.clone())));
-                let owner = format!("{}/{}", set.meta.namespace, set.meta.name);
+                let owner = Str::from(format!("{}/{}", set.meta.namespace, set.meta.name));
                 let text = format!("{}: the last sync failed ({}); retrying in {}", set.meta.name, e, human_ms(delay));
                 self.waiting(&owner, &[T(&text)]);
             }
@@ -168,8 +168,8 @@ impl Engine {
         }
     }
 
-    fn owner_of(&self, set: &StatefulSet) -> String {
-        format!("{}/{}", set.meta.namespace, set.meta.name)
+    fn owner_of(&self, set: &StatefulSet) -> Str {
+        Str::from(format!("{}/{}", set.meta.namespace, set.meta.name))
     }
 
     /// The lowest slot in `[from, end]` that may need work: missing, unhealthy, warming up,
@@ -269,7 +269,7 @@ impl Engine {
                 };
                 let range = range_text(ctx);
                 let text = join(&[T(&pod_name), T(" deleted: ordinal "), N(ord), T(" is outside the desired range "), T(&range), T(" (scale down removes the highest ordinal first)"), T(retention)]);
-                self.decide(ctx.owner.to_string(), text);
+                self.decide(ctx.owner.clone(), text);
                 return Ok(());
             }
             let mut deleted = Vec::new();
@@ -281,7 +281,7 @@ impl Engine {
                 deleted.push(pod_name.to_string());
             }
             if !deleted.is_empty() {
-                self.decide(ctx.owner.to_string(), format!("{} deleted at once: outside the desired range {} (Parallel deletes without waiting)", deleted.join(", "), range_text(ctx)));
+                self.decide(ctx.owner.clone(), format!("{} deleted at once: outside the desired range {} (Parallel deletes without waiting)", deleted.join(", "), range_text(ctx)));
             }
         }
         if spec.on_delete {
@@ -326,13 +326,8 @@ impl Engine {
             };
             let rev = if use_current { ctx.current.clone() } else { ctx.update.clone() };
             self.create_set_pod(set, ord, &rev, &name)?;
-            let mut claims = String::new();
-            for t in &set.spec.claim_templates {
-                claims.push_str(if claims.is_empty() { ", using claim " } else { ", " });
-                claims.push_str(&utils::claim_name(&t.name, &set.meta.name, ord));
-            }
             // "<pod> created from revision <rev>[ (which revision and why)][, using claim ...] — <order>"
-            let mut text = Vec::with_capacity(12);
+            let mut text = Vec::with_capacity(13 + 6 * set.spec.claim_templates.len());
             text.extend([T(&name), T(" created from revision "), T(&rev.meta.name)]);
             if ctx.current.meta.name != ctx.update.meta.name {
                 match (use_current, &set.spec.rolling) {
@@ -341,20 +336,23 @@ impl Engine {
                     (false, _) => text.push(T(" (the update revision)")),
                 }
             }
-            text.push(T(&claims));
+            // The claims' names as pieces (`utils::claim_name`), not built one by one.
+            for (i, t) in set.spec.claim_templates.iter().enumerate() {
+                text.extend([T(if i == 0 { ", using claim " } else { ", " }), T(&t.name), T("-"), T(&set.meta.name), T("-"), N(ord)]);
+            }
             match (ctx.monotonic, ord == ctx.start) {
                 (true, true) => text.push(T(" — the first slot")),
                 (true, false) => text.extend([T(" — "), T(&set.meta.name), T("-"), N(ord - 1), T(" is Running and Ready (OrderedReady)")]),
                 (false, _) => text.push(T(" — Parallel creates without waiting")),
             }
-            self.decide(ctx.owner.to_string(), join(&text));
+            self.decide(ctx.owner.clone(), join(&text));
             return Ok(Flow::Stop);
         };
         if pod.status.phase.terminal() {
             if !pod.terminating() {
                 self.delete_set_pod(set, &pod.meta.name)?;
                 self.decide(
-                    ctx.owner.to_string(),
+                    ctx.owner.clone(),
                     format!("{} deleted: its phase is {}; it is recreated (same name and claims) once the old pod is gone", pod.meta.name, pod.status.phase.as_str()),
                 );
             } else if ctx.monotonic {
@@ -371,7 +369,7 @@ impl Engine {
             if missing {
                 self.create_missing_claims(set, ord)?;
                 self.update_claim_refs(set, ord, false)?;
-                self.decide(ctx.owner.to_string(), format!("{} is Pending and a claim was missing: the claim was recreated", pod.meta.name));
+                self.decide(ctx.owner.clone(), format!("{} is Pending and a claim was missing: the claim was recreated", pod.meta.name));
             } else if let Some(i) = self.set_index.get_mut(&set.meta.uid).filter(|_| !known) {
                 i.claims_present = Some((ord, writes));
             }
@@ -396,7 +394,7 @@ impl Engine {
         }
         let needs = self.set_index.get(&set.meta.uid).is_some_and(|i| i.repair.contains(ord) || i.claims_unverified.contains(ord));
         if needs && self.repair_set_pod(set, ord)? {
-            self.decide(ctx.owner.to_string(), format!("{} updated in place: its identity labels or claim owner references did not match the StatefulSet", pod.meta.name));
+            self.decide(ctx.owner.clone(), format!("{} updated in place: its identity labels or claim owner references did not match the StatefulSet", pod.meta.name));
         }
         Ok(Flow::Continue)
     }
@@ -453,7 +451,7 @@ impl Engine {
             }
             let names: Vec<String> = victims.iter().map(|(_, n)| n.to_string()).collect();
             self.decide(
-                ctx.owner.to_string(),
+                ctx.owner.clone(),
                 format!("{} deleted: not at update revision {} (rolling update, highest ordinal first, up to maxUnavailable {} at a time)", names.join(", "), update, max_u),
             );
             return Ok(());
@@ -485,7 +483,7 @@ impl Engine {
                 let runs = if rev.is_empty() { [T("no revision"), T("")] } else { [T("revision "), T(&rev)] };
                 let down_to: &[Piece] = if partition > 0 { &[T(", down to partition "), N(partition)] } else { &[] };
                 let text = [&[T(&pod_name), T(" deleted: it runs "), runs[0], runs[1], T(", the update revision is "), T(&update), T(" (rolling update, highest ordinal first")], down_to, &[T(")")]].concat();
-                self.decide(ctx.owner.to_string(), join(&text));
+                self.decide(ctx.owner.clone(), join(&text));
             }
             (out, Some(u)) => {
                 let _ = out;

@@ -32,15 +32,17 @@ pub fn parent_and_ordinal(pod_name: &str) -> Option<(&str, i64)> {
 // the formatting machinery cost more than the rest of a quiet sync.
 
 pub fn pod_name(set: &str, ordinal: i64) -> String {
-    joined(&[set], ordinal)
+    joined([set], ordinal)
 }
 
 pub fn claim_name(template: &str, set: &str, ordinal: i64) -> String {
-    joined(&[template, set], ordinal)
+    joined([template, set], ordinal)
 }
 
-/// `part-part-...-ordinal`.
-fn joined(parts: &[&str], ordinal: i64) -> String {
+/// `part-part-...-ordinal`. Inlined into each of the two callers above, where the number of
+/// parts is known and the loop over them unrolls.
+#[inline(always)]
+fn joined<const N: usize>(parts: [&str; N], ordinal: i64) -> String {
     let mut buf = itoa::Buffer::new();
     let digits = buf.format(ordinal);
     let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + digits.len());
