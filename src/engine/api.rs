@@ -70,9 +70,8 @@ impl Engine {
         self.store.rv += 1;
         obj.meta_mut().resource_version = self.store.rv;
         let kind = obj.kind();
-        let k = obj.meta().key();
         let rc = Rc::new(obj);
-        let old = T::map(&mut self.store, kind).and_then(|m| m.insert(k, rc.clone()));
+        let old = T::map(&mut self.store, kind).and_then(|m| m.insert(rc.clone()));
         self.store.count_write(kind, old.as_ref().map(|o| o.meta()), Some(rc.meta()));
         let ty = if old.is_some() || taken_out { WatchEventType::Modified } else { WatchEventType::Added };
         self.store.journal.record(self.now, ty, T::wrap(rc.clone()));

@@ -129,8 +129,13 @@ impl Engine {
                 continue;
             }
             let want = new.and_then(|p| desired(svc, p));
-            let have = self.store.endpoints.get(k).and_then(|e| e.addresses.get(name));
-            if want.as_ref() != have {
+            // What the Endpoints hold for the pod: its previous version's `desired`. Computing
+            // that is cheaper than searching a thousand names for it; debug builds check it.
+            let had = old.and_then(|p| desired(svc, p));
+            if let Some(e) = self.store.endpoints.get(k).filter(|_| cfg!(debug_assertions)) {
+                debug_assert_eq!(e.addresses.get(name), had.as_ref(), "the Endpoints {:?} do not hold the pod's last address", k);
+            }
+            if want != had {
                 changed.push((k.clone(), want));
             }
         }
