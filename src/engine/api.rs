@@ -84,7 +84,7 @@ impl Engine {
         self.store.rv += 1;
         self.store.count_write(kind, Some(old.meta()), None);
         self.store.journal.record(self.now, WatchEventType::Deleted, T::wrap(old.clone()));
-        self.after_removal(kind, &old.meta().clone());
+        self.after_removal(kind, old.meta());
         Some(old)
     }
 
