@@ -73,8 +73,11 @@ impl Engine {
         let kind = rc.kind();
         let old = T::map(&mut self.store, kind).and_then(|m| m.insert(rc.clone()));
         self.store.count_write(kind, old.as_ref().map(|o| o.meta()), Some(rc.meta()));
-        let ty = if old.is_some() || taken_out { WatchEventType::Modified } else { WatchEventType::Added };
-        self.store.journal.record(self.now, ty, T::wrap(rc.clone()));
+        // Without an open watch nothing is recorded: the object is not even wrapped.
+        if self.store.journal.recording() {
+            let ty = if old.is_some() || taken_out { WatchEventType::Modified } else { WatchEventType::Added };
+            self.store.journal.record(self.now, ty, T::wrap(rc.clone()));
+        }
         (rc, old)
     }
 
