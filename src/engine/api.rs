@@ -56,26 +56,28 @@ impl Engine {
 
     /// Stores a new version (ADDED or MODIFIED), bumping the resourceVersion.
     pub(super) fn put<T: Stored>(&mut self, obj: T) -> Rc<T> {
-        self.store_version(obj, false).0
+        self.store_version(Rc::new(obj), false).0
     }
 
     /// Stores a new version of an object the caller took out of its map to change it in
     /// place: recorded as MODIFIED, like `put` on an object that is still stored.
     pub(super) fn put_modified<T: Stored>(&mut self, obj: T) -> Rc<T> {
-        self.store_version(obj, true).0
+        self.store_version(Rc::new(obj), true).0
     }
 
-    /// Stores `obj` and returns it with the version it replaced, found by the same search.
-    fn store_version<T: Stored>(&mut self, mut obj: T, taken_out: bool) -> (Rc<T>, Option<Rc<T>>) {
+    /// Stores `rc` and returns it with the version it replaced, found by the same search.
+    /// `rc` is the caller's alone, so its resourceVersion is set in place.
+    fn store_version<T: Stored>(&mut self, mut rc: Rc<T>, taken_out: bool) -> (Rc<T>, Option<Rc<T>>) {
         self.store.rv += 1;
-        obj.meta_mut().resource_version = self.store.rv;
-        let kind = obj.kind();
-        let k = obj.meta().key();
-        let rc = Rc::new(obj);
-        let old = T::map(&mut self.store, kind).and_then(|m| m.insert(k, rc.clone()));
+        Rc::make_mut(&mut rc).meta_mut().resource_version = self.store.rv;
+        let kind = rc.kind();
+        let old = T::map(&mut self.store, kind).and_then(|m| m.insert(rc.clone()));
         self.store.count_write(kind, old.as_ref().map(|o| o.meta()), Some(rc.meta()));
-        let ty = if old.is_some() || taken_out { WatchEventType::Modified } else { WatchEventType::Added };
-        self.store.journal.record(self.now, ty, T::wrap(rc.clone()));
+        // Without an open watch nothing is recorded: the object is not even wrapped.
+        if self.store.journal.recording() {
+            let ty = if old.is_some() || taken_out { WatchEventType::Modified } else { WatchEventType::Added };
+            self.store.journal.record(self.now, ty, T::wrap(rc.clone()));
+        }
         (rc, old)
     }
 
@@ -85,7 +87,7 @@ impl Engine {
         self.store.rv += 1;
         self.store.count_write(kind, Some(old.meta()), None);
         self.store.journal.record(self.now, WatchEventType::Deleted, T::wrap(old.clone()));
-        self.after_removal(kind, &old.meta().clone());
+        self.after_removal(kind, old.meta());
         Some(old)
     }
 
@@ -104,6 +106,13 @@ impl Engine {
     }
 
     pub(super) fn write_pod(&mut self, pod: Pod) -> Rc<Pod> {
+        self.write_pod_rc(Rc::new(pod))
+    }
+
+    /// `write_pod` of a new version made by `Rc::make_mut` on a clone of the stored one: the
+    /// copy is built in its own allocation, where a `Pod` value was moved twice more on its way
+    /// into one (a pod is a few hundred bytes, and the kubelet writes each one four times).
+    pub(super) fn write_pod_rc(&mut self, pod: Rc<Pod>) -> Rc<Pod> {
         let (rc, old) = self.store_version(pod, false);
         self.pod_changed(old.as_ref(), Some(&rc));
         rc
@@ -828,11 +837,12 @@ impl Engine {
                 return Ok(pod);
             }
         }
-        let mut p = (*pod).clone();
+        let mut rc = pod.clone();
+        let p = Rc::make_mut(&mut rc);
         let already = p.meta.deletion.is_some();
         p.meta.deletion = Some(Time(self.now.0.saturating_add(grace.saturating_mul(1000))));
         p.meta.deletion_grace = Some(grace);
-        let rc = self.write_pod(p);
+        let rc = self.write_pod_rc(rc);
         if !already {
             self.kubelet_pod_deleted(&rc);
         }

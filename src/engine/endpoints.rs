@@ -8,21 +8,64 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::rc::Rc;
 
-fn desired(svc: &Service, pod: &Pod) -> Option<EndpointAddress> {
-    let sel = svc.selector.as_ref()?;
-    if !same_str(&pod.meta.namespace, &svc.meta.namespace) || !sel.iter().all(|(k, v)| pod.meta.labels.get(k) == Some(v)) {
-        return None;
+/// Whether a Service selects a pod: same namespace, every selector label.
+fn selects(svc: &Service, pod: &Pod) -> bool {
+    let Some(sel) = svc.selector.as_ref() else { return false };
+    // A pod has a handful of labels: a scan comparing lengths first settles most of them
+    // without looking at their text, where a binary search compares the text of each it meets.
+    let labels = &pod.meta.labels;
+    same_str(&pod.meta.namespace, &svc.meta.namespace) && sel.iter().all(|(k, v)| labels.iter().any(|(lk, lv)| lk == k && lv == v))
+}
+
+/// An [`EndpointAddress`] borrowed from the pod it describes: a pod write compares the
+/// address of both versions for every Service, and builds an owned one only when they differ.
+#[derive(Debug, Clone, Copy)]
+struct Addr<'a> {
+    ip: &'a Str,
+    hostname: Option<&'a Str>,
+    node: Option<&'a Str>,
+    ready: bool,
+    pod_uid: &'a Str,
+}
+
+/// `EndpointAddress`'s equality, comparing addresses first (versions of a pod share strings).
+impl PartialEq for Addr<'_> {
+    fn eq(&self, o: &Self) -> bool {
+        fn same(a: Option<&Str>, b: Option<&Str>) -> bool {
+            match (a, b) {
+                (Some(x), Some(y)) => same_str(x, y),
+                (x, y) => x.is_none() && y.is_none(),
+            }
+        }
+        same_str(self.ip, o.ip) && same(self.hostname, o.hostname) && same(self.node, o.node) && self.ready == o.ready && same_str(self.pod_uid, o.pod_uid)
     }
-    let ip = pod.status.pod_ip.clone()?;
+}
+
+impl Addr<'_> {
+    fn owned(self) -> EndpointAddress {
+        EndpointAddress { ip: self.ip.clone(), hostname: self.hostname.cloned(), node: self.node.cloned(), ready: self.ready, pod_uid: self.pod_uid.clone() }
+    }
+}
+
+/// The address a Service that selects `pod` lists for it, if any.
+fn address<'a>(svc: &Service, pod: &'a Pod) -> Option<Addr<'a>> {
+    let ip = pod.status.pod_ip.as_ref()?;
     if pod.status.phase.terminal() || (pod.terminating() && !svc.publish_not_ready) {
         return None;
     }
     let ready = svc.publish_not_ready || (pod.is_ready() && !pod.terminating());
     let hostname = match (&pod.hostname, &pod.subdomain) {
-        (Some(h), Some(d)) if **d == *svc.meta.name => Some(h.clone()),
+        (Some(h), Some(d)) if **d == *svc.meta.name => Some(h),
         _ => None,
     };
-    Some(EndpointAddress { ip, hostname, node: pod.node.clone(), ready, pod_uid: pod.meta.uid.clone() })
+    Some(Addr { ip, hostname, node: pod.node.as_ref(), ready, pod_uid: &pod.meta.uid })
+}
+
+fn desired(svc: &Service, pod: &Pod) -> Option<EndpointAddress> {
+    if !selects(svc, pod) {
+        return None;
+    }
+    address(svc, pod).map(Addr::owned)
 }
 
 /// No Service lists a pod without an IP or in a terminal phase (see `desired`).
@@ -128,10 +171,21 @@ impl Engine {
             if svc.selector.is_none() {
                 continue;
             }
-            let want = new.and_then(|p| desired(svc, p));
-            let have = self.store.endpoints.get(k).and_then(|e| e.addresses.get(name));
-            if want.as_ref() != have {
-                changed.push((k.clone(), want));
+            // Both versions have the pod's key, so the same labels are selected alike.
+            let selected = new.is_some_and(|p| selects(svc, p));
+            let was_selected = match (old, new) {
+                (Some(o), Some(n)) if o.meta.labels == n.meta.labels => selected,
+                _ => old.is_some_and(|p| selects(svc, p)),
+            };
+            let want = new.filter(|_| selected).and_then(|p| address(svc, p));
+            // What the Endpoints hold for the pod: its previous version's address. Computing
+            // that is cheaper than searching a thousand names for it; debug builds check it.
+            let had = old.filter(|_| was_selected).and_then(|p| address(svc, p));
+            if let Some(e) = self.store.endpoints.get(k).filter(|_| cfg!(debug_assertions)) {
+                debug_assert_eq!(e.addresses.get(name), had.map(Addr::owned).as_ref(), "the Endpoints {:?} do not hold the pod's last address", k);
+            }
+            if want != had {
+                changed.push((k.clone(), want.map(Addr::owned)));
             }
         }
         if unchanged {

@@ -193,11 +193,10 @@ impl<T: Stored> ByName<Rc<T>> for Objects<T> {
 }
 
 impl<T: Stored> ObjectMap<Rc<T>> for Objects<T> {
-    /// Stores `v` under its own namespace and name (`k` is the same key, from its metadata).
-    fn insert(&mut self, _k: Key, v: Rc<T>) -> Option<Rc<T>> {
+    /// Stores `v` under its own namespace and name.
+    fn insert(&mut self, v: Rc<T>) -> Option<Rc<T>> {
         let m = v.meta();
-        let (ns, name) = (m.namespace.clone(), m.name.clone());
-        match self.0.entry(hash_name(&name), |o| is(o, &ns, &name), hash_of) {
+        match self.0.entry(hash_name(&m.name), |o| is(o, &m.namespace, &m.name), hash_of) {
             hashbrown::hash_table::Entry::Occupied(mut e) => Some(std::mem::replace(e.get_mut(), v)),
             hashbrown::hash_table::Entry::Vacant(e) => {
                 e.insert(v);
@@ -324,17 +323,19 @@ impl<V> FewByUid<V> {
     }
 }
 
-/// What every stored kind's map offers the write path, ordered or hashed.
+/// What every stored kind's map offers the write path, ordered or hashed. An object is
+/// stored under its own namespace and name: a hashed table needs no key beside it, so none is
+/// built for the write.
 pub trait ObjectMap<V> {
-    fn insert(&mut self, k: Key, v: V) -> Option<V>;
+    fn insert(&mut self, v: V) -> Option<V>;
     fn remove(&mut self, k: &Key) -> Option<V>;
 }
 
-impl<V> ObjectMap<V> for std::collections::BTreeMap<Key, V> {
-    fn insert(&mut self, k: Key, v: V) -> Option<V> {
-        std::collections::BTreeMap::insert(self, k, v)
+impl<T: Stored> ObjectMap<Rc<T>> for std::collections::BTreeMap<Key, Rc<T>> {
+    fn insert(&mut self, v: Rc<T>) -> Option<Rc<T>> {
+        std::collections::BTreeMap::insert(self, v.meta().key(), v)
     }
-    fn remove(&mut self, k: &Key) -> Option<V> {
+    fn remove(&mut self, k: &Key) -> Option<Rc<T>> {
         std::collections::BTreeMap::remove(self, k)
     }
 }
@@ -362,8 +363,8 @@ mod tests {
         let mut m = Objects::default();
         for (i, n) in names_in.iter().enumerate() {
             let ns = if i % 2 == 0 { "default" } else { "kube-system" };
-            m.insert(key(ns, n), object(ns, n, 1));
-            m.insert(key("", n), object("", n, 1));
+            m.insert(object(ns, n, 1));
+            m.insert(object("", n, 1));
         }
         let listed = names(m.sorted());
         let mut want = listed.clone();
@@ -379,7 +380,7 @@ mod tests {
         let mut m = Objects::default();
         for i in 0..200 {
             let name = format!("web-{i}");
-            assert!(m.insert(key("default", &name), object("default", &name, 1)).is_none());
+            assert!(m.insert(object("default", &name, 1)).is_none());
         }
         // A namespace string that is not the shared one, and names built elsewhere.
         let ns = String::from("default");
@@ -389,7 +390,7 @@ mod tests {
             assert!(m.get(&key("default", &name)).is_some());
             assert!(!m.has("kube-system", &name));
         }
-        let old = m.insert(key("default", "web-7"), object("default", "web-7", 2));
+        let old = m.insert(object("default", "web-7", 2));
         assert_eq!(old.map(|o| o.meta.resource_version), Some(1));
         assert_eq!(m.named("default", "web-7").map(|o| o.meta.resource_version), Some(2));
         assert_eq!(m.len(), 200);

@@ -138,7 +138,8 @@ impl Engine {
                     return;
                 }
                 let host_ip = self.node_named(&node).map(|n| n.ip.clone());
-                let mut p = (*pod).clone();
+                let mut rc = pod.clone();
+                let p = Rc::make_mut(&mut rc);
                 p.status.host_ip = host_ip;
                 p.status.start_time = Some(now);
                 p.status.ready_to_start = Some(Cond::new(false, now));
@@ -160,8 +161,8 @@ impl Engine {
                     })
                     .collect(),
                 );
-                Self::set_conditions_from_containers(&mut p, now);
-                self.write_pod(p);
+                Self::set_conditions_from_containers(p, now);
+                self.write_pod_rc(rc);
                 self.after(200, Action::Kubelet(k.clone(), uid.clone(), Step::Volumes));
             }
             Step::Volumes => {
@@ -233,7 +234,8 @@ impl Engine {
                 if step == Step::Restart && !pod.status.containers.first().is_some_and(|c| !matches!(c.state, CState::Running { .. })) {
                     return;
                 }
-                let mut p = (*pod).clone();
+                let mut rc = pod.clone();
+                let p = Rc::make_mut(&mut rc);
                 if p.status.pod_ip.is_none() {
                     p.status.pod_ip = Some(self.allocate_pod_ip(&node));
                 }
@@ -268,17 +270,17 @@ impl Engine {
                         None => c.ready = true,
                     }
                 }
-                Self::set_conditions_from_containers(&mut p, now);
+                Self::set_conditions_from_containers(p, now);
                 let names: Vec<Str> = if restart { p.tmpl.containers.iter().take(1).map(|c| c.name.clone()).collect() } else { p.tmpl.containers.iter().map(|c| c.name.clone()).collect() };
                 if restart {
                     let image = p.image(0);
-                    self.kubelet_event(&p, false, "Pulled", join(&[T("Container image \""), T(&image), T("\" already present on machine")]));
+                    self.kubelet_event(p, false, "Pulled", join(&[T("Container image \""), T(&image), T("\" already present on machine")]));
                 }
                 for n in &names {
-                    self.kubelet_event(&p, false, "Created", join(&[T("Created container: "), T(n)]));
-                    self.kubelet_event(&p, false, "Started", join(&[T("Started container "), T(n)]));
+                    self.kubelet_event(p, false, "Created", join(&[T("Created container: "), T(n)]));
+                    self.kubelet_event(p, false, "Started", join(&[T("Started container "), T(n)]));
                 }
-                self.write_pod(p);
+                self.write_pod_rc(rc);
                 if let Some(d) = probe_delay {
                     let jitter = self.rng.below(1_000);
                     self.after(d.saturating_mul(1000).saturating_add(jitter), Action::Kubelet(k.clone(), uid.clone(), Step::Probe));
@@ -361,7 +363,8 @@ impl Engine {
                 self.after(exit, Action::Kubelet(k.clone(), uid.clone(), Step::Stopped));
             }
             Step::Stopped => {
-                let mut p = (*pod).clone();
+                let mut rc = pod.clone();
+                let p = Rc::make_mut(&mut rc);
                 let started_default = p.status.start_time.unwrap_or(now);
                 let pending = p.status.phase == Phase::Pending;
                 for c in Rc::make_mut(&mut p.status.containers).iter_mut() {
@@ -379,16 +382,17 @@ impl Engine {
                 if !pending {
                     p.status.ready_to_start = Some(Cond::set(&p.status.ready_to_start, false, now));
                 }
-                Self::set_conditions_from_containers(&mut p, now);
-                self.write_pod(p);
+                Self::set_conditions_from_containers(p, now);
+                self.write_pod_rc(rc);
                 self.after(100, Action::Kubelet(k.clone(), uid.clone(), Step::Terminal));
             }
             Step::Terminal => {
-                let mut p = (*pod).clone();
+                let mut rc = pod.clone();
+                let p = Rc::make_mut(&mut rc);
                 let ok = p.status.containers.iter().all(|c| matches!(c.state, CState::Terminated { exit_code: 0, .. }));
                 p.status.phase = if ok { Phase::Succeeded } else { Phase::Failed };
-                Self::set_conditions_from_containers(&mut p, now);
-                self.write_pod(p);
+                Self::set_conditions_from_containers(p, now);
+                self.write_pod_rc(rc);
                 self.after(100, Action::Kubelet(k.clone(), uid.clone(), Step::Remove));
             }
             Step::Remove => {

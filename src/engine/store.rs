@@ -72,7 +72,7 @@ impl EventCache {
 }
 
 /// Typed access to one kind's map, so writes share one code path.
-pub trait Stored: Sized {
+pub trait Stored: Sized + Clone {
     fn meta(&self) -> &Meta;
     fn meta_mut(&mut self) -> &mut Meta;
     fn kind(&self) -> Kind;

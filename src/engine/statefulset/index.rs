@@ -164,7 +164,8 @@ impl SetIndex {
         };
         let live = !terminating;
         if let Some((old, was_live)) = &prev {
-            if **old == *label {
+            // Usually the member's own revision string: compared by address first.
+            if same_str(old, label) {
                 if *was_live != live {
                     self.mark_live(old, ord, live);
                 }
