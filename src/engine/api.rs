@@ -217,7 +217,7 @@ impl Engine {
             self.enqueue(w);
         }
         match new_owner {
-            Some(c) if new_set.is_some() => self.enqueue_set_sync(&ns, &c.name),
+            Some(c) if new_set.is_some() => self.enqueue(Work::SyncSet(Key::new(ns.clone(), c.name.clone()))),
             Some(c) if !new_is_set && &*c.kind == "ReplicaSet" => self.enqueue(Work::SyncWorkload(Kind::ReplicaSet, Key::new(ns.clone(), c.name.clone()))),
             _ => {}
         }

@@ -446,15 +446,6 @@ impl Engine {
         }
     }
 
-    /// `enqueue` of a set's sync, without building its key when the short queue already holds
-    /// it (every write of a set's pod asks for the same sync, usually one already waiting).
-    pub(super) fn enqueue_set_sync(&mut self, ns: &Str, name: &Str) {
-        if self.queued.is_empty() && self.queue.iter().any(|w| matches!(w, Work::SyncSet(k) if same_str(&k.1, name) && same_str(&k.0, ns))) {
-            return;
-        }
-        self.enqueue(Work::SyncSet(Key::new(ns.clone(), name.clone())));
-    }
-
     fn fire(&mut self, timer: Timer) {
         if timer.at > self.now {
             self.now = timer.at;
