@@ -6,6 +6,7 @@ use super::cluster::{join, Action, Engine, Piece::T};
 use super::meta::*;
 use super::objects::*;
 use super::*;
+use std::rc::Rc;
 
 /// `podMaxInUnschedulablePodsDuration` and the flush period of the scheduling queue.
 const UNSCHEDULABLE_MAX_MS: u64 = 5 * 60 * 1000;
@@ -110,11 +111,13 @@ impl Engine {
         let ties = self.store.nodes.values().filter(|n| tied(self, n)).count();
         let pick = self.rng.below(ties as u64) as usize;
         let Some(node) = self.store.nodes.values().filter(|n| tied(self, n)).nth(pick).map(|n| n.meta.name.clone()) else { return };
-        let mut p = (*pod).clone();
+        // Copied straight into its own allocation, as the kubelet's writes are.
+        let mut rc = pod;
+        let p = Rc::make_mut(&mut rc);
         p.node = Some(node.clone());
         p.status.scheduled = Some(Cond::new(true, self.now));
         self.event(Kind::Pod, &p.meta, false, "Scheduled", join(&[T("Successfully assigned "), T(&p.meta.namespace), T("/"), T(&p.meta.name), T(" to "), T(&node)]), "default-scheduler", None);
-        let rc = self.write_pod(p);
+        let rc = self.write_pod_rc(rc);
         let delay = 300 + self.rng.below(100);
         self.after(delay, Action::Kubelet(rc.meta.key(), rc.meta.uid.clone(), kubelet::Step::Setup));
     }

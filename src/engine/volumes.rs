@@ -105,6 +105,18 @@ impl Engine {
     pub(super) fn track_claim_users(&mut self, old: Option<&Pod>, new: Option<&Pod>) {
         let running = |p: &&Pod| p.node.is_some() && !p.status.phase.terminal();
         let scheduled = |p: &&Pod| p.node.is_some();
+        // Most writes are status updates that leave a pod as running and as scheduled as it
+        // was, with the same claims: neither count can move, so both are settled here at once.
+        if let (Some(o), Some(n)) = (old, new) {
+            if running(&o) == running(&n)
+                && scheduled(&o) == scheduled(&n)
+                && Rc::ptr_eq(&o.claims, &n.claims)
+                && Rc::ptr_eq(&o.tmpl, &n.tmpl)
+                && same_str(&o.meta.namespace, &n.meta.namespace)
+            {
+                return;
+            }
+        }
         recount(&mut self.files.users, old.filter(running), new.filter(running));
         recount(&mut self.files.holders, old.filter(scheduled), new.filter(scheduled));
     }
