@@ -206,7 +206,7 @@ impl Engine {
         let mut annotations = copied_annotations(d);
         let old = revision_of(&rs);
         for (k, v) in rs.meta.annotations.iter() {
-            if SKIPPED_ANNOTATIONS.contains(&k.as_str()) {
+            if CONTROLLER_ANNOTATIONS.contains(&k.as_str()) {
                 annotations.insert(k.clone(), v.clone());
             }
         }
@@ -306,7 +306,7 @@ impl Engine {
         // (rolloutRolling returns after a scale-up).
         let cuts = match &new_rs {
             _ if recreate => olds.iter().map(|r| r.replicas).collect(),
-            Some(n) if !scaled_up => rolling_cuts(&olds, n.replicas, n.status.available, desired - max_unavailable),
+            Some(n) if !scaled_up => rolling_cuts(&olds, n.status.available, desired - max_unavailable),
             _ => vec![0; olds.len()],
         };
         for (r, cut) in olds.iter().zip(cuts) {
@@ -352,14 +352,14 @@ impl Engine {
     /// condition says the new ReplicaSet is progressing while counts move, and that it has
     /// successfully progressed once every desired pod is updated and available.
     fn rollout_progress(&self, d: &Workload, new_rs: Option<&str>, deadline: bool, status: &mut WorkloadStatus) {
-        let subject = match new_rs {
-            Some(name) => format!("ReplicaSet \"{name}\""),
-            None => format!("Deployment \"{}\"", d.meta.name),
-        };
         if !deadline {
             status.conditions.retain(|c| c.kind != PROGRESSING);
             return;
         }
+        let subject = match new_rs {
+            Some(name) => format!("ReplicaSet \"{name}\""),
+            None => format!("Deployment \"{}\"", d.meta.name),
+        };
         let current = status.condition(PROGRESSING).cloned();
         if status.replicas == status.updated && current.as_ref().is_some_and(|c| c.reason == "NewReplicaSetAvailable") {
             return;
@@ -414,18 +414,21 @@ const REVISION: &str = "deployment.kubernetes.io/revision";
 const REVISION_HISTORY: &str = "deployment.kubernetes.io/revision-history";
 const DESIRED_REPLICAS: &str = "deployment.kubernetes.io/desired-replicas";
 const MAX_REPLICAS: &str = "deployment.kubernetes.io/max-replicas";
-/// Annotations the controller owns on a ReplicaSet, never copied from its Deployment.
-const SKIPPED_ANNOTATIONS: [&str; 5] = ["kubectl.kubernetes.io/last-applied-configuration", REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS];
+/// Annotations the Deployment controller owns (`annotationsToSkip`): never copied from a
+/// Deployment to its ReplicaSets, and left as they are on the Deployment by a rollback.
+pub const CONTROLLER_ANNOTATIONS: [&str; 5] = ["kubectl.kubernetes.io/last-applied-configuration", REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS];
 
 /// How many pods each old ReplicaSet (oldest first) gives up in one rolling step
 /// (`reconcileOldReplicaSets`). Never so many that fewer than `min_available` pods stay
 /// available, counting the new ReplicaSet's pods that are not available yet as lost: pods that
 /// are not available go first (`cleanupUnhealthyReplicas`), then available ones down to the
 /// minimum (`scaleDownOldReplicaSetsForRollingUpdate`).
-fn rolling_cuts(olds: &[Rc<Workload>], new_replicas: i64, new_available: i64, min_available: i64) -> Vec<i64> {
+fn rolling_cuts(olds: &[Rc<Workload>], new_available: i64, min_available: i64) -> Vec<i64> {
     let mut cuts = vec![0; olds.len()];
     let old_pods: i64 = olds.iter().map(|r| r.replicas).sum();
-    let max_scaled_down = old_pods + new_replicas - min_available - (new_replicas - new_available);
+    // allPodsCount - minAvailable - newRSUnavailablePodCount, where the new ReplicaSet's
+    // desired pods cancel out: only its available ones count.
+    let max_scaled_down = old_pods + new_available - min_available;
     if old_pods == 0 || max_scaled_down <= 0 {
         return cuts;
     }
@@ -475,7 +478,7 @@ fn set_replica_annotations(meta: &mut Meta, rollout: &Rollout) {
 fn copied_annotations(d: &Workload) -> StrMap {
     let mut m = StrMap::default();
     for (k, v) in d.meta.annotations.iter() {
-        if !SKIPPED_ANNOTATIONS.contains(&k.as_str()) {
+        if !CONTROLLER_ANNOTATIONS.contains(&k.as_str()) {
             m.insert(k.clone(), v.clone());
         }
     }

@@ -49,6 +49,7 @@ mod volumes;
 pub use cluster::{Engine, MAX_SIMULATED_REPLICAS};
 pub use proxy::Route;
 pub use contract::*;
+pub use deployment::CONTROLLER_ANNOTATIONS;
 pub use disruption::EVICTION_REFUSED;
 pub use objects::{EventRecord, Reason};
 pub use timeline::{Input, InputResult, Timeline};

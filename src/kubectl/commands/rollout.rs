@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::modify::store_update;
 use super::{ns_of, parse_flags, targets, DRY_RUN, FILENAME, OUTPUT, SELECTOR, TIMEOUT};
-use crate::engine::{Kind, Time, WatchEventType};
+use crate::engine::{Kind, Time, WatchEventType, CONTROLLER_ANNOTATIONS};
 use crate::kubectl::clock;
 use crate::kubectl::flags::{flag, FlagType::*};
 use crate::kubectl::patch::strategic_merge;
@@ -210,11 +210,13 @@ fn revisions(it: &Interpreter, obj: &Value) -> Vec<Value> {
     revs
 }
 
-/// A revision's template and change-cause, from a ControllerRevision or a ReplicaSet.
+/// A revision's template, change-cause and annotations, from a ControllerRevision or a
+/// ReplicaSet.
 struct Revision {
     number: i64,
     template: Value,
     cause: String,
+    annotations: serde_json::Map<String, Value>,
 }
 
 /// What `rollout history` and `undo` read: a StatefulSet's ControllerRevisions or a
@@ -222,6 +224,7 @@ struct Revision {
 /// one number the last one listed wins), oldest revision first.
 fn history_of(it: &Interpreter, kind: Kind, obj: &Value) -> Vec<Revision> {
     let cause = |o: &Value| st(o, "/metadata/annotations/kubernetes.io~1change-cause").to_string();
+    let annotations = |o: &Value| o.pointer("/metadata/annotations").and_then(Value::as_object).cloned().unwrap_or_default();
     let mut revs: Vec<Revision> = if kind == Kind::Deployment {
         let sets = super::controlled_by(it.engine.list(Kind::ReplicaSet, Some(st(obj, "/metadata/namespace"))), obj);
         let mut by_number: Vec<Revision> = Vec::new();
@@ -233,13 +236,13 @@ fn history_of(it: &Interpreter, kind: Kind, obj: &Value) -> Vec<Revision> {
                 continue;
             };
             by_number.retain(|r| r.number != number);
-            by_number.push(Revision { number, template: rs.pointer("/spec/template").cloned().unwrap_or(Value::Null), cause: cause(&rs) });
+            by_number.push(Revision { number, template: rs.pointer("/spec/template").cloned().unwrap_or(Value::Null), cause: cause(&rs), annotations: annotations(&rs) });
         }
         by_number
     } else {
         revisions(it, obj)
             .into_iter()
-            .map(|r| Revision { number: int(&r, "/revision").unwrap_or(0), template: r.pointer("/data/spec/template").cloned().unwrap_or(Value::Null), cause: cause(&r) })
+            .map(|r| Revision { number: int(&r, "/revision").unwrap_or(0), template: r.pointer("/data/spec/template").cloned().unwrap_or(Value::Null), cause: cause(&r), annotations: annotations(&r) })
             .collect()
     };
     crate::sort::sort_by_key(&mut revs, |r| r.number);
@@ -333,16 +336,6 @@ fn undo(it: &mut Interpreter, kind: Kind, obj: &Value, to: i64, dry: super::Dry,
     out.out(&crate::kubectl::output::written(kind, obj, format, &format!("{result}{}", dry.suffix())));
 }
 
-/// Annotations a rollback leaves as they are on the Deployment (rollback.go's
-/// `annotationsToSkip`).
-const ROLLBACK_KEEPS: [&str; 5] = [
-    "kubectl.kubernetes.io/last-applied-configuration",
-    "deployment.kubernetes.io/revision",
-    "deployment.kubernetes.io/revision-history",
-    "deployment.kubernetes.io/desired-replicas",
-    "deployment.kubernetes.io/max-replicas",
-];
-
 /// `DeploymentRollbacker.Rollback`: the chosen ReplicaSet's template (without its
 /// pod-template-hash label) and annotations go back into the Deployment; the controller then
 /// scales that ReplicaSet up again under the next revision number.
@@ -372,23 +365,15 @@ fn undo_deployment(it: &mut Interpreter, d: &Value, to: i64, dry: super::Dry, fo
     } else if d.pointer("/spec/template") == Some(&template) {
         format!("skipped rollback (current template already matches revision {to})")
     } else {
-        let sets = super::controlled_by(it.engine.list(Kind::ReplicaSet, Some(st(d, "/metadata/namespace"))), d);
-        let rs_annotations = sets
-            .iter()
-            .find(|rs| st(rs, "/metadata/annotations/deployment.kubernetes.io~1revision") == rev.number.to_string())
-            .and_then(|rs| rs.pointer("/metadata/annotations"))
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
         let mut annotations = serde_json::Map::new();
-        for k in ROLLBACK_KEEPS {
+        for k in CONTROLLER_ANNOTATIONS {
             if let Some(v) = d.pointer("/metadata/annotations").and_then(|a| a.get(k)) {
                 annotations.insert(k.to_string(), v.clone());
             }
         }
-        for (k, v) in rs_annotations {
-            if !ROLLBACK_KEEPS.contains(&k.as_str()) {
-                annotations.insert(k, v);
+        for (k, v) in &rev.annotations {
+            if !CONTROLLER_ANNOTATIONS.contains(&k.as_str()) {
+                annotations.insert(k.clone(), v.clone());
             }
         }
         let mut new = d.clone();
