@@ -466,12 +466,7 @@ pub fn exec(it: &mut Interpreter, args: &[String], out: &mut Output) {
     if !container_running(&pod, &container) {
         return out.fail(&format!("error: unable to upgrade connection: container not found (\"{container}\")"));
     }
-    let hostname = match st(&pod, "/spec/hostname") {
-        "" => pod_name.clone(),
-        h => h.to_string(),
-    };
-    let image = arr(&pod, "/spec/containers").iter().find(|c| st(c, "/name") == container).map(|c| st(c, "/image").to_string()).unwrap_or_default();
-    let busybox = image.contains("busybox");
+    let (hostname, busybox) = identity(&pod, &pod_name, &container);
     if let ([shell], true) = (cmd.as_slice(), f.bool("stdin")) {
         if let Some(prompt) = shell_prompt(shell, busybox, &hostname) {
             it.attached = Some(Attached { ns, pod: pod_name, container, prompt: if f.bool("tty") { prompt } else { String::new() }, run_rm: None });
@@ -516,13 +511,9 @@ pub(crate) fn attached_line(it: &mut Interpreter, line: &str) -> Output {
         end_session(it, &a, exit.unwrap_or(137), &mut out);
         return out;
     };
-    let hostname = match st(&pod, "/spec/hostname") {
-        "" => a.pod.clone(),
-        h => h.to_string(),
-    };
-    let image = arr(&pod, "/spec/containers").iter().find(|c| st(c, "/name") == a.container).map(|c| st(c, "/image").to_string()).unwrap_or_default();
+    let (hostname, busybox) = identity(&pod, &a.pod, &a.container);
     let vars = super::env::container_env(&it.engine, &pod, &a.container, &hostname);
-    let mut ctx = PodCtx { engine: &mut it.engine, ns: a.ns.clone(), pod: a.pod.clone(), hostname, busybox: image.contains("busybox"), vars };
+    let mut ctx = PodCtx { engine: &mut it.engine, ns: a.ns.clone(), pod: a.pod.clone(), hostname, busybox, vars };
     let r = ctx.exec_words(&["sh".to_string(), "-c".to_string(), typed.to_string()]);
     out.out(&r.out);
     for l in r.err.lines() {
@@ -531,9 +522,7 @@ pub(crate) fn attached_line(it: &mut Interpreter, line: &str) -> Output {
     out
 }
 
-/// The shell has exited with `code`: `exec` reports a failure; `run`'s pod finishes with it
-/// (`--rm` then deletes the pod, and a failure is reported after that, as kubectl's deferred
-/// removal runs before its error is printed).
+/// The shell has exited with `code`: `exec` reports a failure; `run`'s pod finishes with it.
 fn end_session(it: &mut Interpreter, a: &Attached, code: i32, out: &mut Output) {
     let Some(rm) = a.run_rm else {
         if code != 0 {
@@ -542,15 +531,37 @@ fn end_session(it: &mut Interpreter, a: &Attached, code: i32, out: &mut Output) 
         }
         return;
     };
-    let _ = it.engine.container_exited(&a.ns, &a.pod, code);
-    if rm {
-        let _ = it.engine.delete(Kind::Pod, &a.ns, &a.pod, DeleteOptions::default());
-        out.line(&format!("pod \"{}\" deleted{}", a.pod, from_ns(Kind::Pod, &a.ns)));
-    }
+    run_ended(it, &a.ns, &a.pod, code, rm, out);
     if code != 0 {
-        out.fail(&format!("pod {}/{} terminated (Error)", a.ns, a.pod));
         out.exit_code = code;
     }
+}
+
+/// `kubectl run`'s container has exited with `code` (with --restart=Never its pod is now
+/// finished): `--rm` deletes the pod, and a failure is reported after that, as kubectl's
+/// deferred removal runs before its error is printed.
+fn run_ended(it: &mut Interpreter, ns: &str, pod: &str, code: i32, rm: bool, out: &mut Output) {
+    let _ = it.engine.container_exited(ns, pod, code);
+    if rm {
+        // A finished pod goes at once; one that keeps restarting (--restart=Always) is
+        // deleted gracefully, as kubectl's delete would.
+        let _ = it.engine.delete(Kind::Pod, ns, pod, DeleteOptions::default());
+        out.line(&format!("pod \"{pod}\" deleted{}", from_ns(Kind::Pod, ns)));
+    }
+    if code != 0 {
+        out.fail(&format!("pod {ns}/{pod} terminated (Error)"));
+    }
+}
+
+/// A container's host name (the pod's `spec.hostname`, else its name) and whether its image
+/// is busybox (ash-style messages, nslookup, no curl).
+fn identity(pod: &Value, pod_name: &str, container: &str) -> (String, bool) {
+    let hostname = match st(pod, "/spec/hostname") {
+        "" => pod_name.to_string(),
+        h => h.to_string(),
+    };
+    let busybox = arr(pod, "/spec/containers").iter().any(|c| st(c, "/name") == container && st(c, "/image").contains("busybox"));
+    (hostname, busybox)
 }
 
 /// An image reference's repository name without registry, tag or digest (`busybox:1.28` ->
@@ -687,21 +698,11 @@ pub fn run(it: &mut Interpreter, args: &[String], out: &mut Output) {
     let r = ctx.exec_words(&cmd);
     let now = it.engine.now();
     it.engine.advance_to(Time(now.0 + 1000));
-    // The command has exited; with --restart=Never the pod is now finished.
-    let _ = it.engine.container_exited(&ns, &name, r.code);
     out.out(&r.out);
     for line in r.err.lines() {
         out.err(line);
     }
-    if f.bool("rm") {
-        // A finished pod goes at once; one that keeps restarting (--restart=Always) is
-        // deleted gracefully, as kubectl's delete would.
-        let _ = it.engine.delete(Kind::Pod, &ns, &name, DeleteOptions::default());
-        out.line(&format!("pod \"{name}\" deleted{}", from_ns(Kind::Pod, &ns)));
-    }
-    if r.code != 0 {
-        out.fail(&format!("pod {ns}/{name} terminated (Error)"));
-    }
+    run_ended(it, &ns, &name, r.code, f.bool("rm"), out);
 }
 
 /// The Pod `kubectl run` sends: label `run=NAME`, one container named after the pod, the
