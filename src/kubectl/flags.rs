@@ -18,6 +18,9 @@ pub enum FlagType {
     Duration,
     /// May be repeated (`-f a.yaml -f b.yaml`); values accumulate.
     StringArray,
+    /// A string that may also be given bare (`--dry-run`), meaning this value: pflag's
+    /// `NoOptDefVal`. A bare flag never takes the next argument as its value.
+    OptStr(&'static str),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +28,17 @@ pub struct FlagSpec {
     pub long: &'static str,
     pub short: Option<char>,
     pub ty: FlagType,
+}
+
+impl FlagType {
+    /// The value of the flag given bare (`--wait`, `--dry-run`), if it may be.
+    fn bare(self) -> Option<&'static str> {
+        match self {
+            FlagType::Bool => Some("true"),
+            FlagType::OptStr(bare) => Some(bare),
+            _ => None,
+        }
+    }
 }
 
 pub const fn flag(long: &'static str, short: Option<char>, ty: FlagType) -> FlagSpec {
@@ -94,7 +108,7 @@ pub fn usage_error(cmd_path: &str, message: &str) -> String {
     format!("error: {message}\nSee '{cmd_path} --help' for usage.")
 }
 
-fn parse_bool(v: &str) -> Option<bool> {
+pub(crate) fn parse_bool(v: &str) -> Option<bool> {
     match v {
         "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
         "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
@@ -155,7 +169,7 @@ fn check_value(spec: &FlagSpec, value: &str) -> Result<(), String> {
         FlagType::Bool => parse_bool(value).is_none().then(|| format!("strconv.ParseBool: parsing {}: invalid syntax", go_quote(value))),
         FlagType::Int => value.parse::<i64>().is_err().then(|| format!("strconv.ParseInt: parsing {}: invalid syntax", go_quote(value))),
         FlagType::Duration => parse_duration_ms(value).err(),
-        FlagType::Str | FlagType::StringArray => None,
+        FlagType::Str | FlagType::StringArray | FlagType::OptStr(_) => None,
     };
     match problem {
         Some(p) => Err(format!("invalid argument {} for {} flag: {p}", go_quote(value), go_quote(&display_name(spec)))),
@@ -195,10 +209,10 @@ pub fn parse(args: &[String], specs: &[FlagSpec], cmd_path: &str) -> Result<Flag
             let Some(spec) = find_long(name) else {
                 return Err(err(format!("unknown flag: --{name}")));
             };
-            let value = match (inline, spec.ty) {
+            let value = match (inline, spec.ty.bare()) {
                 (Some(v), _) => v,
-                (None, FlagType::Bool) => "true".to_string(),
-                (None, _) => match args.get(i) {
+                (None, Some(bare)) => bare.to_string(),
+                (None, None) => match args.get(i) {
                     Some(v) => {
                         i += 1;
                         v.clone()
@@ -216,12 +230,12 @@ pub fn parse(args: &[String], specs: &[FlagSpec], cmd_path: &str) -> Result<Flag
                     return Err(err(format!("unknown shorthand flag: '{c}' in {arg}")));
                 };
                 let rest: String = shorts.iter().skip(j).collect();
-                if spec.ty == FlagType::Bool {
+                if let Some(bare) = spec.ty.bare() {
                     if let Some(v) = rest.strip_prefix('=') {
                         set(&mut out, spec, v.to_string())?;
                         break;
                     }
-                    set(&mut out, spec, "true".to_string())?;
+                    set(&mut out, spec, bare.to_string())?;
                     continue;
                 }
                 let value = if let Some(v) = rest.strip_prefix('=') {
@@ -253,11 +267,11 @@ pub fn find_command(args: &[String]) -> Option<usize> {
     let mut i = 0;
     while let Some(a) = args.get(i) {
         if let Some(body) = a.strip_prefix("--") {
-            let takes_value = GLOBAL.iter().any(|s| s.long == body && s.ty != FlagType::Bool);
+            let takes_value = GLOBAL.iter().any(|s| s.long == body && s.ty.bare().is_none());
             i += if takes_value { 2 } else { 1 };
         } else if a.len() > 1 && a.starts_with('-') {
             let takes_value = a.chars().count() == 2
-                && GLOBAL.iter().any(|s| a.chars().nth(1) == s.short && s.ty != FlagType::Bool);
+                && GLOBAL.iter().any(|s| a.chars().nth(1) == s.short && s.ty.bare().is_none());
             i += if takes_value { 2 } else { 1 };
         } else {
             return Some(i);
@@ -279,6 +293,7 @@ mod tests {
         flag("filename", Some('f'), FlagType::StringArray),
         flag("wait", None, FlagType::Bool),
         flag("timeout", None, FlagType::Duration),
+        flag("dry-run", None, FlagType::OptStr("unchanged")),
     ];
 
     fn p(line: &str) -> Result<Flags, String> {
@@ -308,6 +323,14 @@ mod tests {
         assert!(!f.bool_or("wait", true));
         assert_eq!(f.dash_at, Some(1));
         assert_eq!(f.args, vec!["web-0", "sh", "-c", "hostname"]);
+    }
+
+    #[test]
+    fn a_bare_optional_value_leaves_the_next_word_alone() {
+        let f = p("--dry-run client -o yaml").unwrap_or_default();
+        assert_eq!(f.string("dry-run"), Some("unchanged"));
+        assert_eq!(f.args, vec!["client"], "pflag: NoOptDefVal flags take a value only after =");
+        assert_eq!(p("--dry-run=server").unwrap_or_default().string("dry-run"), Some("server"));
     }
 
     #[test]

@@ -195,7 +195,7 @@ pub fn apply(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: 
         out.fail("error: no objects passed to apply");
         return;
     }
-    let Some(mode) = dry_run(&f, out) else { return };
+    let Some(mode) = dry_run(it, &f, out) else { return };
     let Some(validation) = field_validation(&f, out) else { return };
     let send = Send { dry: mode, validation, save_config: f.bool("save-config") };
     let dry = mode.suffix();

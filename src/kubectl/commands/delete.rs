@@ -40,7 +40,7 @@ pub fn delete(it: &mut Interpreter, args: &[String], stdin: Option<String>, out:
         "orphan" | "false" => Propagation::Orphan,
         other => return out.fail(&format!("error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\"")),
     };
-    let Some(dry) = dry_run(&f, out) else { return };
+    let Some(dry) = dry_run(it, &f, out) else { return };
     let force = f.bool("force");
     let mut grace = f.int("grace-period").filter(|g| *g >= 0);
     if f.bool("now") {

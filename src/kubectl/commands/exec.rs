@@ -609,7 +609,7 @@ pub fn run(it: &mut Interpreter, args: &[String], out: &mut Output) {
         flag("pod-running-timeout", None, Duration),
     ];
     let Some(f) = parse_flags(args, &specs, "kubectl run", out) else { return };
-    let Some(dry) = super::dry_run(&f, out) else { return };
+    let Some(dry) = super::dry_run(it, &f, out) else { return };
     let format = match crate::kubectl::output::for_write(f.string("output"), f.string("template")) {
         Ok(format) => format,
         Err(e) => return out.fail(&e),

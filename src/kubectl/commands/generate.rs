@@ -239,7 +239,7 @@ impl From<ApiError> for Refused {
 /// as `create` (`verb` "created") or `expose` ("exposed") does. `wrap` words a refusal (the
 /// server's Status message) as the command prints it.
 pub(super) fn send(it: &mut Interpreter, f: &Flags, kind: Kind, mut obj: Value, verb: &str, wrap: impl Fn(Refused) -> String, out: &mut Output) {
-    let Some(dry) = dry_run(f, out) else { return };
+    let Some(dry) = dry_run(it, f, out) else { return };
     let format = match output::for_write(f.string("output"), f.string("template")) {
         Ok(format) => format,
         Err(e) => return out.fail(&e),

@@ -424,7 +424,7 @@ pub(crate) fn name_of(v: &Value) -> &str {
 pub(crate) const OUTPUT: FlagSpec = flags::flag("output", Some('o'), Str);
 pub(crate) const SELECTOR: FlagSpec = flags::flag("selector", Some('l'), Str);
 pub(crate) const FILENAME: FlagSpec = flags::flag("filename", Some('f'), StringArray);
-pub(crate) const DRY_RUN: FlagSpec = flags::flag("dry-run", None, Str);
+pub(crate) const DRY_RUN: FlagSpec = flags::flag("dry-run", None, OptStr("unchanged"));
 pub(crate) const ALL_NS: FlagSpec = flags::flag("all-namespaces", Some('A'), Bool);
 pub(crate) const TIMEOUT: FlagSpec = flags::flag("timeout", None, Duration);
 pub(crate) const RECURSIVE: FlagSpec = flags::flag("recursive", Some('R'), Bool);
@@ -450,16 +450,34 @@ impl Dry {
     }
 }
 
-pub(crate) fn dry_run(f: &flags::Flags, out: &mut Output) -> Option<Dry> {
-    match f.string("dry-run") {
-        None | Some("none" | "false" | "0" | "f" | "F" | "FALSE" | "False") => Some(Dry::None),
-        Some("client" | "unchanged" | "true" | "1" | "t" | "T" | "TRUE" | "True") => Some(Dry::Client),
-        Some("server") => Some(Dry::Server),
-        Some(other) => {
-            out.fail(&format!("error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."));
-            None
+pub(crate) fn dry_run(it: &Interpreter, f: &flags::Flags, out: &mut Output) -> Option<Dry> {
+    // GetDryRunStrategy in kubectl's cmd/util/helpers.go; the warnings name its lines.
+    let warn = |out: &mut Output, at: &str, msg: &str| out.err(&crate::kubectl::clock::klog_warning(it.engine.now().0, at, msg));
+    let Some(value) = f.string("dry-run") else { return Some(Dry::None) };
+    Some(match value {
+        "none" => Dry::None,
+        "client" => Dry::Client,
+        "server" => Dry::Server,
+        // A bare `--dry-run` (the flag's NoOptDefVal), still common in older slides.
+        "unchanged" => {
+            warn(out, "helpers.go:636", "--dry-run is deprecated and can be replaced with --dry-run=client.");
+            Dry::Client
         }
-    }
+        other => match flags::parse_bool(other) {
+            Some(true) => {
+                warn(out, "helpers.go:650", &format!("--dry-run={other} is deprecated (boolean value) and can be replaced with --dry-run=client."));
+                Dry::Client
+            }
+            Some(false) => {
+                warn(out, "helpers.go:653", &format!("--dry-run={other} is deprecated (boolean value) and can be replaced with --dry-run=none."));
+                Dry::None
+            }
+            None => {
+                out.fail(&format!("error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."));
+                return None;
+            }
+        },
+    })
 }
 
 #[cfg(test)]

@@ -41,8 +41,8 @@ struct Printing {
 }
 
 /// None after printing the refusal of a bad value.
-fn print_flags(f: &Flags, out: &mut Output) -> Option<Printing> {
-    let dry = dry_run(f, out)?;
+fn print_flags(it: &Interpreter, f: &Flags, out: &mut Output) -> Option<Printing> {
+    let dry = dry_run(it, f, out)?;
     match output::for_write(f.string("output"), f.string("template")) {
         Ok(format) => Some(Printing { dry, format }),
         Err(e) => {
@@ -116,7 +116,7 @@ fn resolve_objects(it: &Interpreter, f: &crate::kubectl::flags::Flags, ns: &str,
 pub fn scale(it: &mut Interpreter, args: &[String], out: &mut Output) {
     let specs = [flag("replicas", None, Int), flag("current-replicas", None, Int), flag("resource-version", None, Str), flag("all", None, Bool), SELECTOR, FILENAME, OUTPUT, TEMPLATE, DRY_RUN, TIMEOUT];
     let Some(f) = parse_flags(args, &specs, "kubectl scale", out) else { return };
-    let Some(printing) = print_flags(&f, out) else { return };
+    let Some(printing) = print_flags(it, &f, out) else { return };
     let Some(replicas) = f.int("replicas") else {
         return out.fail("error: required flag(s) \"replicas\" not set");
     };
@@ -186,7 +186,7 @@ fn flow_depth(text: &str) -> usize {
 pub fn patch(it: &mut Interpreter, args: &[String], out: &mut Output) {
     let specs = [flag("patch", Some('p'), Str), flag("type", None, Str), flag("patch-file", None, Str), flag("local", None, Bool), flag("subresource", None, Str), FILENAME, OUTPUT, TEMPLATE, DRY_RUN];
     let Some(f) = parse_flags(args, &specs, "kubectl patch", out) else { return };
-    let Some(printing) = print_flags(&f, out) else { return };
+    let Some(printing) = print_flags(it, &f, out) else { return };
     let text = match (f.string("patch"), f.string("patch-file")) {
         (Some(p), _) => p.to_string(),
         (None, Some(file)) => match it.read_file(file) {
@@ -252,7 +252,7 @@ pub fn set(it: &mut Interpreter, args: &[String], out: &mut Output) {
     }
     let specs = [flag("all", None, Bool), SELECTOR, FILENAME, OUTPUT, TEMPLATE, DRY_RUN, flag("local", None, Bool)];
     let Some(f) = parse_flags(&rest, &specs, "kubectl set image", out) else { return };
-    let Some(printing) = print_flags(&f, out) else { return };
+    let Some(printing) = print_flags(it, &f, out) else { return };
     let (pairs, res): (Vec<String>, Vec<String>) = f.args.iter().cloned().partition(|a| a.contains('='));
     if pairs.is_empty() {
         return out.fail("error: at least one image update is required\nSee 'kubectl set image -h' for help and examples");
@@ -299,7 +299,7 @@ pub fn label(it: &mut Interpreter, args: &[String], out: &mut Output, annotate: 
     let (command, field, done) = if annotate { ("annotate", "annotations", "annotated") } else { ("label", "labels", "labeled") };
     let specs = [flag("overwrite", None, Bool), flag("all", None, Bool), SELECTOR, OUTPUT, TEMPLATE, DRY_RUN];
     let Some(f) = parse_flags(args, &specs, &format!("kubectl {command}"), out) else { return };
-    let Some(printing) = print_flags(&f, out) else { return };
+    let Some(printing) = print_flags(it, &f, out) else { return };
     // kubectl's GetResourcesAndPairs: resources first, then changes.
     let mut resources_args = Vec::new();
     let mut pairs = Vec::new();

@@ -99,7 +99,7 @@ pub fn rollout(it: &mut Interpreter, args: &[String], out: &mut Output) {
             "status" => status(it, t.kind, &ns, &t.name, &f, out),
             "history" => history(it, t.kind, &obj, &tn, f.int("revision"), out),
             "undo" => {
-                let Some(dry) = super::dry_run(&f, out) else { return };
+                let Some(dry) = super::dry_run(it, &f, out) else { return };
                 let format = match crate::kubectl::output::for_write(f.string("output"), None) {
                     Ok(format) => format,
                     Err(e) => return out.fail(&e),

@@ -106,6 +106,14 @@ pub fn format_rfc3339(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", t / 3600, (t / 60) % 60, t % 60)
 }
 
+/// klog's header time, `MMDD hh:mm:ss.uuuuuu`, on a machine whose clock is UTC.
+pub fn format_klog(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (_, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let t = secs.rem_euclid(86_400);
+    format!("{m:02}{d:02} {:02}:{:02}:{:02}.{:06}", t / 3600, (t / 60) % 60, t % 60, ms.rem_euclid(1000) * 1000)
+}
+
 /// Go's `time.RFC1123Z` in UTC: `Mon, 02 Jan 2006 15:04:05 +0000`.
 pub fn format_rfc1123z(ms: i64) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
