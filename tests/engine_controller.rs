@@ -417,3 +417,31 @@ fn a_claim_handed_to_a_condemned_pod_goes_with_it_after_a_late_switch_to_retain(
     assert!(e.get(Kind::PersistentVolumeClaim, "default", "www-web-1").is_err(), "the claim went with web-1");
     assert!(e.get(Kind::PersistentVolumeClaim, "default", "www-web-0").is_ok());
 }
+
+/// The ServiceAccount admission plugin: every pod mounts the projected API token volume unless
+/// it opts out, and a pod that already carries one (exported from a cluster) is not given two.
+#[test]
+fn pods_mount_the_api_token_volume_as_the_admission_plugin_adds_it() {
+    let e = ready_lecture(1);
+    let pod = e.get(Kind::Pod, "default", "web-0").unwrap();
+    let vols = pod["spec"]["volumes"].as_array().unwrap();
+    let token = vols.iter().find(|v| v["name"].as_str().unwrap().starts_with("kube-api-access-")).unwrap();
+    assert_eq!(vols.last(), Some(token), "added after the claim's volume");
+    assert_eq!(token["projected"]["sources"][1]["configMap"]["name"], "kube-root-ca.crt");
+    let mounts = pod["spec"]["containers"][0]["volumeMounts"].as_array().unwrap();
+    assert_eq!(mounts.last().unwrap(), &json!({"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": token["name"], "readOnly": true}));
+    assert_eq!(e.get(Kind::Pod, "default", "web-0").unwrap(), pod, "the same name on every read");
+
+    let mut e = Engine::new(Config::default());
+    let bare = |name: &str, spec: serde_json::Value| json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"}, "spec": spec});
+    e.apply(bare("quiet", json!({"automountServiceAccountToken": false, "containers": [{"name": "c", "image": "busybox"}]}))).unwrap();
+    let exported = json!({"containers": [{"name": "c", "image": "busybox",
+        "volumeMounts": [{"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": "kube-api-access-abcde", "readOnly": true}]}],
+        "volumes": [{"name": "kube-api-access-abcde", "projected": {"sources": [{"downwardAPI": {"items": [{"fieldRef": {"fieldPath": "metadata.namespace"}, "path": "namespace"}]}}]}}]});
+    e.apply(bare("exported", exported)).unwrap();
+    let quiet = e.get(Kind::Pod, "default", "quiet").unwrap();
+    assert!(quiet["spec"].get("volumes").is_none() && quiet["spec"]["containers"][0].get("volumeMounts").is_none(), "{quiet}");
+    let exported = e.get(Kind::Pod, "default", "exported").unwrap();
+    assert_eq!(exported["spec"]["volumes"].as_array().unwrap().len(), 1);
+    assert_eq!(exported["spec"]["containers"][0]["volumeMounts"].as_array().unwrap().len(), 1);
+}

@@ -21,18 +21,10 @@ use std::rc::Rc;
 /// `--max-endpoints-per-slice` default of kube-controller-manager.
 const MAX_ENDPOINTS_PER_SLICE: usize = 100;
 
-/// The controller's generateName suffix: five characters of the API server's name alphabet,
-/// derived from the Service's uid so that a slice keeps its name for the Service's lifetime.
+/// The controller's generateName suffix, derived from the Service's uid so that a slice keeps
+/// its name for the Service's lifetime.
 fn suffix(uid: &str, index: usize) -> String {
-    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    let mut h = fnv1a_32(format!("{uid}/{index}").as_bytes());
-    (0..5)
-        .map(|_| {
-            let c = ALPHABET[(h % ALPHABET.len() as u32) as usize] as char;
-            h /= ALPHABET.len() as u32;
-            c
-        })
-        .collect()
+    super::rng::derived_suffix(&format!("{uid}/{index}"))
 }
 
 /// A uid-shaped identifier derived from a name (slices are rendered, not stored).

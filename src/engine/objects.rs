@@ -100,6 +100,58 @@ fn container_info(c: &Value) -> ContainerInfo {
 
 // ---------------------------------------------------------------- pods
 
+/// Where the ServiceAccount admission plugin mounts the API token (`DefaultAPITokenMountPath`).
+pub const API_TOKEN_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// The ServiceAccount admission plugin's `mountServiceAccountToken`: unless the pod opts out,
+/// every container without a mount at [`API_TOKEN_PATH`] gets one, read-only, of the projected
+/// `kube-api-access-*` volume (a bound token, the cluster's CA bundle from `kube-root-ca.crt`,
+/// the namespace), and the volume is added if a container needed it. A pod that already has
+/// such a volume (one exported from a cluster and applied again) keeps it. Applied when the
+/// pod is rendered; the name's suffix comes from the uid, so every version reads the same.
+fn mount_service_account_token(spec: &mut Map<String, Value>, uid: &str) {
+    if spec.get("automountServiceAccountToken") == Some(&Value::Bool(false)) {
+        return;
+    }
+    let has_volume = spec
+        .get("volumes")
+        .and_then(Value::as_array)
+        .and_then(|vs| vs.iter().filter_map(|v| v.get("name")?.as_str()).find(|n| n.starts_with("kube-api-access-")))
+        .map(str::to_string);
+    let name = has_volume.clone().unwrap_or_else(|| format!("kube-api-access-{}", super::rng::derived_suffix(&format!("{uid}/kube-api-access"))));
+    let mut needed = false;
+    for list in ["initContainers", "containers"] {
+        for c in spec.get_mut(list).and_then(Value::as_array_mut).into_iter().flatten().filter_map(Value::as_object_mut) {
+            let mounts = c.get("volumeMounts").and_then(Value::as_array);
+            if mounts.is_some_and(|ms| ms.iter().any(|m| m.get("mountPath").and_then(Value::as_str) == Some(API_TOKEN_PATH))) {
+                continue;
+            }
+            let mount = json!({"mountPath": API_TOKEN_PATH, "name": &name, "readOnly": true});
+            match c.get_mut("volumeMounts").and_then(Value::as_array_mut) {
+                Some(ms) => ms.push(mount),
+                None => {
+                    c.insert("volumeMounts".into(), Value::Array(vec![mount]));
+                }
+            }
+            needed = true;
+        }
+    }
+    if needed && has_volume.is_none() {
+        let volume = json!({"name": name, "projected": {"defaultMode": 420, "sources": [
+            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+            {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+            {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
+        ]}});
+        match spec.get_mut("volumes").and_then(Value::as_array_mut) {
+            Some(vs) => vs.push(volume),
+            None => {
+                spec.insert("volumes".into(), Value::Array(vec![volume]));
+            }
+        }
+    }
+}
+
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Phase {
     #[default]
@@ -247,6 +299,12 @@ impl Pod {
         }
         out
     }
+    /// Whether the ServiceAccount admission plugin gives the pod's first container the API
+    /// token at [`API_TOKEN_PATH`] (see `mount_service_account_token`).
+    pub fn mounts_api_token(&self) -> bool {
+        self.tmpl.spec.get("automountServiceAccountToken") != Some(&Value::Bool(false))
+            && !self.tmpl.containers.first().is_some_and(|c| c.mounts.iter().any(|(_, mp)| mp.trim_end_matches('/') == API_TOKEN_PATH))
+    }
     pub fn revision_label(&self) -> Option<&str> {
         self.meta.labels.get("controller-revision-hash").map(String::as_str)
     }
@@ -297,6 +355,7 @@ impl Pod {
                     }
                 }
             }
+            mount_service_account_token(s, &self.meta.uid);
         }
         json!({
             "apiVersion": "v1",

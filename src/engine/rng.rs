@@ -73,6 +73,21 @@ impl Rng {
     }
 }
 
+/// Five characters of the API server's generateName alphabet, derived from `key` (an owner's
+/// uid and what the name is for) instead of drawn: a name rendered on every read must read the
+/// same each time, and a draw would shift every later value of the seeded stream.
+pub fn derived_suffix(key: &str) -> String {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut h = super::statefulset::utils::fnv1a_32(key.as_bytes());
+    (0..5)
+        .map(|_| {
+            let c = ALPHABET[(h % ALPHABET.len() as u32) as usize] as char;
+            h /= ALPHABET.len() as u32;
+            c
+        })
+        .collect()
+}
+
 /// Writes `value`'s low hex digits into `out`, zero-padded to its length (lower case, as
 /// `{:0N x}` would).
 pub fn put_hex(out: &mut [u8], mut value: u64) {

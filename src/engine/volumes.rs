@@ -336,7 +336,7 @@ impl Engine {
     }
 
     fn place(&self, pod: &Pod, path: &str) -> Place {
-        if matches!(path, "/etc/hostname" | "/etc/hosts" | "/etc/resolv.conf") {
+        if matches!(path, "/etc/hostname" | "/etc/hosts" | "/etc/resolv.conf") || (pod.mounts_api_token() && under(path, API_TOKEN_PATH).is_some()) {
             return Place::ReadOnly(path.to_string());
         }
         let mounts = pod.tmpl.containers.first().map(|c| c.mounts.clone()).unwrap_or_default();
@@ -364,9 +364,18 @@ impl Engine {
             .unwrap_or_default()
     }
 
-    fn special_file(&self, pod: &Pod, path: &str) -> String {
+    fn special_file(&self, pod: &Pod, path: &str) -> Option<String> {
+        if let Some(file) = under(path, API_TOKEN_PATH) {
+            return match file.as_str() {
+                // Written without a newline, as the kubelet's projection writes it.
+                "namespace" => Some(pod.meta.namespace.to_string()),
+                "token" => Some(self.service_account_token(pod)),
+                "ca.crt" => Some(cluster_ca_pem()),
+                _ => None,
+            };
+        }
         let host = pod.hostname.clone().unwrap_or_else(|| pod.meta.name.clone());
-        match path {
+        Some(match path {
             "/etc/hostname" => format!("{}\n", host),
             "/etc/resolv.conf" => format!("search {}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", pod.meta.namespace),
             _ => {
@@ -377,7 +386,33 @@ impl Engine {
                 };
                 format!("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n{}\n", fqdn)
             }
-        }
+        })
+    }
+
+    /// The bound service-account token the kubelet projects: a JWT whose claims are the
+    /// API server's (issuer, audience, the pod, its node and service account, an expiry of
+    /// 3607 s after it was issued at the pod's start), so a student can decode it and see what
+    /// it binds. The key id and signature are made up from the pod's uid: nothing verifies them.
+    fn service_account_token(&self, pod: &Pod) -> String {
+        use base64::engine::{general_purpose::URL_SAFE_NO_PAD, Engine as _};
+        let mut bits = super::rng::Rng::new(u64::from(super::statefulset::utils::fnv1a_32(pod.meta.uid.as_bytes())));
+        let mut random = |n: usize| -> Vec<u8> { (0..n).map(|_| bits.next_u64() as u8).collect() };
+        let kid = URL_SAFE_NO_PAD.encode(random(32));
+        let jti = super::rng::Rng::new(u64::from(super::statefulset::utils::fnv1a_32(format!("{}/jti", pod.meta.uid).as_bytes()))).uuid();
+        let sa_uid = super::rng::Rng::new(u64::from(super::statefulset::utils::fnv1a_32(format!("{}/default", pod.meta.namespace).as_bytes()))).uuid();
+        let node = pod.node.as_deref().unwrap_or("");
+        let node_uid = self.store.nodes.named("", node).map(|n| n.meta.uid.to_string()).unwrap_or_default();
+        let iat = (EPOCH_UNIX_MS + pod.status.start_time.unwrap_or(pod.meta.created).0 as i64) / 1000;
+        let issuer = "https://kubernetes.default.svc.cluster.local";
+        let claims = serde_json::json!({
+            "aud": [issuer], "exp": iat + 3607, "iat": iat, "iss": issuer, "jti": &*jti,
+            "kubernetes.io": {"namespace": &*pod.meta.namespace, "node": {"name": node, "uid": node_uid},
+                "pod": {"name": &*pod.meta.name, "uid": &*pod.meta.uid}, "serviceaccount": {"name": "default", "uid": &*sa_uid}, "warnafter": iat + 3600},
+            "nbf": iat, "sub": format!("system:serviceaccount:{}:default", pod.meta.namespace),
+        });
+        let header = serde_json::json!({"alg": "RS256", "kid": kid});
+        let part = |v: &serde_json::Value| URL_SAFE_NO_PAD.encode(v.to_string());
+        format!("{}.{}.{}", part(&header), part(&claims), URL_SAFE_NO_PAD.encode(random(256)))
     }
 
     pub(super) fn fs_read(&self, ns: &str, pod: &str, path: &str) -> Result<String, String> {
@@ -385,7 +420,7 @@ impl Engine {
         let path = normalize(path)?;
         let missing = || format!("{}: No such file or directory", path);
         match self.place(&p, &path) {
-            Place::ReadOnly(f) => Ok(self.special_file(&p, &f)),
+            Place::ReadOnly(f) => self.special_file(&p, &f).ok_or_else(missing),
             Place::Volume(pv) => {
                 let rel = Self::rel_in_volume(&p, &path);
                 self.files.volumes.get(&pv).and_then(|fs| fs.get(&rel)).cloned().ok_or_else(missing)
@@ -442,6 +477,7 @@ impl Engine {
             }
         };
         match self.place(&p, &path) {
+            Place::ReadOnly(_) if path == API_TOKEN_PATH => return Ok(["ca.crt", "namespace", "token"].map(String::from).to_vec()),
             Place::ReadOnly(_) => return Err(format!("{}: Not a directory", path)),
             Place::Volume(pv) => {
                 if let Some(fs) = self.files.volumes.get(&pv) {
@@ -460,7 +496,8 @@ impl Engine {
         }
         // Mount points and standard directories below this path.
         if let Some(c) = p.tmpl.containers.first() {
-            for (_, mp) in &c.mounts {
+            let token = p.mounts_api_token().then_some(API_TOKEN_PATH);
+            for mp in c.mounts.iter().map(|(_, mp)| mp.as_str()).chain(token) {
                 if let Some(r) = under(mp, &path) {
                     if let Some(first) = r.split('/').next().filter(|s| !s.is_empty()) {
                         out.insert(first.to_string());
@@ -483,3 +520,23 @@ impl Engine {
 }
 
 const NGINX_INDEX: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking.</p>\n</body>\n</html>\n";
+
+/// `ca.crt` of `kube-root-ca.crt`, as projected into every pod: a PEM block of the size a
+/// cluster's CA certificate has. The simulated cluster has no real CA, so its body is filler
+/// from a fixed seed, not a certificate anything could parse.
+fn cluster_ca_pem() -> String {
+    use base64::engine::{general_purpose::STANDARD, Engine as _};
+    let mut bits = super::rng::Rng::new(0x006b_7562_652d_6361);
+    // A DER certificate's opening (SEQUENCE of 786 bytes, tbsCertificate, version 3, serial),
+    // so the text starts as every cluster's CA does: `MIIDEjCCAfqgAwIBAgII`.
+    let mut der = vec![0x30, 0x82, 0x03, 0x12, 0x30, 0x82, 0x01, 0xfa, 0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x08];
+    der.extend((der.len()..790).map(|_| bits.next_u64() as u8));
+    let body = STANDARD.encode(der);
+    let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
+    for line in body.as_bytes().chunks(64) {
+        pem.push_str(std::str::from_utf8(line).unwrap_or_default());
+        pem.push('\n');
+    }
+    pem.push_str("-----END CERTIFICATE-----\n");
+    pem
+}

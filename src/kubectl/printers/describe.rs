@@ -288,16 +288,21 @@ fn volumes(w: &mut Writer, vols: &[Value], space: &str) {
             w.w(2, &format!("Optional:\t{}", c.get("optional").and_then(Value::as_bool).unwrap_or(false)));
         } else if let Some(p) = v.get("projected") {
             w.w(2, "Type:\tProjected (a volume that contains injected data from multiple sources)");
+            // printProjectedVolumeSource prints `optional` with %v of a *bool: `<nil>` when
+            // unset (as for kube-root-ca.crt); a set one would print an address, so its value
+            // stands in for it here.
+            let optional = |v: &Value| v.get("optional").and_then(Value::as_bool).map_or("<nil>".to_string(), |b| b.to_string());
             for s in arr(p, "/sources") {
-                if let Some(t) = s.get("serviceAccountToken") {
-                    w.w(2, &format!("TokenExpirationSeconds:\t{}", int(t, "/expirationSeconds").unwrap_or(3607)));
-                }
-                if let Some(c) = s.get("configMap") {
-                    w.w(2, &format!("ConfigMapName:\t{}", st(c, "/name")));
-                    w.w(2, "Optional:\tfalse");
-                }
-                if s.get("downwardAPI").is_some() {
+                if let Some(c) = s.get("secret") {
+                    w.w(2, &format!("SecretName:\t{}", st(c, "/name")));
+                    w.w(2, &format!("SecretOptionalName:\t{}", optional(c)));
+                } else if s.get("downwardAPI").is_some() {
                     w.w(2, "DownwardAPI:\ttrue");
+                } else if let Some(c) = s.get("configMap") {
+                    w.w(2, &format!("ConfigMapName:\t{}", st(c, "/name")));
+                    w.w(2, &format!("ConfigMapOptional:\t{}", optional(c)));
+                } else if let Some(t) = s.get("serviceAccountToken") {
+                    w.w(2, &format!("TokenExpirationSeconds:\t{}", int(t, "/expirationSeconds").unwrap_or(3600)));
                 }
             }
         } else if let Some(h) = v.get("hostPath") {
