@@ -445,3 +445,41 @@ fn pods_mount_the_api_token_volume_as_the_admission_plugin_adds_it() {
     assert_eq!(exported["spec"]["volumes"].as_array().unwrap().len(), 1);
     assert_eq!(exported["spec"]["containers"][0]["volumeMounts"].as_array().unwrap().len(), 1);
 }
+
+/// A paused Deployment only scales; scaled mid-rollout, its ReplicaSets share the new replicas
+/// in proportion to their size (the Deployment concept page's example: 8 old and 5 new at
+/// maxSurge 3, scaled from 10 to 15, become 11 and 7), and resuming finishes the rollout.
+#[test]
+fn a_paused_deployment_scales_proportionally_and_resumes_its_rollout() {
+    let mut e = Engine::new(Config::default());
+    let deployment = |image: &str, paused: bool| {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web-d"},
+          "spec": {"replicas": 10, "paused": paused, "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 2, "maxSurge": 3}},
+            "selector": {"matchLabels": {"app": "d"}}, "template": {"metadata": {"labels": {"app": "d"}}, "spec": {"containers": [{"name": "nginx", "image": image}]}}}})
+    };
+    let sizes = |e: &Engine| -> Vec<(String, i64)> {
+        let mut v: Vec<(String, i64)> = e.list(Kind::ReplicaSet, Some("default")).iter().map(|r| (r["spec"]["template"]["spec"]["containers"][0]["image"].as_str().unwrap_or("").to_string(), r["spec"]["replicas"].as_i64().unwrap_or(0))).collect();
+        v.sort();
+        v
+    };
+    e.apply(deployment("nginx:1.27", false)).unwrap();
+    settle(&mut e, 300);
+    e.apply(deployment("nginx:1.28", false)).unwrap();
+    let mut steps = 0;
+    while sizes(&e) != [("nginx:1.27".to_string(), 8), ("nginx:1.28".to_string(), 5)] {
+        assert!(e.step().is_some() && steps < 10_000, "never at 8 old and 5 new: {:?}", sizes(&e));
+        steps += 1;
+    }
+    e.apply(deployment("nginx:1.28", true)).unwrap();
+    e.scale(Kind::Deployment, "default", "web-d", 15).unwrap();
+    settle(&mut e, 300);
+    assert_eq!(sizes(&e), [("nginx:1.27".to_string(), 11), ("nginx:1.28".to_string(), 7)]);
+    let progressing = |e: &Engine| e.get(Kind::Deployment, "default", "web-d").unwrap()["status"]["conditions"].as_array().unwrap().iter().find(|c| c["type"] == "Progressing").cloned().unwrap();
+    assert_eq!((progressing(&e)["status"].as_str(), progressing(&e)["reason"].as_str()), (Some("Unknown"), Some("DeploymentPaused")));
+    let mut resumed = deployment("nginx:1.28", false);
+    resumed["spec"]["replicas"] = json!(15);
+    e.apply(resumed).unwrap();
+    settle(&mut e, 600);
+    assert_eq!(sizes(&e), [("nginx:1.27".to_string(), 0), ("nginx:1.28".to_string(), 15)]);
+    assert_eq!(progressing(&e)["reason"], "NewReplicaSetAvailable");
+}

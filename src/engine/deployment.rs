@@ -250,9 +250,11 @@ impl Engine {
             (surge, if surge == 0 && unavailable == 0 { 1 } else { unavailable.min(desired) })
         };
         let existing = owned.iter().find(|r| r.meta.name.as_ref() == rs_name).cloned();
-        // isScalingEvent: only the replica count changed, so status is synced without judging
-        // the rollout's progress.
-        let scaling = existing.is_some() && owned.iter().any(|r| r.replicas > 0 && desired_annotation(r) != Some(desired));
+        // isScalingEvent: an active ReplicaSet was sized for another replica count. Such a sync,
+        // and every sync of a paused Deployment, only scales (`sync`): no new ReplicaSet, no
+        // rolling step, and no judging of the rollout's progress.
+        let paused = d.spec_json.get("paused").and_then(Value::as_bool) == Some(true);
+        let scaling = owned.iter().any(|r| r.replicas > 0 && desired_annotation(r).is_some_and(|a| a != desired));
         let rollout = Rollout {
             revision: owned.iter().filter(|r| r.meta.name.as_ref() != rs_name).map(|r| revision_of(r)).max().unwrap_or(0) + 1,
             desired,
@@ -260,6 +262,20 @@ impl Engine {
         };
         let mut status = d.status.clone();
         let deadline = d.spec_json.get("progressDeadlineSeconds").and_then(Value::as_i64).is_some_and(|s| s != i64::from(i32::MAX));
+        // checkPausedConditions: Progressing is Unknown while paused, and says so once resumed
+        // (a reported time-out is left alone).
+        if deadline {
+            let reason = status.condition(PROGRESSING).map(|c| c.reason);
+            let flip = match (paused, reason == Some("DeploymentPaused")) {
+                _ if reason == Some("ProgressDeadlineExceeded") => None,
+                (true, false) => Some(("DeploymentPaused", "Deployment is paused")),
+                (false, true) => Some(("DeploymentResumed", "Deployment is resumed")),
+                _ => None,
+            };
+            if let Some((reason, message)) = flip {
+                status.set_condition(WorkloadCond { kind: PROGRESSING, status: "Unknown", reason, message: message.into(), updated: self.now, transitioned: self.now });
+            }
+        }
         let mut olds: Vec<Rc<Workload>> = owned.iter().filter(|r| r.meta.name.as_ref() != rs_name).cloned().collect();
         // Oldest first, as the controller scales old ReplicaSets down.
         crate::sort::sort_by(&mut olds, |a, b| (a.meta.created, &a.meta.name).cmp(&(b.meta.created, &b.meta.name)));
@@ -267,6 +283,8 @@ impl Engine {
         // oldPodsRunning: any old pod not yet Failed or Succeeded, terminating ones included.
         let old_pods_left = old_total > 0 || olds.iter().any(|r| self.owned_pods(&r.meta.namespace, &r.meta.uid).iter().any(|p| !p.status.phase.terminal()));
         let new_rs = match existing {
+            Some(r) if paused || scaling => Some(self.refresh_new_replicaset(&d, r, &rollout)),
+            None if paused || scaling => None,
             Some(r) => {
                 let r = self.refresh_new_replicaset(&d, r, &rollout);
                 if deadline && status.condition(PROGRESSING).is_none() {
@@ -287,7 +305,9 @@ impl Engine {
             }
         };
         let mut scaled_up = false;
-        if let Some(n) = &new_rs {
+        if paused || scaling {
+            self.scale_all(&d, new_rs.as_ref(), &olds, &rollout, recreate);
+        } else if let Some(n) = &new_rs {
             let target = if recreate {
                 if old_pods_left { n.replicas } else { desired }
             } else if olds.is_empty() {
@@ -305,6 +325,8 @@ impl Engine {
         // A rolling step that scaled the new ReplicaSet up leaves the old ones to the next sync
         // (rolloutRolling returns after a scale-up).
         let cuts = match &new_rs {
+            // `scale_all` has sized them.
+            _ if paused || scaling => Vec::new(),
             _ if recreate => olds.iter().map(|r| r.replicas).collect(),
             Some(n) if !scaled_up => rolling_cuts(&olds, n.status.available, desired - max_unavailable),
             _ => vec![0; olds.len()],
@@ -329,7 +351,7 @@ impl Engine {
             self.deployment_cond(AVAILABLE, false, "MinimumReplicasUnavailable", "Deployment does not have minimum availability.".into())
         };
         status.set_condition(cond);
-        if !scaling {
+        if !scaling && !paused {
             self.rollout_progress(&d, new_rs.as_ref().map(|n| &*n.meta.name), deadline, &mut status);
         }
         let revision = new_rs.as_ref().map(|n| revision_of(n).to_string());
@@ -345,7 +367,7 @@ impl Engine {
     }
 
     fn deployment_cond(&self, kind: &'static str, status: bool, reason: &'static str, message: String) -> WorkloadCond {
-        WorkloadCond { kind, status, reason, message, updated: self.now, transitioned: self.now }
+        WorkloadCond { kind, status: if status { "True" } else { "False" }, reason, message, updated: self.now, transitioned: self.now }
     }
 
     /// progress.go's `syncRolloutStatus` (without the deadline's time-out): the Progressing
@@ -373,12 +395,84 @@ impl Engine {
             // Progress renews the update time even with the same reason; a true condition
             // keeps when it became true.
             if let Some(cur) = current {
-                if cur.status {
+                if cur.status == "True" {
                     c.transitioned = cur.transitioned;
                 }
                 status.conditions.retain(|o| o.kind != PROGRESSING);
             }
             status.set_condition(c);
+        }
+    }
+
+    /// sync.go's `scale`, for a scaling event or a paused Deployment: the one active (or else
+    /// the newest) ReplicaSet takes every replica; with a saturated new ReplicaSet the old ones
+    /// go to zero; otherwise a rolling Deployment's ReplicaSets share the change in proportion
+    /// to their size (`GetProportion`), leftovers to the first in line.
+    fn scale_all(&mut self, d: &Workload, new_rs: Option<&Rc<Workload>>, olds: &[Rc<Workload>], rollout: &Rollout, recreate: bool) {
+        let desired = d.replicas;
+        let active: Vec<&Rc<Workload>> = new_rs.into_iter().chain(olds).filter(|r| r.replicas > 0).collect();
+        // FindActiveOrLatest (`olds` are oldest first).
+        let active_or_latest = match active.as_slice() {
+            [] => new_rs.or(olds.last()),
+            [one] => Some(*one),
+            _ => None,
+        };
+        if let Some(r) = active_or_latest.cloned() {
+            if r.replicas != desired {
+                self.scale_rs(d, &r, desired, rollout);
+            }
+            return;
+        }
+        // IsSaturated.
+        if let Some(n) = new_rs.filter(|n| n.replicas == desired && desired_annotation(n) == Some(desired) && n.status.available == desired) {
+            let _ = n;
+            for o in olds.iter().filter(|r| r.replicas > 0) {
+                self.scale_rs(d, o, 0, rollout);
+            }
+            return;
+        }
+        if recreate {
+            return;
+        }
+        let mut all: Vec<Rc<Workload>> = active.into_iter().cloned().collect();
+        let allowed = if desired > 0 { rollout.max_replicas } else { 0 };
+        let to_add = allowed - all.iter().map(|r| r.replicas).sum::<i64>();
+        // ReplicaSetsBySizeNewer to grow, BySizeOlder to shrink: the largest first.
+        let older = |a: &Rc<Workload>, b: &Rc<Workload>| (a.meta.created, &a.meta.name).cmp(&(b.meta.created, &b.meta.name));
+        if to_add > 0 {
+            crate::sort::sort_by(&mut all, |a, b| b.replicas.cmp(&a.replicas).then_with(|| older(b, a)));
+        } else if to_add < 0 {
+            crate::sort::sort_by(&mut all, |a, b| b.replicas.cmp(&a.replicas).then_with(|| older(a, b)));
+        }
+        let mut added = 0;
+        let mut sizes: Vec<i64> = Vec::with_capacity(all.len());
+        for r in &all {
+            let proportion = if to_add == 0 || to_add == added || r.replicas == 0 {
+                0
+            } else {
+                // getReplicaSetFraction: this ReplicaSet's share of the new maximum, by the
+                // maximum it was last sized for.
+                let fraction = if desired == 0 {
+                    -r.replicas
+                } else {
+                    let before = r.meta.annotations.get(MAX_REPLICAS).and_then(|v| v.parse::<i64>().ok()).filter(|m| *m != 0).unwrap_or(d.status.replicas);
+                    if before == 0 { 0 } else { ((r.replicas * rollout.max_replicas) as f64 / before as f64).round() as i64 - r.replicas }
+                };
+                let room = to_add - added;
+                if to_add > 0 { fraction.min(room) } else { fraction.max(room) }
+            };
+            added += proportion;
+            sizes.push(r.replicas + proportion);
+        }
+        if let Some(first) = sizes.first_mut() {
+            if to_add != 0 {
+                *first = (*first + to_add - added).max(0);
+            }
+        }
+        for (r, size) in all.iter().zip(sizes) {
+            if size != r.replicas || replicas_stale(r, rollout) {
+                self.scale_rs(d, r, size, rollout);
+            }
         }
     }
 

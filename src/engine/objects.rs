@@ -964,7 +964,8 @@ pub struct WorkloadStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkloadCond {
     pub kind: &'static str,
-    pub status: bool,
+    /// "True", "False" or "Unknown" (a paused or resumed rollout's Progressing).
+    pub status: &'static str,
     pub reason: &'static str,
     pub message: String,
     pub updated: Time,
@@ -1008,7 +1009,7 @@ impl Workload {
                 .iter()
                 .map(|c| {
                     json!({"lastTransitionTime": rfc3339(c.transitioned), "lastUpdateTime": rfc3339(c.updated), "message": c.message,
-                           "reason": c.reason, "status": if c.status { "True" } else { "False" }, "type": c.kind})
+                           "reason": c.reason, "status": c.status, "type": c.kind})
                 })
                 .collect();
             status.insert("conditions".into(), Value::Array(conds));

@@ -68,7 +68,7 @@ fn deploy_status(d: &Value) -> Result<(String, bool), String> {
 
 pub fn rollout(it: &mut Interpreter, args: &[String], out: &mut Output) {
     let Some(sub) = args.iter().position(|a| !a.starts_with('-')) else {
-        out.out("Manage the rollout of one or many resources.\n\nAvailable Commands:\n  history       View rollout history\n  restart       Restart a resource\n  status        Show the status of the rollout\n  undo          Undo a previous rollout\n\nUsage:\n  kubectl rollout SUBCOMMAND [options]\n");
+        out.out("Manage the rollout of one or many resources.\n\nAvailable Commands:\n  history       View rollout history\n  pause         Mark the provided resource as paused\n  restart       Restart a resource\n  resume        Resume a paused resource\n  status        Show the status of the rollout\n  undo          Undo a previous rollout\n\nUsage:\n  kubectl rollout SUBCOMMAND [options]\n");
         return;
     };
     let name = args.get(sub).cloned().unwrap_or_default();
@@ -108,7 +108,11 @@ pub fn rollout(it: &mut Interpreter, args: &[String], out: &mut Output) {
             }
             "restart" => {
                 if !matches!(t.kind, Kind::StatefulSet | Kind::Deployment) {
-                    out.fail(&format!("error: {} \"{}\" restarting is not supported", resources::kind_group(t.kind), t.name));
+                    out.fail(&format!("error: {} \"{}\" restarting is not supported", resources::resource_group(t.kind), t.name));
+                    continue;
+                }
+                if paused(&obj) {
+                    out.fail(&format!("error: {} \"{}\" can't restart paused deployment (run rollout resume first)", resources::resource_group(t.kind), t.name));
                     continue;
                 }
                 let now = clock::rfc3339(it.engine.now().0);
@@ -118,7 +122,28 @@ pub fn rollout(it: &mut Interpreter, args: &[String], out: &mut Output) {
                     out.line(&format!("{tn} restarted"));
                 }
             }
-            other => out.fail(&format!("error: {} {other} is not simulated (StatefulSets cannot be paused)", tn)),
+            // ObjectPauserFn / ObjectResumerFn: Deployments only; a StatefulSet rolls out
+            // (or waits, with OnDelete or a partition) but cannot be paused.
+            verb => {
+                let pausing = verb == "pause";
+                let refusal = match (t.kind, paused(&obj)) {
+                    (Kind::Deployment, true) if pausing => Some("is already paused"),
+                    (Kind::Deployment, false) if !pausing => Some("is not paused"),
+                    (Kind::Deployment, _) => None,
+                    _ if pausing => Some("pausing is not supported"),
+                    _ => Some("resuming is not supported"),
+                };
+                if let Some(why) = refusal {
+                    out.fail(&format!("error: {} \"{}\" {why}", resources::resource_group(t.kind), t.name));
+                    continue;
+                }
+                // Resuming sets `paused` false, which the object omits: the patch removes it.
+                let p = serde_json::json!({"spec": {"paused": if pausing { Value::Bool(true) } else { Value::Null }}});
+                let Ok(new) = strategic_merge(&obj, &p) else { continue };
+                if store_update(it, &obj, new, out).is_some() {
+                    out.line(&format!("{tn} {}", if pausing { "paused" } else { "resumed" }));
+                }
+            }
         }
     }
 }
@@ -339,7 +364,14 @@ fn undo(it: &mut Interpreter, kind: Kind, obj: &Value, to: i64, dry: super::Dry,
 /// `DeploymentRollbacker.Rollback`: the chosen ReplicaSet's template (without its
 /// pod-template-hash label) and annotations go back into the Deployment; the controller then
 /// scales that ReplicaSet up again under the next revision number.
+fn paused(obj: &Value) -> bool {
+    obj.pointer("/spec/paused").and_then(Value::as_bool) == Some(true)
+}
+
 fn undo_deployment(it: &mut Interpreter, d: &Value, to: i64, dry: super::Dry, format: Option<&crate::kubectl::output::Format>, out: &mut Output) {
+    if paused(d) {
+        return out.fail("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
+    }
     if to < 0 {
         return out.fail(&format!("error: unable to find specified revision {to} in history"));
     }
