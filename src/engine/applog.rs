@@ -1,27 +1,31 @@
 //! An append-only log whose clones share all but the newest entries.
 //!
-//! Time-travel snapshots clone the whole engine; the decision log and the event log only grow,
-//! so sealing them in immutable chunks keeps a snapshot's cost independent of session length.
+//! Time-travel snapshots clone the whole engine; the decision log and the event log grow with
+//! the session, so sealing them in immutable chunks keeps a snapshot's cost independent of
+//! session length. Old chunks can be let go (the event TTL, the decision log's bound); the
+//! log still counts every entry it was given.
 
 use std::rc::Rc;
 
-const CHUNK: usize = 512;
+pub const CHUNK: usize = 512;
 
 #[derive(Debug)]
 pub struct AppendLog<T> {
     sealed: Vec<Rc<[T]>>,
     tail: Vec<T>,
+    /// Entries let go from the front.
+    dropped: usize,
 }
 
 impl<T: Clone> Clone for AppendLog<T> {
     fn clone(&self) -> Self {
-        AppendLog { sealed: self.sealed.clone(), tail: self.tail.clone() }
+        AppendLog { sealed: self.sealed.clone(), tail: self.tail.clone(), dropped: self.dropped }
     }
 }
 
 impl<T> Default for AppendLog<T> {
     fn default() -> Self {
-        AppendLog { sealed: Vec::new(), tail: Vec::new() }
+        AppendLog { sealed: Vec::new(), tail: Vec::new(), dropped: 0 }
     }
 }
 
@@ -45,12 +49,56 @@ impl<T> AppendLog<T> {
                 _ => break,
             }
         }
-        if drop > 0 {
-            self.sealed.drain(..drop);
+        self.drop_front(drop);
+    }
+
+    /// Lets go of the oldest sealed chunks beyond the newest `chunks`: at most
+    /// `chunks * CHUNK` entries and the unsealed tail stay.
+    pub fn keep_chunks(&mut self, chunks: usize) {
+        self.drop_front(self.sealed.len().saturating_sub(chunks));
+    }
+
+    fn drop_front(&mut self, chunks: usize) {
+        if chunks > 0 {
+            self.dropped += self.sealed.drain(..chunks).map(|c| c.len()).sum::<usize>();
         }
+    }
+
+    /// Every entry ever pushed, those let go included: the sequence number the next one gets.
+    pub fn len(&self) -> usize {
+        self.dropped + self.sealed.iter().map(|c| c.len()).sum::<usize>() + self.tail.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The sequence number of the first entry [`AppendLog::iter`] yields.
+    pub fn first_seq(&self) -> usize {
+        self.dropped
     }
 
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
         self.sealed.iter().flat_map(|c| c.iter()).chain(self.tail.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bounded_log_keeps_the_newest_and_counts_them_all() {
+        let mut log = AppendLog::default();
+        for i in 0..CHUNK * 5 + 7 {
+            log.push(i);
+            log.keep_chunks(2);
+        }
+        assert_eq!(log.len(), CHUNK * 5 + 7);
+        assert_eq!(log.first_seq(), CHUNK * 3);
+        assert_eq!(log.iter().copied().collect::<Vec<_>>(), (CHUNK * 3..CHUNK * 5 + 7).collect::<Vec<_>>());
+        let copy = log.clone();
+        assert_eq!(copy.len(), log.len());
+        assert_eq!(copy.iter().next(), log.iter().next());
     }
 }

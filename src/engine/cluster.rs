@@ -5,6 +5,7 @@
 //! that takes time (scheduling, provisioning, kubelet steps, requeues) is a timer. Time moves
 //! only through `advance_to`/`step`/`settle`, which fire timers in (time, sequence) order.
 
+use super::applog::AppendLog;
 use super::keymap::{FewByUid, FxHashSet, KeyMap};
 use super::meta::*;
 use super::objects::*;
@@ -28,6 +29,9 @@ const MAX_WORK_PER_INSTANT: usize = 1_000_000;
 /// Work queued beyond this many entries is also kept in a hashed set for de-duplication.
 const SMALL_QUEUE: usize = 16;
 
+/// Decisions kept at least: far more than the screen's "Why?" list shows.
+pub const DECISIONS_KEPT: usize = 4096;
+
 /// Events live for one hour, as with the API server's default `--event-ttl`.
 pub const EVENT_TTL_MS: u64 = 3_600_000;
 
@@ -50,7 +54,7 @@ pub struct Engine {
     pub(super) set_index: FewByUid<SetIndex>,
     /// Pods without a controller reference (adoption candidates).
     pub(super) orphans: BTreeSet<Key>,
-    pub(super) decisions: Vec<Decision>,
+    pub(super) decisions: AppendLog<Decision>,
     /// What each set is doing or waiting for right now (`ns/name` -> decision).
     pub(super) why: BTreeMap<Str, Decision>,
     pub(super) files: Files,
@@ -155,7 +159,7 @@ impl Engine {
             queued: FxHashSet::default(),
             set_index: FewByUid::default(),
             orphans: BTreeSet::new(),
-            decisions: Vec::new(),
+            decisions: AppendLog::default(),
             why: BTreeMap::new(),
             files: Files::default(),
             images: BTreeMap::new(),
@@ -377,8 +381,9 @@ impl Engine {
         self.store.journal.close(cursor);
     }
 
-    /// The controller's decisions, oldest first.
-    pub fn decisions(&self) -> &[Decision] {
+    /// The controller's most recent decisions, oldest first (the last [`DECISIONS_KEPT`] or
+    /// more); `len()` counts every decision made.
+    pub fn decisions(&self) -> &AppendLog<Decision> {
         &self.decisions
     }
 
@@ -501,6 +506,9 @@ impl Engine {
             }
         }
         self.decisions.push(d);
+        // The screen shows the latest few; a 10,000-replica session makes 100,000, and keeping
+        // them all was a fifth of its memory, written once and never read.
+        self.decisions.keep_chunks(DECISIONS_KEPT / super::applog::CHUNK);
     }
 
     /// Records what an owner waits for; logged only when it differs from the current one.

@@ -51,7 +51,6 @@ struct Snapshot {
     time: Time,
     /// Inputs already applied when the snapshot was taken.
     inputs: usize,
-    decisions: usize,
     /// Objects the snapshot holds (pods, claims, volumes): what its memory grows with.
     weight: usize,
     engine: Engine,
@@ -112,14 +111,12 @@ impl Timeline {
     }
 
     fn snapshot(&mut self) {
-        // The decision log is append-only and shared by prefix with the live engine, so a
-        // snapshot keeps only its length.
-        let saved = std::mem::take(&mut self.live.decisions);
+        // The logs' sealed chunks are shared with the live engine, so the clone copies only
+        // their newest entries.
         let engine = self.live.clone();
-        self.live.decisions = saved;
         let store = &self.live.store;
         let weight = store.pods.len() + store.pvcs.len() + store.pvs.len();
-        self.snapshots.push(Snapshot { time: self.live.now(), inputs: self.inputs.len(), decisions: self.live.decisions.len(), weight, engine });
+        self.snapshots.push(Snapshot { time: self.live.now(), inputs: self.inputs.len(), weight, engine });
         if self.snapshots.len() > self.max_snapshots || (self.snapshots.len() > 2 && self.weight() > MAX_WEIGHT) {
             // Keep the first, then every other one: the spacing doubles.
             let mut i = 0usize;
@@ -186,7 +183,6 @@ impl Timeline {
             return self.live.clone();
         };
         let mut e = snap.engine.clone();
-        e.decisions = self.live.decisions.get(..snap.decisions).map(<[Decision]>::to_vec).unwrap_or_default();
         for (when, input) in self.inputs.iter().skip(snap.inputs) {
             if *when > t {
                 break;

@@ -695,13 +695,16 @@ pub fn read(mirror: &Mirror, engine: &Engine, memory: &mut Memory, events: bool)
 /// The most recent decisions, oldest first.
 pub fn read_decisions(engine: &Engine) -> Vec<DecisionRow> {
     const KEEP: usize = 60;
-    let all = engine.decisions();
-    let start = all.len().saturating_sub(KEEP);
-    all[start..]
+    let log = engine.decisions();
+    let mut rows: Vec<DecisionRow> = log
         .iter()
-        .enumerate()
-        .map(|(i, d)| DecisionRow { seq: start + i, time_ms: d.time.0, owner: d.owner.to_string(), text: d.text.clone() })
-        .collect()
+        .rev()
+        .take(KEEP)
+        .zip((0..log.len()).rev())
+        .map(|(d, seq)| DecisionRow { seq, time_ms: d.time.0, owner: d.owner.to_string(), text: d.text.clone() })
+        .collect();
+    rows.reverse();
+    rows
 }
 
 fn set_view(ns: &str, name: &str, templates: &[String], live: Option<&Value>, mirror: &Mirror, frame: u64, previous: Option<&SetView>) -> SetView {
