@@ -115,6 +115,9 @@ pub(super) enum Action {
     ForceDetach(Key),
     /// The scheduler retries pods that have been unschedulable for a while.
     FlushUnschedulable,
+    /// The deployment controller checks a stalled rollout against its progress deadline
+    /// (`requeueStuckDeployment`). Nothing happens until then, so it keeps no one busy.
+    ProgressCheck(Key),
 }
 
 impl Action {
@@ -124,6 +127,7 @@ impl Action {
             self,
             Action::Retry(_)
                 | Action::FlushUnschedulable
+                | Action::ProgressCheck(_)
                 | Action::Kubelet(_, _, kubelet::Step::Restart)
                 | Action::Kubelet(_, _, kubelet::Step::Crash)
                 | Action::Kubelet(_, _, kubelet::Step::BackOff)
@@ -464,6 +468,7 @@ impl Engine {
             Action::Evict(n) => self.evict_node_pods(&n),
             Action::ForceDetach(k) => self.force_detach(&k),
             Action::FlushUnschedulable => self.flush_unschedulable(),
+            Action::ProgressCheck(k) => self.enqueue(Work::SyncWorkload(Kind::Deployment, k)),
         }
         self.drain();
     }

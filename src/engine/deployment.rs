@@ -3,7 +3,7 @@
 //! no stable identity, no per-pod DNS name, and (if the template mounts one) one shared claim.
 //! Rolling updates use maxSurge/maxUnavailable (defaults 25 %) across ReplicaSets.
 
-use super::cluster::{Engine, Work};
+use super::cluster::{Action, Engine, Work};
 use super::meta::*;
 use super::objects::*;
 use super::statefulset::utils;
@@ -261,7 +261,9 @@ impl Engine {
             max_replicas: desired + max_surge,
         };
         let mut status = d.status.clone();
-        let deadline = d.spec_json.get("progressDeadlineSeconds").and_then(Value::as_i64).is_some_and(|s| s != i64::from(i32::MAX));
+        // progressDeadlineSeconds (defaulted to 600); MaxInt32 means none.
+        let deadline_secs = d.spec_json.get("progressDeadlineSeconds").and_then(Value::as_i64).filter(|s| *s != i64::from(i32::MAX));
+        let deadline = deadline_secs.is_some();
         // checkPausedConditions: Progressing is Unknown while paused, and says so once resumed
         // (a reported time-out is left alone).
         if deadline {
@@ -352,18 +354,38 @@ impl Engine {
         };
         status.set_condition(cond);
         if !scaling && !paused {
-            self.rollout_progress(&d, new_rs.as_ref().map(|n| &*n.meta.name), deadline, &mut status);
+            self.rollout_progress(&d, new_rs.as_ref().map(|n| &*n.meta.name), deadline_secs, &mut status);
         }
         let revision = new_rs.as_ref().map(|n| revision_of(n).to_string());
         let revision_stale = revision.as_ref().is_some_and(|r| d.meta.annotations.get(REVISION) != Some(r));
-        if d.status != status || revision_stale {
+        let stored = if d.status != status || revision_stale {
             let mut nd = (*d).clone();
             nd.status = status;
             if let Some(r) = revision {
                 nd.meta.annotations.insert(REVISION.into(), r);
             }
-            self.put(nd);
+            self.put(nd)
+        } else {
+            d
+        };
+        // Upstream's status write comes back as an update that syncs again and finds nothing
+        // new; that sync is where a stalled rollout is requeued, so it is done here at once.
+        if let (Some(secs), false) = (deadline_secs, scaling || paused) {
+            self.requeue_stuck(&stored, secs);
         }
+    }
+
+    /// `requeueStuckDeployment`: a stalled rollout is looked at again when its progress
+    /// deadline has passed, unless it is complete or has already timed out.
+    fn requeue_stuck(&mut self, d: &Workload, deadline_secs: i64) {
+        let Some(cond) = d.status.condition(PROGRESSING) else { return };
+        if complete(d, &d.status) || cond.reason == TIMED_OUT {
+            return;
+        }
+        // Always a second past the deadline: upstream requeues a check due within the second
+        // at once, rate-limited, which here would spin at one instant.
+        let due = cond.updated.0.saturating_add(deadline_secs.max(0) as u64 * 1000);
+        self.after(due.saturating_sub(self.now.0) + 1000, Action::ProgressCheck(d.meta.key()));
     }
 
     fn deployment_cond(&self, kind: &'static str, status: bool, reason: &'static str, message: String) -> WorkloadCond {
@@ -373,11 +395,11 @@ impl Engine {
     /// progress.go's `syncRolloutStatus` (without the deadline's time-out): the Progressing
     /// condition says the new ReplicaSet is progressing while counts move, and that it has
     /// successfully progressed once every desired pod is updated and available.
-    fn rollout_progress(&self, d: &Workload, new_rs: Option<&str>, deadline: bool, status: &mut WorkloadStatus) {
-        if !deadline {
+    fn rollout_progress(&self, d: &Workload, new_rs: Option<&str>, deadline_secs: Option<i64>, status: &mut WorkloadStatus) {
+        let Some(deadline_secs) = deadline_secs else {
             status.conditions.retain(|c| c.kind != PROGRESSING);
             return;
-        }
+        };
         let subject = match new_rs {
             Some(name) => format!("ReplicaSet \"{name}\""),
             None => format!("Deployment \"{}\"", d.meta.name),
@@ -386,9 +408,8 @@ impl Engine {
         if status.replicas == status.updated && current.as_ref().is_some_and(|c| c.reason == "NewReplicaSetAvailable") {
             return;
         }
-        let want = d.replicas;
         let old = &d.status;
-        if status.updated == want && status.replicas == want && status.available == want && status.observed_generation >= d.meta.generation {
+        if complete(d, status) {
             status.set_condition(self.deployment_cond(PROGRESSING, true, "NewReplicaSetAvailable", format!("{subject} has successfully progressed.")));
         } else if status.updated > old.updated || status.replicas - status.updated < old.replicas - old.updated || status.ready > old.ready || status.available > old.available {
             let mut c = self.deployment_cond(PROGRESSING, true, "ReplicaSetUpdated", format!("{subject} is progressing."));
@@ -401,6 +422,11 @@ impl Engine {
                 status.conditions.retain(|o| o.kind != PROGRESSING);
             }
             status.set_condition(c);
+        } else if let Some(cur) = current.filter(|c| c.reason != "NewReplicaSetAvailable") {
+            // DeploymentTimedOut: no progress reported within the deadline.
+            if cur.reason == TIMED_OUT || cur.updated.0.saturating_add(deadline_secs.max(0) as u64 * 1000) < self.now.0 {
+                status.set_condition(self.deployment_cond(PROGRESSING, false, TIMED_OUT, format!("{subject} has timed out progressing.")));
+            }
         }
     }
 
@@ -504,6 +530,14 @@ impl Engine {
 
 const AVAILABLE: &str = "Available";
 const PROGRESSING: &str = "Progressing";
+const TIMED_OUT: &str = "ProgressDeadlineExceeded";
+
+/// `DeploymentComplete`: every desired pod updated and available, nothing old left, and the
+/// latest spec observed.
+fn complete(d: &Workload, status: &WorkloadStatus) -> bool {
+    let want = d.replicas;
+    status.updated == want && status.replicas == want && status.available == want && status.observed_generation >= d.meta.generation
+}
 const REVISION: &str = "deployment.kubernetes.io/revision";
 const REVISION_HISTORY: &str = "deployment.kubernetes.io/revision-history";
 const DESIRED_REPLICAS: &str = "deployment.kubernetes.io/desired-replicas";

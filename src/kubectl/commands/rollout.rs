@@ -54,6 +54,10 @@ fn deploy_status(d: &Value) -> Result<(String, bool), String> {
     if int(d, "/status/observedGeneration").unwrap_or(0) < int(d, "/metadata/generation").unwrap_or(0) {
         return Ok(("Waiting for deployment spec update to be observed...\n".into(), false));
     }
+    let timed_out = arr(d, "/status/conditions").iter().any(|c| st(c, "/type") == "Progressing" && st(c, "/reason") == "ProgressDeadlineExceeded");
+    if timed_out {
+        return Err(format!("error: deployment \"{name}\" exceeded its progress deadline"));
+    }
     if updated < replicas {
         return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {updated} out of {replicas} new replicas have been updated...\n"), false));
     }
@@ -183,7 +187,9 @@ fn status(it: &mut Interpreter, kind: Kind, ns: &str, name: &str, f: &crate::kub
         while queue.is_empty() {
             let limit = deadline.unwrap_or(Time(u64::MAX));
             match it.engine.next_wakeup() {
-                Some(t) if t <= limit && guard < 200_000 && !(deadline.is_none() && it.engine.is_quiet()) => {
+                // A quiet cluster ends the wait, unless a stalled Deployment's progress check is
+                // still to come: kubectl would see it time out.
+                Some(t) if t <= limit && guard < 200_000 && !(deadline.is_none() && it.engine.is_quiet() && !progress_pending(kind, &obj)) => {
                     it.engine.step();
                     guard += 1;
                 }
@@ -364,6 +370,13 @@ fn undo(it: &mut Interpreter, kind: Kind, obj: &Value, to: i64, dry: super::Dry,
 /// `DeploymentRollbacker.Rollback`: the chosen ReplicaSet's template (without its
 /// pod-template-hash label) and annotations go back into the Deployment; the controller then
 /// scales that ReplicaSet up again under the next revision number.
+/// A Deployment whose rollout has a progress deadline and neither finished nor timed out.
+fn progress_pending(kind: Kind, obj: &Value) -> bool {
+    kind == Kind::Deployment
+        && obj.pointer("/spec/progressDeadlineSeconds").and_then(Value::as_i64).is_some_and(|s| s != i64::from(i32::MAX))
+        && arr(obj, "/status/conditions").iter().any(|c| st(c, "/type") == "Progressing" && !matches!(st(c, "/reason"), "NewReplicaSetAvailable" | "ProgressDeadlineExceeded" | "DeploymentPaused"))
+}
+
 fn paused(obj: &Value) -> bool {
     obj.pointer("/spec/paused").and_then(Value::as_bool) == Some(true)
 }
