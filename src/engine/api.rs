@@ -312,6 +312,14 @@ impl Engine {
             return Err(ApiError { reason: "NotFound", code: 404, message: format!("namespaces \"{}\" not found", meta.namespace) });
         }
         let k = meta.key();
+        // NamespaceLifecycle admission: nothing new in a namespace being deleted.
+        if kind.namespaced() && self.namespace_terminating(&meta.namespace) && self.store.object(kind, &k).is_none() {
+            return Err(ApiError {
+                reason: "Forbidden",
+                code: 403,
+                message: format!("{} \"{}\" is forbidden: unable to create new content in namespace {} because it is being terminated", kind.qualified_plural(), meta.name, meta.namespace),
+            });
+        }
         let given_rv = v.pointer("/metadata/resourceVersion").and_then(Value::as_str).map(str::to_string);
         let existing_rv = self.store.object(kind, &k).map(|o| match o {
             Obj::Pod(p) => p.meta.resource_version,
@@ -729,14 +737,26 @@ impl Engine {
                 m
             }
         };
-        self.store.rv += 1;
-        let mut g = Generic { kind, meta, body };
-        g.meta.resource_version = self.store.rv;
-        let rc = Rc::new(g);
-        let ty = if old.is_some() { WatchEventType::Modified } else { WatchEventType::Added };
-        self.store.generic.insert((kind, k), rc.clone());
-        self.store.journal.record(self.now, ty, Obj::Generic(rc));
+        self.store_generic(Generic { kind, meta, body });
+        // The root-CA publisher watches namespaces and its ConfigMaps.
+        match kind {
+            Kind::Namespace => self.publish_root_ca(&k.1),
+            Kind::ConfigMap if &*k.1 == super::namespaces::ROOT_CA_CONFIGMAP => self.publish_root_ca(&k.0),
+            _ => {}
+        }
         Ok(true)
+    }
+
+    /// Stores a new version of a generic object (ADDED or MODIFIED), bumping the
+    /// resourceVersion.
+    pub(super) fn store_generic(&mut self, mut g: Generic) {
+        self.store.rv += 1;
+        g.meta.resource_version = self.store.rv;
+        let k = (g.kind, g.meta.key());
+        let rc = Rc::new(g);
+        let ty = if self.store.generic.contains_key(&k) { WatchEventType::Modified } else { WatchEventType::Added };
+        self.store.generic.insert(k, rc.clone());
+        self.store.journal.record(self.now, ty, Obj::Generic(rc));
     }
 
     // ------------------------------------------------------------ deletes
@@ -790,6 +810,7 @@ impl Engine {
             Kind::Namespace if matches!(&*k.1, "default" | "kube-system" | "kube-public" | "kube-node-lease") => {
                 Err(ApiError { reason: "Forbidden", code: 403, message: format!("namespaces \"{}\" is forbidden: this namespace may not be deleted", k.1) })
             }
+            Kind::Namespace => Ok(self.delete_namespace(k)),
             _ => {
                 let v = obj.to_json();
                 match kind {
@@ -807,6 +828,9 @@ impl Engine {
                         if let Some(old) = self.store.generic.remove(&(kind, k.clone())) {
                             self.store.rv += 1;
                             self.store.journal.record(self.now, WatchEventType::Deleted, Obj::Generic(old));
+                        }
+                        if kind == Kind::ConfigMap && &*k.1 == super::namespaces::ROOT_CA_CONFIGMAP {
+                            self.publish_root_ca(&k.0);
                         }
                     }
                 }

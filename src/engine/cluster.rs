@@ -148,6 +148,8 @@ pub(super) enum Work {
     BindClaims,
     /// Scheduler: retry unschedulable pods after a cluster change.
     RetryScheduling,
+    /// Namespace controller: delete what is left in a Terminating namespace.
+    EmptyNamespace(Str),
 }
 
 impl Engine {
@@ -493,6 +495,7 @@ impl Engine {
                 Work::ClaimProtection(k) => self.claim_protection(&k),
                 Work::BindClaims => self.bind_pending_claims(),
                 Work::RetryScheduling => self.retry_scheduling(),
+                Work::EmptyNamespace(ns) => self.empty_namespace(&ns),
             }
         }
     }

@@ -13,7 +13,6 @@
 use super::cluster::Engine;
 use super::meta::*;
 use super::objects::*;
-use super::statefulset::utils::fnv1a_32;
 use super::*;
 use serde_json::{json, Map, Value};
 use std::rc::Rc;
@@ -27,13 +26,6 @@ fn suffix(uid: &str, index: usize) -> String {
     super::rng::derived_suffix(&format!("{uid}/{index}"))
 }
 
-/// A uid-shaped identifier derived from a name (slices are rendered, not stored).
-fn derived_uid(seed: &str) -> String {
-    let a = fnv1a_32(seed.as_bytes());
-    let b = fnv1a_32(format!("{seed}#").as_bytes());
-    let c = fnv1a_32(format!("{seed}##").as_bytes());
-    format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:08x}{:04x}", a, b >> 16, b & 0xfff, c >> 20, c, a >> 16)
-}
 
 struct SliceEndpoint {
     pod: Str,
@@ -130,7 +122,7 @@ impl Engine {
         let mut meta = Meta {
             name: Str::from(name.as_str()),
             namespace: svc.meta.namespace.clone(),
-            uid: Str::from(derived_uid(uid_seed).as_str()),
+            uid: Str::from(super::rng::derived_uuid(uid_seed).as_str()),
             created: svc.meta.created,
             resource_version: self.store.endpoints.get(&svc.meta.key()).map(|e| e.meta.resource_version).unwrap_or(svc.meta.resource_version),
             ..Meta::default()

@@ -17,7 +17,8 @@
 //! # Layout
 //! `cluster` (facade, event loop), `api` (write path, informer reactions), `store`,
 //! `objects`/`meta`/`defaults` (typed objects and their JSON), `statefulset/*` (the controller),
-//! `kubelet`, `scheduler`, `volumes`, `endpoints`, `endpointslice`, `dns`, `proxy` (where a connection to a Service or pod IP lands), `gc`, `deployment`, `disruption`
+//! `kubelet`, `scheduler`, `volumes`, `endpoints`, `endpointslice`, `dns`, `proxy` (where a connection to a Service or pod IP lands), `gc`, `deployment`, `disruption`, `namespaces` (the root-CA
+//! publisher, deleting a namespace's content)
 //! (PodDisruptionBudgets, eviction), `timeline`
 //! (time travel), `invariants` (checks run by the tests), `rng`, `applog`, `keymap` (hashed
 //! maps that list in key order).
@@ -37,6 +38,7 @@ pub mod invariants;
 mod keymap;
 mod kubelet;
 mod meta;
+mod namespaces;
 mod objects;
 mod proxy;
 mod rng;

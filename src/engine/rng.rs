@@ -88,6 +88,16 @@ pub fn derived_suffix(key: &str) -> String {
         .collect()
 }
 
+/// A uid-shaped identifier derived from a name, for objects rendered rather than stored
+/// (EndpointSlices) or made by a controller without drawing from the seeded stream.
+pub fn derived_uuid(seed: &str) -> String {
+    use super::statefulset::utils::fnv1a_32;
+    let a = fnv1a_32(seed.as_bytes());
+    let b = fnv1a_32(format!("{seed}#").as_bytes());
+    let c = fnv1a_32(format!("{seed}##").as_bytes());
+    format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:08x}{:04x}", a, b >> 16, b & 0xfff, c >> 20, c, a >> 16)
+}
+
 /// Writes `value`'s low hex digits into `out`, zero-padded to its length (lower case, as
 /// `{:0N x}` would).
 pub fn put_hex(out: &mut [u8], mut value: u64) {

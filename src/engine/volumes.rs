@@ -370,7 +370,7 @@ impl Engine {
                 // Written without a newline, as the kubelet's projection writes it.
                 "namespace" => Some(pod.meta.namespace.to_string()),
                 "token" => Some(self.service_account_token(pod)),
-                "ca.crt" => Some(cluster_ca_pem()),
+                "ca.crt" => Some(super::namespaces::cluster_ca_pem()),
                 _ => None,
             };
         }
@@ -520,23 +520,3 @@ impl Engine {
 }
 
 const NGINX_INDEX: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking.</p>\n</body>\n</html>\n";
-
-/// `ca.crt` of `kube-root-ca.crt`, as projected into every pod: a PEM block of the size a
-/// cluster's CA certificate has. The simulated cluster has no real CA, so its body is filler
-/// from a fixed seed, not a certificate anything could parse.
-fn cluster_ca_pem() -> String {
-    use base64::engine::{general_purpose::STANDARD, Engine as _};
-    let mut bits = super::rng::Rng::new(0x006b_7562_652d_6361);
-    // A DER certificate's opening (SEQUENCE of 786 bytes, tbsCertificate, version 3, serial),
-    // so the text starts as every cluster's CA does: `MIIDEjCCAfqgAwIBAgII`.
-    let mut der = vec![0x30, 0x82, 0x03, 0x12, 0x30, 0x82, 0x01, 0xfa, 0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x08];
-    der.extend((der.len()..790).map(|_| bits.next_u64() as u8));
-    let body = STANDARD.encode(der);
-    let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
-    for line in body.as_bytes().chunks(64) {
-        pem.push_str(std::str::from_utf8(line).unwrap_or_default());
-        pem.push('\n');
-    }
-    pem.push_str("-----END CERTIFICATE-----\n");
-    pem
-}

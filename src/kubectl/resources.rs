@@ -30,15 +30,6 @@ pub fn singular(kind: Kind) -> String {
 }
 
 /// `statefulset.apps` / `pod`: how kubectl names a kind in `TYPE/NAME` output.
-/// `statefulsets.apps`: a RESTMapping's resource and group, as the rollout commands name an
-/// object they refuse.
-pub fn resource_group(kind: Kind) -> String {
-    match kind.group() {
-        "" => kind.plural().to_string(),
-        g => format!("{}.{}", kind.plural(), g),
-    }
-}
-
 pub fn kind_group(kind: Kind) -> String {
     match kind.group() {
         "" => singular(kind),

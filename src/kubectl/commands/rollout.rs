@@ -112,11 +112,11 @@ pub fn rollout(it: &mut Interpreter, args: &[String], out: &mut Output) {
             }
             "restart" => {
                 if !matches!(t.kind, Kind::StatefulSet | Kind::Deployment) {
-                    out.fail(&format!("error: {} \"{}\" restarting is not supported", resources::resource_group(t.kind), t.name));
+                    out.fail(&format!("error: {} \"{}\" restarting is not supported", t.kind.qualified_plural(), t.name));
                     continue;
                 }
                 if paused(&obj) {
-                    out.fail(&format!("error: {} \"{}\" can't restart paused deployment (run rollout resume first)", resources::resource_group(t.kind), t.name));
+                    out.fail(&format!("error: {} \"{}\" can't restart paused deployment (run rollout resume first)", t.kind.qualified_plural(), t.name));
                     continue;
                 }
                 let now = clock::rfc3339(it.engine.now().0);
@@ -138,7 +138,7 @@ pub fn rollout(it: &mut Interpreter, args: &[String], out: &mut Output) {
                     _ => Some("resuming is not supported"),
                 };
                 if let Some(why) = refusal {
-                    out.fail(&format!("error: {} \"{}\" {why}", resources::resource_group(t.kind), t.name));
+                    out.fail(&format!("error: {} \"{}\" {why}", t.kind.qualified_plural(), t.name));
                     continue;
                 }
                 // Resuming sets `paused` false, which the object omits: the patch removes it.

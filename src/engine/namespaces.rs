@@ -1,0 +1,118 @@
+//! Namespace lifecycle: the root-CA publisher gives every namespace its `kube-root-ca.crt`
+//! ConfigMap, and the namespace controller empties a deleted namespace before it goes.
+//!
+//! Upstream: pkg/controller/certificates/rootcacertpublisher and
+//! pkg/controller/namespace/deletion. A deleted namespace is Terminating (its `kubernetes`
+//! finalizer holds it) while everything in it is deleted as a client would delete it: pods
+//! gracefully, claims behind their protection finalizer, owners with their dependents. No new
+//! content may be created in it meanwhile; once it is empty it is removed.
+
+use super::cluster::{Action, Engine, Work};
+use super::meta::*;
+use super::objects::Generic;
+use super::*;
+use serde_json::{json, Value};
+use std::rc::Rc;
+
+/// The publisher's ConfigMap and its annotation (publisher.go).
+pub const ROOT_CA_CONFIGMAP: &str = "kube-root-ca.crt";
+const DESCRIPTION: &str = "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.";
+
+/// The cluster CA's certificate, as the publisher copies it into each namespace and the kubelet
+/// projects it into pods. The simulated cluster has no real CA: after a DER certificate's
+/// opening (so the text starts `MIIDEjCCAfqgAwIBAgII`, as every cluster CA's does), the body
+/// is filler from a fixed seed, not a certificate anything could parse.
+pub fn cluster_ca_pem() -> String {
+    use base64::engine::{general_purpose::STANDARD, Engine as _};
+    let mut bits = super::rng::Rng::new(0x006b_7562_652d_6361);
+    let mut der = vec![0x30, 0x82, 0x03, 0x12, 0x30, 0x82, 0x01, 0xfa, 0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x08];
+    der.extend((der.len()..790).map(|_| bits.next_u64() as u8));
+    let body = STANDARD.encode(der);
+    let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
+    for line in body.as_bytes().chunks(64) {
+        pem.push_str(std::str::from_utf8(line).unwrap_or_default());
+        pem.push('\n');
+    }
+    pem.push_str("-----END CERTIFICATE-----\n");
+    pem
+}
+
+impl Engine {
+    fn terminating_namespace(&self, ns: &str) -> Option<Rc<Generic>> {
+        self.store.generic.get(&(Kind::Namespace, key("", ns))).filter(|n| n.meta.deletion.is_some()).cloned()
+    }
+
+    /// Whether new objects are refused in `ns` (NamespaceLifecycle admission).
+    pub(super) fn namespace_terminating(&self, ns: &str) -> bool {
+        self.terminating_namespace(ns).is_some()
+    }
+
+    /// The publisher's sync: the ConfigMap exists in every live namespace with the CA and its
+    /// description, and is put back when deleted or changed. Its uid is derived, not drawn, so
+    /// the seeded stream every later object draws from is the same as without it.
+    pub(super) fn publish_root_ca(&mut self, ns: &str) {
+        match self.store.generic.get(&(Kind::Namespace, key("", ns))) {
+            Some(n) if n.meta.deletion.is_none() => {}
+            _ => return,
+        }
+        let data = json!({"ca.crt": cluster_ca_pem()});
+        let current = self.store.generic.get(&(Kind::ConfigMap, key(ns, ROOT_CA_CONFIGMAP))).cloned();
+        let mut cm = match current {
+            Some(c) if c.body.get("data") == Some(&data) && c.meta.annotations.get("kubernetes.io/description").is_some_and(|d| !d.is_empty()) => return,
+            Some(c) => (*c).clone(),
+            None => {
+                let mut meta = Meta { name: Str::from(ROOT_CA_CONFIGMAP), namespace: namespace(ns), created: self.now, ..Meta::default() };
+                // A ConfigMap put back after a delete is a new object: the resourceVersion tells them apart.
+                meta.uid = Str::from(super::rng::derived_uuid(&format!("{ns}/{ROOT_CA_CONFIGMAP}/{}", self.store.rv)).as_str());
+                Generic { kind: Kind::ConfigMap, meta, body: Default::default() }
+            }
+        };
+        cm.body.insert("data".into(), data);
+        cm.meta.annotations.insert("kubernetes.io/description".into(), DESCRIPTION.into());
+        self.store_generic(cm);
+    }
+
+    /// Starts deleting a namespace: it turns Terminating and the controller empties it.
+    pub(super) fn delete_namespace(&mut self, ns: &Key) -> Value {
+        let Some(n) = self.store.generic.get(&(Kind::Namespace, ns.clone())).cloned() else { return Value::Null };
+        if n.meta.deletion.is_none() {
+            let mut t = (*n).clone();
+            t.meta.deletion = Some(self.now);
+            t.meta.deletion_grace = Some(0);
+            t.body.insert("status".into(), json!({"phase": "Terminating"}));
+            self.store_generic(t);
+            self.enqueue(Work::EmptyNamespace(ns.1.clone()));
+        }
+        self.store.generic.get(&(Kind::Namespace, ns.clone())).map_or(Value::Null, |g| g.to_json())
+    }
+
+    /// `deleteAllContent`, then the finalizer: while anything is left, looks again once the
+    /// slowest pod's grace period is over.
+    pub(super) fn empty_namespace(&mut self, ns: &Str) {
+        if self.terminating_namespace(ns).is_none() {
+            return;
+        }
+        let mut left = false;
+        for kind in Kind::ALL.into_iter().filter(|k| k.namespaced() && !matches!(k, Kind::Event | Kind::EndpointSlice)) {
+            for obj in self.list(kind, Some(ns)) {
+                left = true;
+                if obj.pointer("/metadata/deletionTimestamp").is_some_and(|d| !d.is_null()) {
+                    continue;
+                }
+                if let Some(name) = obj.pointer("/metadata/name").and_then(Value::as_str) {
+                    let _ = self.delete_object(kind, &key(ns, name), DeleteOptions::default());
+                }
+            }
+        }
+        if !left {
+            if let Some(gone) = self.store.generic.remove(&(Kind::Namespace, key("", ns))) {
+                self.store.rv += 1;
+                self.store.journal.record(self.now, WatchEventType::Deleted, super::objects::Obj::Generic(gone));
+            }
+            return;
+        }
+        // The estimate upstream requeues with: the longest remaining grace period, at least 1 s.
+        let wait = self.store.pods.in_namespace(ns).into_iter().filter_map(|p| p.meta.deletion).map(|t| t.0.saturating_sub(self.now.0)).max().unwrap_or(0);
+        self.after(wait.max(1000), Action::Requeue(Work::EmptyNamespace(ns.clone())));
+    }
+}
