@@ -18,7 +18,7 @@ pub fn complete(line: &str, cursor: usize, engine: &Engine) -> Vec<String> {
     match words.as_slice() {
         [] => out.extend(TOP.iter().map(|s| s.to_string())),
         ["kubectl"] | ["k"] => out.extend(SUBCOMMANDS.iter().map(|s| s.0.to_string())),
-        ["kubectl", "rollout"] => out.extend(["status", "history", "undo", "restart"].map(String::from)),
+        ["kubectl", "rollout"] => out.extend(["history", "pause", "restart", "resume", "status", "undo"].map(String::from)),
         ["kubectl", "set"] => out.push("image".into()),
         ["crash"] | ["fail"] => out.extend(names(engine, Kind::Pod).into_iter().map(|n| format!("pod/{n}"))),
         ["node"] => out.extend(["down", "up"].map(String::from)),

@@ -128,7 +128,7 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
     ("set", "Set specific features on objects (set image)"),
     ("label", "Update the labels on a resource"),
     ("annotate", "Update the annotations on a resource"),
-    ("rollout", "Manage the rollout of a resource (status, history, undo, restart)"),
+    ("rollout", "Manage the rollout of a resource (status, history, undo, restart, pause, resume)"),
     ("events", "List events"),
     ("logs", "Print the logs for a container in a pod"),
     ("exec", "Execute a command in a container"),
