@@ -155,10 +155,51 @@ pub(crate) struct Attached {
     pub ns: String,
     pub pod: String,
     pub container: String,
+    /// The shell's prompt, as `style` writes it for `cwd`.
     pub prompt: String,
+    pub style: PromptStyle,
+    /// The shell's working directory: `cd` changes it for the lines after.
+    pub cwd: String,
     /// `kubectl run`'s session (its pod finishes when the shell exits), with `--rm`'s choice;
     /// None for `exec`.
     pub run_rm: Option<bool>,
+}
+
+/// How an image's interactive shell writes its prompt (its default PS1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PromptStyle {
+    /// No terminal (`-i` without `-t`): no prompt.
+    Silent,
+    /// busybox ash, `\w \$ `: `/usr/share # `.
+    Ash,
+    /// Debian's dash: `# `.
+    Dash,
+    /// Debian's bash, `\u@\h:\w\$ `: `root@web-0:/usr/share# `.
+    Bash(String),
+}
+
+impl PromptStyle {
+    pub fn render(&self, cwd: &str) -> String {
+        // `\w` shows root's home as `~`.
+        let w = match cwd.strip_prefix("/root") {
+            Some("") => "~".to_string(),
+            Some(rest) if rest.starts_with('/') => format!("~{rest}"),
+            _ => cwd.to_string(),
+        };
+        match self {
+            PromptStyle::Silent => String::new(),
+            PromptStyle::Ash => format!("{w} # "),
+            PromptStyle::Dash => "# ".into(),
+            PromptStyle::Bash(host) => format!("root@{host}:{w}# "),
+        }
+    }
+}
+
+impl Attached {
+    pub fn new(ns: String, pod: String, container: String, style: PromptStyle, run_rm: Option<bool>) -> Attached {
+        let cwd = "/".to_string();
+        Attached { ns, pod, container, prompt: style.render(&cwd), style, cwd, run_rm }
+    }
 }
 
 /// The most the files written by redirection may hold together; a write past it is refused.

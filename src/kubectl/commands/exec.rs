@@ -12,7 +12,7 @@ use super::{from_ns, ns_of, parse_flags};
 use crate::engine::{DeleteOptions, DnsAnswer, Engine, Kind, Route, Time};
 use crate::kubectl::flags::{flag, FlagType::*};
 use crate::kubectl::printers::{arr, st};
-use crate::kubectl::session::{Attached, Interpreter, Output};
+use crate::kubectl::session::{Attached, Interpreter, Output, PromptStyle};
 use crate::kubectl::shell::{self, Command, Connector, RedirectKind};
 
 /// The cluster DNS Service as busybox reports it.
@@ -30,6 +30,8 @@ struct PodCtx<'a> {
     /// busybox has nslookup and ash-style messages; nginx images do not.
     busybox: bool,
     vars: BTreeMap<String, String>,
+    /// The working directory relative paths start from (`cd` moves it).
+    cwd: String,
 }
 
 /// What fetching a URL from inside a pod came to.
@@ -118,7 +120,7 @@ impl PodCtx<'_> {
         };
         for red in &c.redirects {
             let Some(target) = self.expand(&red.target) else { continue };
-            let path = if target.starts_with('/') { target.clone() } else { format!("/{target}") };
+            let path = self.abs(&target);
             match red.kind {
                 RedirectKind::Write | RedirectKind::Append => {
                     let append = red.kind == RedirectKind::Append;
@@ -132,6 +134,40 @@ impl PodCtx<'_> {
             }
         }
         r
+    }
+
+    /// `path` from the working directory, `.` and `..` resolved.
+    fn abs(&self, path: &str) -> String {
+        // Tilde expansion: root's home.
+        let path = match path.strip_prefix('~') {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("/root{rest}"),
+            _ => path.to_string(),
+        };
+        let joined = if path.starts_with('/') { path } else { format!("{}/{path}", self.cwd) };
+        let mut parts: Vec<&str> = Vec::new();
+        for p in joined.split('/') {
+            match p {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                other => parts.push(other),
+            }
+        }
+        format!("/{}", parts.join("/"))
+    }
+
+    /// The `cd` builtin: home without an argument; a file is refused. (The simulated file
+    /// systems know files, not every directory an image has, so any other path is entered.)
+    fn cd(&mut self, to: Option<&str>) -> Run {
+        let to = to.unwrap_or("/root");
+        let path = self.abs(to);
+        if path != "/" && self.engine.read_file(&self.ns, &self.pod, &path).is_ok() {
+            let err = if self.busybox { format!("sh: cd: can't cd to {to}: Not a directory\n") } else { format!("sh: 1: cd: can't cd to {to}\n") };
+            return Run { err, code: 2, ..Run::default() };
+        }
+        self.cwd = path;
+        Run::default()
     }
 
     fn cannot_create(&self, target: &str, e: &str) -> String {
@@ -158,12 +194,13 @@ impl PodCtx<'_> {
             }
             "true" | ":" => Run::default(),
             "false" => Run { code: 1, ..Run::default() },
-            "pwd" => Run { out: "/\n".into(), ..Run::default() },
+            "pwd" => Run { out: format!("{}\n", self.cwd), ..Run::default() },
+            "cd" => self.cd(args.first().copied()),
             "whoami" => Run { out: "root\n".into(), ..Run::default() },
             "cat" => {
                 let mut r = Run::default();
                 for a in args {
-                    match self.engine.read_file(&self.ns, &self.pod, a) {
+                    match self.engine.read_file(&self.ns, &self.pod, &self.abs(a)) {
                         Ok(text) => r.out.push_str(&text),
                         Err(e) => {
                             let why = if e.contains("directory") && e.contains("Is a") { "Is a directory" } else { "No such file or directory" };
@@ -176,11 +213,13 @@ impl PodCtx<'_> {
             }
             "ls" => {
                 let paths: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
-                let paths = if paths.is_empty() { vec!["/"] } else { paths };
+                let cwd = self.cwd.clone();
+                let paths = if paths.is_empty() { vec![cwd.as_str()] } else { paths };
                 let mut r = Run::default();
                 let many = paths.len() > 1;
                 for (i, p) in paths.iter().enumerate() {
-                    match self.engine.list_dir(&self.ns, &self.pod, p) {
+                    let abs = self.abs(p);
+                    match self.engine.list_dir(&self.ns, &self.pod, &abs) {
                         Ok(names) => {
                             if many {
                                 r.out.push_str(&format!("{}{p}:\n", if i > 0 { "\n" } else { "" }));
@@ -190,7 +229,7 @@ impl PodCtx<'_> {
                                 r.out.push('\n');
                             }
                         }
-                        Err(_) => match self.engine.read_file(&self.ns, &self.pod, p) {
+                        Err(_) => match self.engine.read_file(&self.ns, &self.pod, &abs) {
                             Ok(_) => r.out.push_str(&format!("{p}\n")),
                             Err(_) => {
                                 r.err.push_str(&if self.busybox {
@@ -469,23 +508,24 @@ pub fn exec(it: &mut Interpreter, args: &[String], out: &mut Output) {
     let (hostname, busybox) = identity(&pod, &pod_name, &container);
     if let ([shell], true) = (cmd.as_slice(), f.bool("stdin")) {
         if let Some(prompt) = shell_prompt(shell, busybox, &hostname) {
-            it.attached = Some(Attached { ns, pod: pod_name, container, prompt: if f.bool("tty") { prompt } else { String::new() }, run_rm: None });
+            let style = if f.bool("tty") { prompt } else { PromptStyle::Silent };
+            it.attached = Some(Attached::new(ns, pod_name, container, style, None));
             return;
         }
     }
     let vars = super::env::container_env(&it.engine, &pod, &container, &hostname);
-    let mut ctx = PodCtx { engine: &mut it.engine, ns, pod: pod_name, hostname, busybox, vars };
+    let mut ctx = PodCtx { engine: &mut it.engine, ns, pod: pod_name, hostname, busybox, vars, cwd: "/".into() };
     let r = ctx.exec_words(&cmd);
     report(out, r, &cmd);
 }
 
 /// The prompt of an interactive shell of this image, if it has that shell: busybox's ash
 /// shows the directory, bash the user and host, Debian's dash just `#`.
-fn shell_prompt(shell: &str, busybox: bool, hostname: &str) -> Option<String> {
+fn shell_prompt(shell: &str, busybox: bool, hostname: &str) -> Option<PromptStyle> {
     match shell.rsplit('/').next().unwrap_or(shell) {
-        "sh" | "ash" if busybox => Some("/ # ".into()),
-        "sh" | "dash" if !busybox => Some("# ".into()),
-        "bash" if !busybox => Some(format!("root@{hostname}:/# ")),
+        "sh" | "ash" if busybox => Some(PromptStyle::Ash),
+        "sh" | "dash" if !busybox => Some(PromptStyle::Dash),
+        "bash" if !busybox => Some(PromptStyle::Bash(hostname.to_string())),
         _ => None,
     }
 }
@@ -513,8 +553,16 @@ pub(crate) fn attached_line(it: &mut Interpreter, line: &str) -> Output {
     };
     let (hostname, busybox) = identity(&pod, &a.pod, &a.container);
     let vars = super::env::container_env(&it.engine, &pod, &a.container, &hostname);
-    let mut ctx = PodCtx { engine: &mut it.engine, ns: a.ns.clone(), pod: a.pod.clone(), hostname, busybox, vars };
+    let mut ctx = PodCtx { engine: &mut it.engine, ns: a.ns.clone(), pod: a.pod.clone(), hostname, busybox, vars, cwd: a.cwd.clone() };
     let r = ctx.exec_words(&["sh".to_string(), "-c".to_string(), typed.to_string()]);
+    // The session's shell keeps its directory; a `cd` changes the prompt too.
+    if ctx.cwd != a.cwd {
+        let cwd = ctx.cwd.clone();
+        if let Some(s) = it.attached.as_mut() {
+            s.prompt = s.style.render(&cwd);
+            s.cwd = cwd;
+        }
+    }
     out.out(&r.out);
     for l in r.err.lines() {
         out.err(l);
@@ -689,12 +737,12 @@ pub fn run(it: &mut Interpreter, args: &[String], out: &mut Output) {
         if f.bool("tty") {
             out.err("If you don't see a command prompt, try pressing enter.");
         }
-        let prompt = if f.bool("tty") { "/ # ".to_string() } else { String::new() };
-        it.attached = Some(Attached { ns, pod: name.clone(), container: name, prompt, run_rm: Some(f.bool("rm")) });
+        let style = if f.bool("tty") { PromptStyle::Ash } else { PromptStyle::Silent };
+        it.attached = Some(Attached::new(ns, name.clone(), name, style, Some(f.bool("rm"))));
         return;
     }
     let vars = it.engine.get(Kind::Pod, &ns, &name).map(|pod| super::env::container_env(&it.engine, &pod, &name, &name)).unwrap_or_default();
-    let mut ctx = PodCtx { engine: &mut it.engine, ns: ns.clone(), pod: name.clone(), hostname: name.clone(), busybox: image.contains("busybox"), vars };
+    let mut ctx = PodCtx { engine: &mut it.engine, ns: ns.clone(), pod: name.clone(), hostname: name.clone(), busybox: image.contains("busybox"), vars, cwd: "/".into() };
     let r = ctx.exec_words(&cmd);
     let now = it.engine.now();
     it.engine.advance_to(Time(now.0 + 1000));
