@@ -160,6 +160,8 @@ pub(crate) struct Attached {
     pub style: PromptStyle,
     /// The shell's working directory: `cd` changes it for the lines after.
     pub cwd: String,
+    /// Variables set in the session (`X=1`, `export`), kept for the lines after.
+    pub vars: BTreeMap<String, String>,
     /// `kubectl run`'s session (its pod finishes when the shell exits), with `--rm`'s choice;
     /// None for `exec`.
     pub run_rm: Option<bool>,
@@ -198,7 +200,7 @@ impl PromptStyle {
 impl Attached {
     pub fn new(ns: String, pod: String, container: String, style: PromptStyle, run_rm: Option<bool>) -> Attached {
         let cwd = "/".to_string();
-        Attached { ns, pod, container, prompt: style.render(&cwd), style, cwd, run_rm }
+        Attached { ns, pod, container, prompt: style.render(&cwd), style, cwd, vars: BTreeMap::new(), run_rm }
     }
 }
 

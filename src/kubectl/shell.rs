@@ -791,6 +791,48 @@ pub fn split_words(src: &str) -> Result<Vec<String>, ParseError> {
 }
 
 /// Quotes a word for echoing so that the shell would read it back unchanged.
+/// `NAME=value` read as a variable assignment: a valid name before the first `=`.
+pub fn assignment(word: &str) -> Option<(&str, &str)> {
+    let (name, value) = word.split_once('=')?;
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    ((first.is_ascii_alphabetic() || first == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some((name, value))
+}
+
+/// The shell builtins that set and clear variables, shared by both shells: a line of only
+/// assignments, `export NAME=value`, `unset NAME`. Returns whether `words` was one of them;
+/// leading assignments before a command are dropped from `words` (they would only reach that
+/// command's environment).
+pub fn set_variables(words: &mut Vec<String>, vars: &mut BTreeMap<String, String>) -> bool {
+    let leading = words.iter().take_while(|w| assignment(w).is_some()).count();
+    if leading == words.len() {
+        for w in words.iter() {
+            if let Some((n, v)) = assignment(w) {
+                vars.insert(n.to_string(), v.to_string());
+            }
+        }
+        return true;
+    }
+    words.drain(..leading);
+    match words.first().map(String::as_str) {
+        Some("export") => {
+            for w in words.iter().skip(1) {
+                if let Some((n, v)) = assignment(w) {
+                    vars.insert(n.to_string(), v.to_string());
+                }
+            }
+            true
+        }
+        Some("unset") => {
+            for w in words.iter().skip(1) {
+                vars.remove(w);
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
 pub fn quote(word: &str) -> String {
     if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c)) {
         word.to_string()

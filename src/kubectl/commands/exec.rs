@@ -32,6 +32,8 @@ struct PodCtx<'a> {
     vars: BTreeMap<String, String>,
     /// The working directory relative paths start from (`cd` moves it).
     cwd: String,
+    /// Variables the shell itself set (`X=1`, `export`), which an attached session keeps.
+    assigned: BTreeMap<String, String>,
 }
 
 /// What fetching a URL from inside a pod came to.
@@ -180,6 +182,17 @@ impl PodCtx<'_> {
     }
 
     fn exec_words(&mut self, words: &[String]) -> Run {
+        let mut words = words.to_vec();
+        let before = self.assigned.clone();
+        let mut set = before.clone();
+        if shell::set_variables(&mut words, &mut set) {
+            for name in before.keys().filter(|k| !set.contains_key(*k)) {
+                self.vars.remove(name);
+            }
+            self.vars.extend(set.iter().map(|(k, v)| (k.clone(), v.clone())));
+            self.assigned = set;
+            return Run::default();
+        }
         let Some(cmd) = words.first() else { return Run::default() };
         let args: Vec<&str> = words.iter().skip(1).map(String::as_str).collect();
         let base = cmd.rsplit('/').next().unwrap_or(cmd);
@@ -514,7 +527,7 @@ pub fn exec(it: &mut Interpreter, args: &[String], out: &mut Output) {
         }
     }
     let vars = super::env::container_env(&it.engine, &pod, &container, &hostname);
-    let mut ctx = PodCtx { engine: &mut it.engine, ns, pod: pod_name, hostname, busybox, vars, cwd: "/".into() };
+    let mut ctx = PodCtx { engine: &mut it.engine, ns, pod: pod_name, hostname, busybox, vars, cwd: "/".into(), assigned: BTreeMap::new() };
     let r = ctx.exec_words(&cmd);
     report(out, r, &cmd);
 }
@@ -553,15 +566,18 @@ pub(crate) fn attached_line(it: &mut Interpreter, line: &str) -> Output {
     };
     let (hostname, busybox) = identity(&pod, &a.pod, &a.container);
     let vars = super::env::container_env(&it.engine, &pod, &a.container, &hostname);
-    let mut ctx = PodCtx { engine: &mut it.engine, ns: a.ns.clone(), pod: a.pod.clone(), hostname, busybox, vars, cwd: a.cwd.clone() };
+    let mut vars = vars;
+    vars.extend(a.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let mut ctx = PodCtx { engine: &mut it.engine, ns: a.ns.clone(), pod: a.pod.clone(), hostname, busybox, vars, cwd: a.cwd.clone(), assigned: a.vars.clone() };
     let r = ctx.exec_words(&["sh".to_string(), "-c".to_string(), typed.to_string()]);
     // The session's shell keeps its directory; a `cd` changes the prompt too.
-    if ctx.cwd != a.cwd {
-        let cwd = ctx.cwd.clone();
-        if let Some(s) = it.attached.as_mut() {
+    let (cwd, assigned) = (ctx.cwd, ctx.assigned);
+    if let Some(s) = it.attached.as_mut() {
+        if cwd != s.cwd {
             s.prompt = s.style.render(&cwd);
             s.cwd = cwd;
         }
+        s.vars = assigned;
     }
     out.out(&r.out);
     for l in r.err.lines() {
@@ -742,7 +758,7 @@ pub fn run(it: &mut Interpreter, args: &[String], out: &mut Output) {
         return;
     }
     let vars = it.engine.get(Kind::Pod, &ns, &name).map(|pod| super::env::container_env(&it.engine, &pod, &name, &name)).unwrap_or_default();
-    let mut ctx = PodCtx { engine: &mut it.engine, ns: ns.clone(), pod: name.clone(), hostname: name.clone(), busybox: image.contains("busybox"), vars, cwd: "/".into() };
+    let mut ctx = PodCtx { engine: &mut it.engine, ns: ns.clone(), pod: name.clone(), hostname: name.clone(), busybox: image.contains("busybox"), vars, cwd: "/".into(), assigned: BTreeMap::new() };
     let r = ctx.exec_words(&cmd);
     let now = it.engine.now();
     it.engine.advance_to(Time(now.0 + 1000));

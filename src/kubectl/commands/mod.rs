@@ -53,6 +53,10 @@ pub fn run_simple(it: &mut Interpreter, cmd: &SimpleCommand) -> Output {
             kind => into = Some((target, kind == RedirectKind::Append)),
         }
     }
+    let mut words = words;
+    if super::shell::set_variables(&mut words, &mut it.vars) {
+        return Output::default();
+    }
     let mut out = dispatch(it, &words, stdin);
     if let Some((path, append)) = into {
         if out.watching {
