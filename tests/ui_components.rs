@@ -360,6 +360,32 @@ fn an_attached_shell_has_its_prompt_and_is_restored_by_a_rewind() {
     assert_eq!(sim.prompt(), "$ ");
 }
 
+/// A rewind lands with the shell's working directory and variables, and this machine's
+/// variables, as they were at that moment.
+#[wasm_bindgen_test]
+fn a_rewind_restores_the_shells_directory_and_the_variables() {
+    let mut sim = Sim::new(1);
+    sim.run(commands::APPLY_STDIN, Some(manifest::LECTURE_EXAMPLE.into()));
+    sim.advance_to(Time(20_000));
+    sim.type_line("POD=web-1");
+    sim.type_line("kubectl exec -it web-0 -- bash");
+    assert_eq!(sim.prompt(), "root@web-0:/# ");
+    sim.advance_to(Time(24_000));
+    sim.type_line("cd /usr/share/nginx/html");
+    sim.type_line("X=5");
+    assert_eq!(sim.prompt(), "root@web-0:/usr/share/nginx/html# ");
+    sim.advance_to(Time(30_000));
+    sim.type_line("exit");
+    sim.type_line("POD=web-0");
+    sim.seek(Time(28_000));
+    assert_eq!(sim.prompt(), "root@web-0:/usr/share/nginx/html# ", "rewound into the session, in its directory");
+    sim.type_line("echo $X");
+    assert_eq!(sim.transcript().last().unwrap().output.text, "5\n");
+    sim.type_line("exit");
+    sim.type_line("echo $POD");
+    assert_eq!(sim.transcript().last().unwrap().output.text, "web-1\n", "this machine's variable as it was");
+}
+
 /// The screen's model keeps each pod's, claim's and Service's row from frame to frame and
 /// rebuilds only what changed; read that way through a session, it must read exactly as a model
 /// built afresh from the same cluster. The steps change what a row depends on besides its own

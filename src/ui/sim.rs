@@ -45,6 +45,8 @@ struct Checkpoint {
     written: std::rc::Rc<std::collections::BTreeMap<String, String>>,
     /// A shell attached to a container then.
     attached: Option<crate::kubectl::Attached>,
+    /// The variables set on this machine by then (`POD=web-1`).
+    vars: std::collections::BTreeMap<String, String>,
     /// The transcript's length and its last entry's output length at this moment.
     transcript: (usize, usize),
     /// Where the lab's tracker stood, once the lab had begun.
@@ -102,7 +104,7 @@ impl Sim {
         it.streaming = true;
         Sim {
             seed,
-            checkpoints: vec![Box::new(Checkpoint { time: Time(0), applied: 0, engine, cursor: None, watch: None, written: Default::default(), attached: None, transcript: (0, 0), lab: None })],
+            checkpoints: vec![Box::new(Checkpoint { time: Time(0), applied: 0, engine, cursor: None, watch: None, written: Default::default(), attached: None, vars: Default::default(), transcript: (0, 0), lab: None })],
             it,
             commands: Vec::new(),
             applied: 0,
@@ -327,6 +329,7 @@ impl Sim {
         self.it.watch = cp.watch;
         self.it.written = cp.written;
         self.it.attached = cp.attached;
+        self.it.vars = cp.vars;
         self.mirror.reset(&mut self.it.engine, cp.cursor);
         self.applied = cp.applied;
         match (self.lab.as_mut().and_then(|l| l.tracker.as_mut()), cp.lab) {
@@ -523,9 +526,10 @@ impl Sim {
         let watch = self.it.watch.clone();
         let written = self.it.written.clone();
         let attached = self.it.attached.clone();
+        let vars = self.it.vars.clone();
         let lab = self.lab.as_mut().and_then(|l| l.tracker.as_mut()).map(|t| t.mark(&mut self.it.engine));
         let engine = super::hooks::perf::span("engine-clone", || self.it.engine.clone());
-        self.checkpoints.push(Box::new(Checkpoint { time: now, applied: self.applied, engine, cursor, watch, written, attached, transcript, lab }));
+        self.checkpoints.push(Box::new(Checkpoint { time: now, applied: self.applied, engine, cursor, watch, written, attached, vars, transcript, lab }));
         if self.checkpoints.len() > MAX_CHECKPOINTS {
             if let Some(i) = thinnest(&self.checkpoints) {
                 self.checkpoints.remove(i);
