@@ -88,6 +88,11 @@ fn statefulset(obj: &mut Value) {
             if let Some(cs) = claim.get_mut("spec").and_then(Value::as_object_mut) {
                 set(cs, "volumeMode", json!("Filesystem"));
             }
+            // SetDefaults_PersistentVolumeClaim: a claim's phase starts Pending. Without it a
+            // whole-object update (replace) differed from the stored template and was refused.
+            if let Some(st) = ensure_obj(claim, "status") {
+                set(st, "phase", json!("Pending"));
+            }
         }
     }
 }

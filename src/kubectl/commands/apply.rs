@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::{dry_run, ns_of, parse_flags, print_warnings, Dry, DRY_RUN, FILENAME, OUTPUT, RECURSIVE, SELECTOR, TEMPLATE};
-use crate::engine::Kind;
+use crate::engine::{DeleteOptions, Kind, Time};
 use crate::kubectl::flags::{flag, FlagType::*};
 use crate::kubectl::patch::three_way;
 use crate::kubectl::output::{self, Format};
@@ -162,8 +162,23 @@ fn not_simulated(generator: &str, out: &mut Output) {
     out.fail(&format!("error: `kubectl create {generator}` is not simulated; write a manifest and use kubectl create -f (or kubectl apply -f)"));
 }
 
-pub fn apply(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: &mut Output, create: bool) {
-    let path = if create { "kubectl create" } else { "kubectl apply" };
+/// The three commands that send objects read from files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Apply,
+    Create,
+    /// `kubectl replace`: a whole-object update (PUT) of an object that must exist; with
+    /// `--force`, deleted and created again.
+    Replace,
+}
+
+pub fn apply(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: &mut Output, verb: Verb) {
+    let create = verb == Verb::Create;
+    let path = match verb {
+        Verb::Apply => "kubectl apply",
+        Verb::Create => "kubectl create",
+        Verb::Replace => "kubectl replace",
+    };
     // `kubectl create pdb NAME --min-available=2` and the other generators take flags of their
     // own: say the generator is not simulated rather than that its flags are unknown.
     if let Some(generator) = args.first().filter(|a| create && !a.starts_with('-')).or_else(|| create.then(|| generator_after_flags(args)).flatten()) {
@@ -184,7 +199,7 @@ pub fn apply(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: 
         }
         return;
     }
-    if !f.args.is_empty() && !create {
+    if !f.args.is_empty() && verb == Verb::Apply {
         out.fail(&format!("error: Unexpected args: {:?}\nSee '{path} -h' for help and examples", f.args));
         return;
     }
@@ -207,12 +222,14 @@ pub fn apply(it: &mut Interpreter, args: &[String], stdin: Option<String>, out: 
     for o in objs {
         let tn = resources::type_name(o.kind, &o.name);
         let existing = it.engine.get(o.kind, &o.namespace, &o.name).ok();
-        let result = if create {
-            // A client-side dry run never reaches the server, so it cannot know the object exists.
-            let existing = if mode == Dry::Client { None } else { existing.as_ref() };
-            create_one(it, &o, existing, &send, out)
-        } else {
-            apply_one(it, &o, existing.as_ref(), &send, out)
+        let result = match verb {
+            Verb::Create => {
+                // A client-side dry run never reaches the server, so it cannot know the object exists.
+                let existing = if mode == Dry::Client { None } else { existing.as_ref() };
+                create_one(it, &o, existing, &send, out)
+            }
+            Verb::Apply => apply_one(it, &o, existing.as_ref(), &send, out),
+            Verb::Replace => replace_one(it, &o, existing.as_ref(), &send, f.bool("force"), out),
         };
         match (result, &format) {
             (Ok((verb, _)), None) => out.line(&format!("{tn} {verb}{dry}")),
@@ -292,6 +309,49 @@ fn create_one(it: &mut Interpreter, o: &Obj, existing: Option<&Value>, send: &Se
     }
     let obj = it.engine.create(admitted.object).map_err(|e| format!("Error from server ({}): error when creating \"{}\": {}", e.reason, o.source, e.message))?;
     Ok(("created", obj))
+}
+
+/// replace.go: the object as read (its last-applied annotation refreshed if it has one, or set
+/// with `--save-config`) replaces the live one, whose status the server keeps. `--force`
+/// deletes the live object, waits until it is gone, and creates the new one.
+fn replace_one(it: &mut Interpreter, o: &Obj, existing: Option<&Value>, send: &Send, force: bool, out: &mut Output) -> Written {
+    let Some(live) = existing else {
+        return Err(format!("Error from server (NotFound): error when replacing \"{}\": {} \"{}\" not found", o.source, o.kind.qualified_plural(), o.name));
+    };
+    let had_annotation = live.pointer(&format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1"))).is_some();
+    let mut value = if send.save_config || had_annotation { with_last_applied(&o.value).1 } else { o.value.clone() };
+    if force && send.dry == Dry::None {
+        let uid = live.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or("").to_string();
+        if let Err(e) = it.engine.delete(o.kind, &o.namespace, &o.name, DeleteOptions::default()) {
+            return Err(format!("Error from server ({}): {}", e.reason, e.message));
+        }
+        out.line(&format!("{} \"{}\" deleted", resources::kind_group(o.kind), o.name));
+        let limit = Time(it.engine.now().0.saturating_add(crate::kubectl::flags::MAX_WAIT_MS));
+        super::step_until(&mut it.engine, limit, |e| !e.exists_uid(&uid));
+        if let Some(m) = value.pointer_mut("/metadata").and_then(Value::as_object_mut) {
+            m.remove("resourceVersion");
+            m.remove("uid");
+        }
+        let admitted = manifest::admit_with(&value, None, send.validation).map_err(|r| for_source(&r.message, &o.source))?;
+        print_warnings(out, &admitted.warnings);
+        let obj = it.engine.create(admitted.object).map_err(|e| format!("Error from server ({}): error when replacing \"{}\": {}", e.reason, o.source, e.message))?;
+        return Ok(("replaced", obj));
+    }
+    if let (Some(m), Some(s)) = (value.as_object_mut(), live.get("status")) {
+        m.insert("status".into(), s.clone());
+    }
+    let admitted = manifest::admit_with(&value, Some(live), send.validation).map_err(|r| for_source(&r.message, &o.source))?;
+    print_warnings(out, &admitted.warnings);
+    match send.dry {
+        Dry::Client => return Ok(("replaced", value)),
+        Dry::Server => return Ok(("replaced", admitted.object)),
+        Dry::None => {}
+    }
+    it.engine.update(admitted.object).map_err(|e| match e.reason {
+        "Invalid" => e.message,
+        _ => format!("Error from server ({}): error when replacing \"{}\": {}", e.reason, o.source, e.message),
+    })?;
+    Ok(("replaced", it.engine.get(o.kind, &o.namespace, &o.name).unwrap_or(Value::Null)))
 }
 
 fn apply_one(it: &mut Interpreter, o: &Obj, existing: Option<&Value>, send: &Send, out: &mut Output) -> Written {

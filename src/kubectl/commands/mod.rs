@@ -125,6 +125,7 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
     ("apply", "Apply a configuration to a resource by file name or stdin"),
     ("create", "Create a resource from a file or from stdin"),
     ("get", "Display one or many resources"),
+    ("replace", "Replace a resource by file name or stdin"),
     ("describe", "Show details of a specific resource or group of resources"),
     ("delete", "Delete resources by file names, stdin, resources and names, or by resources and label selector"),
     ("scale", "Set a new size for a deployment, replica set, or stateful set"),
@@ -145,10 +146,10 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
 ];
 
 /// kubectl 1.34's other commands: known, so not "unknown", but not simulated.
-const NOT_SIMULATED: [&str; 21] = [
+const NOT_SIMULATED: [&str; 20] = [
     "api-resources", "api-versions", "attach", "auth", "autoscale", "certificate", "cluster-info", "completion",
     "config", "cp", "debug", "diff", "edit", "explain", "kustomize", "options", "plugin",
-    "port-forward", "proxy", "replace", "taint",
+    "port-forward", "proxy", "taint",
 ];
 
 /// kubectl's own usage text, abridged to what the simulator supports.
@@ -180,8 +181,9 @@ pub fn kubectl(it: &mut Interpreter, args: &[String], stdin: Option<String>, out
     match name.as_str() {
         "get" => get::get(it, &rest, out),
         "describe" => get::describe(it, &rest, out),
-        "apply" => apply::apply(it, &rest, stdin, out, false),
-        "create" => apply::apply(it, &rest, stdin, out, true),
+        "apply" => apply::apply(it, &rest, stdin, out, apply::Verb::Apply),
+        "create" => apply::apply(it, &rest, stdin, out, apply::Verb::Create),
+        "replace" => apply::apply(it, &rest, stdin, out, apply::Verb::Replace),
         "delete" => delete::delete(it, &rest, stdin, out),
         "scale" => modify::scale(it, &rest, out),
         "patch" => modify::patch(it, &rest, out),
