@@ -2,6 +2,7 @@
 //! one of the few shell built-ins the tutorial uses), and kubectl's own subcommands.
 
 mod apply;
+mod cp;
 mod delete;
 mod env;
 mod events;
@@ -137,6 +138,7 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
     ("events", "List events"),
     ("logs", "Print the logs for a container in a pod"),
     ("exec", "Execute a command in a container"),
+    ("cp", "Copy files and directories to and from containers"),
     ("run", "Run a particular image on the cluster"),
     ("expose", "Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service"),
     ("wait", "Experimental: Wait for a specific condition on one or many resources"),
@@ -146,9 +148,9 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
 ];
 
 /// kubectl 1.34's other commands: known, so not "unknown", but not simulated.
-const NOT_SIMULATED: [&str; 20] = [
+const NOT_SIMULATED: [&str; 19] = [
     "api-resources", "api-versions", "attach", "auth", "autoscale", "certificate", "cluster-info", "completion",
-    "config", "cp", "debug", "diff", "edit", "explain", "kustomize", "options", "plugin",
+    "config", "debug", "diff", "edit", "explain", "kustomize", "options", "plugin",
     "port-forward", "proxy", "taint",
 ];
 
@@ -192,6 +194,7 @@ pub fn kubectl(it: &mut Interpreter, args: &[String], stdin: Option<String>, out
         "annotate" => modify::label(it, &rest, out, true),
         "rollout" => rollout::rollout(it, &rest, out),
         "exec" => exec::exec(it, &rest, out),
+        "cp" => cp::cp(it, &rest, out),
         "logs" => logs::logs(it, &rest, out),
         "run" => exec::run(it, &rest, out),
         "expose" => expose::expose(it, &rest, out),
