@@ -360,7 +360,7 @@ impl Engine {
             Kind::Endpoints | Kind::EndpointSlice | Kind::Event | Kind::ControllerRevision => {
                 return Err(ApiError { reason: "Forbidden", code: 403, message: format!("{} are written by the simulated controllers only", kind.plural()) })
             }
-            Kind::Namespace | Kind::ConfigMap | Kind::PodDisruptionBudget => self.write_generic(kind, &v, meta)?,
+            Kind::Namespace | Kind::ConfigMap | Kind::PodDisruptionBudget | Kind::ServiceAccount => self.write_generic(kind, &v, meta)?,
         };
         let outcome = match (exists, outcome) {
             (false, _) => ApplyOutcome::Created,
@@ -585,6 +585,9 @@ impl Engine {
         }
         let mut spec = v.get("spec").cloned().unwrap_or_else(|| json!({}));
         defaults::pod_spec(&mut spec);
+        if let Some(message) = self.missing_service_account(&meta.namespace, &meta.name, &spec) {
+            return Err(ApiError { reason: "Forbidden", code: 403, message });
+        }
         let tmpl = PodTemplate::from_json(&json!({"metadata": {"labels": meta.labels, "annotations": meta.annotations}, "spec": spec}));
         if tmpl.containers.is_empty() {
             return Err(invalid(Kind::Pod, &meta.name, "spec.containers: Required value".into()));
@@ -740,7 +743,7 @@ impl Engine {
         self.store_generic(Generic { kind, meta, body });
         // The root-CA publisher watches namespaces and its ConfigMaps.
         match kind {
-            Kind::Namespace => self.publish_root_ca(&k.1),
+            Kind::Namespace => self.namespace_defaults(&k.1),
             Kind::ConfigMap if &*k.1 == super::namespaces::ROOT_CA_CONFIGMAP => self.publish_root_ca(&k.0),
             _ => {}
         }
@@ -829,8 +832,8 @@ impl Engine {
                             self.store.rv += 1;
                             self.store.journal.record(self.now, WatchEventType::Deleted, Obj::Generic(old));
                         }
-                        if kind == Kind::ConfigMap && &*k.1 == super::namespaces::ROOT_CA_CONFIGMAP {
-                            self.publish_root_ca(&k.0);
+                        if matches!((kind, &*k.1), (Kind::ConfigMap, super::namespaces::ROOT_CA_CONFIGMAP) | (Kind::ServiceAccount, "default")) {
+                            self.namespace_defaults(&k.0);
                         }
                     }
                 }

@@ -46,10 +46,11 @@ pub enum Kind {
     ConfigMap,
     PodDisruptionBudget,
     EndpointSlice,
+    ServiceAccount,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -66,6 +67,7 @@ impl Kind {
         Kind::ConfigMap,
         Kind::PodDisruptionBudget,
         Kind::EndpointSlice,
+        Kind::ServiceAccount,
     ];
 
     /// `kind` as written in manifests.
@@ -87,6 +89,7 @@ impl Kind {
             Kind::ConfigMap => "ConfigMap",
             Kind::PodDisruptionBudget => "PodDisruptionBudget",
             Kind::EndpointSlice => "EndpointSlice",
+            Kind::ServiceAccount => "ServiceAccount",
         }
     }
 
@@ -134,6 +137,7 @@ impl Kind {
             Kind::ConfigMap => "configmaps",
             Kind::PodDisruptionBudget => "poddisruptionbudgets",
             Kind::EndpointSlice => "endpointslices",
+            Kind::ServiceAccount => "serviceaccounts",
         }
     }
 

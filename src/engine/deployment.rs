@@ -107,7 +107,15 @@ impl Engine {
         let active: Vec<&Rc<Pod>> = pods.iter().filter(|p| !p.terminating() && !p.status.phase.terminal()).collect();
         let diff = rs.replicas - active.len() as i64;
         if rs.meta.deletion.is_none() {
-            if diff > 0 {
+            if let (true, Some(refusal)) = (diff > 0, self.missing_service_account(&rs.meta.namespace, &format!("{}-", rs.meta.name), &rs.tmpl.spec)) {
+                // The ReplicaSet's pod creations are refused: an event per failed sync, and the
+                // sync is retried with the workqueue's doubling back-off.
+                self.event(Kind::ReplicaSet, &rs.meta, true, "FailedCreate", format!("Error creating: {refusal}"), "replicaset-controller", None);
+                let delay = self.backoff.get(k).map(|d| (d * 2).min(1_000_000)).unwrap_or(5);
+                self.backoff.insert(k.clone(), delay);
+                self.after(delay, Action::Retry(Work::SyncWorkload(Kind::ReplicaSet, k.clone())));
+            } else if diff > 0 {
+                self.backoff.remove(k);
                 let mut names = Vec::new();
                 for _ in 0..diff {
                     let name = format!("{}-{}", rs.meta.name, self.rng.safe_string(5));

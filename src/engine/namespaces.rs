@@ -1,8 +1,10 @@
 //! Namespace lifecycle: the root-CA publisher gives every namespace its `kube-root-ca.crt`
-//! ConfigMap, and the namespace controller empties a deleted namespace before it goes.
+//! ConfigMap and the service-account controller its `default` ServiceAccount (the
+//! ServiceAccount admission plugin refuses pods naming one that does not exist), and the
+//! namespace controller empties a deleted namespace before it goes.
 //!
-//! Upstream: pkg/controller/certificates/rootcacertpublisher and
-//! pkg/controller/namespace/deletion. A deleted namespace is Terminating (its `kubernetes`
+//! Upstream: pkg/controller/certificates/rootcacertpublisher, pkg/controller/serviceaccount,
+//! plugin/pkg/admission/serviceaccount and pkg/controller/namespace/deletion. A deleted namespace is Terminating (its `kubernetes`
 //! finalizer holds it) while everything in it is deleted as a client would delete it: pods
 //! gracefully, claims behind their protection finalizer, owners with their dependents. No new
 //! content may be created in it meanwhile; once it is empty it is removed.
@@ -70,6 +72,36 @@ impl Engine {
         cm.body.insert("data".into(), data);
         cm.meta.annotations.insert("kubernetes.io/description".into(), DESCRIPTION.into());
         self.store_generic(cm);
+    }
+
+    /// What the namespace's controllers keep in it: `kube-root-ca.crt` and the `default`
+    /// ServiceAccount.
+    pub(super) fn namespace_defaults(&mut self, ns: &str) {
+        self.publish_root_ca(ns);
+        self.ensure_default_service_account(ns);
+    }
+
+    /// The service-account controller: `default` exists in every live namespace, and comes back
+    /// when deleted.
+    fn ensure_default_service_account(&mut self, ns: &str) {
+        match self.store.generic.get(&(Kind::Namespace, key("", ns))) {
+            Some(n) if n.meta.deletion.is_none() => {}
+            _ => return,
+        }
+        if self.store.generic.contains_key(&(Kind::ServiceAccount, key(ns, "default"))) {
+            return;
+        }
+        let mut meta = Meta { name: Str::from("default"), namespace: namespace(ns), created: self.now, ..Meta::default() };
+        meta.uid = Str::from(super::rng::derived_uuid(&format!("{ns}/serviceaccount/default/{}", self.store.rv)).as_str());
+        self.store_generic(Generic { kind: Kind::ServiceAccount, meta, body: Default::default() });
+    }
+
+    /// The ServiceAccount admission plugin's refusal of a pod whose service account does not
+    /// exist (`name` is the pod's name, or its generateName prefix), if it applies.
+    pub(super) fn missing_service_account(&self, ns: &str, name: &str, spec: &Value) -> Option<String> {
+        let sa = spec.get("serviceAccountName").or_else(|| spec.get("serviceAccount")).and_then(Value::as_str).filter(|s| !s.is_empty()).unwrap_or("default");
+        (!self.store.generic.contains_key(&(Kind::ServiceAccount, key(ns, sa))))
+            .then(|| format!("pods \"{name}\" is forbidden: error looking up service account {ns}/{sa}: serviceaccount \"{sa}\" not found"))
     }
 
     /// Starts deleting a namespace: it turns Terminating and the controller empties it.

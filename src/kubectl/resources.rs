@@ -22,6 +22,7 @@ fn short_names(kind: Kind) -> &'static [&'static str] {
         Kind::ConfigMap => &["cm"],
         Kind::PodDisruptionBudget => &["pdb"],
         Kind::EndpointSlice => &[],
+        Kind::ServiceAccount => &["sa"],
     }
 }
 

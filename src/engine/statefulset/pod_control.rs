@@ -107,6 +107,8 @@ impl Engine {
             Some(format!("Pod \"{}\" is invalid: spec.containers: Required value", name))
         } else if let Some(i) = rev.tmpl.containers.iter().position(|c| c.image.is_empty()) {
             Some(format!("Pod \"{}\" is invalid: spec.containers[{}].image: Required value", name, i))
+        } else if let Some(refusal) = self.missing_service_account(&set.meta.namespace, name, &rev.tmpl.spec) {
+            Some(refusal)
         } else if self.injected_failure("create_pod") {
             Some(format!("Internal error occurred: injected failure creating pods \"{}\"", name))
         } else {

@@ -34,6 +34,7 @@ pub fn create(it: &mut Interpreter, generator: &str, args: &[String], out: &mut 
         "namespace" | "ns" => namespace(it, &rest, out),
         "deployment" | "deploy" => deployment(it, &rest, out),
         "service" | "svc" => service(it, &rest, out),
+        "serviceaccount" | "sa" => service_account(it, &rest, out),
         other => out.fail(&format!("error: `kubectl create {other}` is not simulated; write a manifest and use kubectl create -f (or kubectl apply -f)")),
     }
 }
@@ -60,6 +61,12 @@ fn namespace(it: &mut Interpreter, args: &[String], out: &mut Output) {
     let Some((f, name)) = parse(args, &[], "kubectl create namespace", out) else { return };
     let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {}, "status": {}});
     send(it, &f, Kind::Namespace, obj, "created", |r| r.printed, out);
+}
+
+fn service_account(it: &mut Interpreter, args: &[String], out: &mut Output) {
+    let Some((f, name)) = parse(args, &[], "kubectl create serviceaccount", out) else { return };
+    let obj = json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name}});
+    send(it, &f, Kind::ServiceAccount, obj, "created", |r| r.printed, out);
 }
 
 fn deployment(it: &mut Interpreter, args: &[String], out: &mut Output) {

@@ -321,12 +321,13 @@ pub fn describe(it: &mut Interpreter, args: &[String], out: &mut Output) {
                 describe::pvc(&obj, &rel, now)
             }
             Kind::PersistentVolume => describe::pv(&obj, &rel, now),
+            Kind::ServiceAccount => describe::service_account(&obj, &rel, now),
             Kind::Service => {
                 rel.endpoints = it.engine.get(Kind::Endpoints, &obj_ns, name_of(&obj)).ok();
                 describe::service(&obj, &rel, now)
             }
             other => {
-                out.fail(&format!("error: describe for {} is not simulated (supported: pods, statefulsets, deployments, persistentvolumeclaims, persistentvolumes, services)", other.plural()));
+                out.fail(&format!("error: describe for {} is not simulated (supported: pods, statefulsets, deployments, persistentvolumeclaims, persistentvolumes, services, serviceaccounts)", other.plural()));
                 return;
             }
         };

@@ -32,6 +32,7 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         Kind::StorageClass => (&["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"], &[]),
         Kind::Namespace => (&["NAME", "STATUS", "AGE"], &[]),
         Kind::ConfigMap => (&["NAME", "DATA", "AGE"], &[]),
+        Kind::ServiceAccount => (&["NAME", "SECRETS", "AGE"], &[]),
         Kind::PodDisruptionBudget => (&["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], &[]),
         Kind::EndpointSlice => (&["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], &[]),
     };
@@ -449,6 +450,7 @@ pub fn row(kind: Kind, obj: &Value, wide: bool, now_ms: i64) -> Vec<String> {
             vec![name, n.to_string(), created]
         }
         Kind::EndpointSlice => vec![name, st(obj, "/addressType").to_string(), slice_ports_cell(obj), slice_endpoints_cell(obj), created],
+        Kind::ServiceAccount => vec![name, obj.pointer("/secrets").and_then(Value::as_array).map_or(0, Vec::len).to_string(), created],
         Kind::PodDisruptionBudget => {
             let show = |p: &str| match obj.pointer(p) {
                 Some(Value::Number(n)) => n.to_string(),

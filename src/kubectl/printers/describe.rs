@@ -643,6 +643,24 @@ pub fn pv(v: &Value, rel: &Related, now_ms: i64) -> String {
     finish(w, &rel.events, now_ms)
 }
 
+/// describeServiceAccount. The secret headers are padded to one width and listed in sorted
+/// order, as describe.go writes them; service accounts have had no token secrets since 1.24.
+pub fn service_account(sa: &Value, rel: &Related, now_ms: i64) -> String {
+    let mut w = Writer::default();
+    w.w(0, &format!("Name:\t{}", st(sa, "/metadata/name")));
+    w.w(0, &format!("Namespace:\t{}", st(sa, "/metadata/namespace")));
+    labels_multiline(&mut w, 0, "Labels", sa.pointer("/metadata/labels"));
+    annotations_multiline(&mut w, 0, "Annotations", sa.pointer("/metadata/annotations"));
+    let names = |path: &str| -> String {
+        let names: Vec<&str> = arr(sa, path).iter().map(|s| st(s, "/name")).collect();
+        if names.is_empty() { "<none>".into() } else { names.join(", ") }
+    };
+    w.w(0, &format!("Image pull secrets:\t{}", names("/imagePullSecrets")));
+    w.w(0, &format!("Mountable secrets: \t{}", names("/secrets")));
+    w.w(0, "Tokens:            \t<none>");
+    finish(w, &rel.events, now_ms)
+}
+
 pub fn service(s: &Value, rel: &Related, now_ms: i64) -> String {
     let mut w = Writer::default();
     w.w(0, &format!("Name:\t{}", st(s, "/metadata/name")));
