@@ -13,16 +13,19 @@ pub fn help_text() -> String {
 StatefulSet Lab console: type kubectl commands as on a real cluster.
 
 kubectl commands:
-  apply -f FILE|-      create -f FILE        delete TYPE NAME|-l SEL|--all|-f FILE
+  apply -f FILE|-      create -f FILE        replace [--force] -f FILE
+  delete TYPE NAME|-l SEL|--all|-f FILE
   get TYPE [NAME] [-o wide|yaml|json|name|jsonpath=...] [-l SEL] [-w] [--show-labels] [-A]
-  describe pod|sts|pvc|pv|svc NAME          scale sts NAME --replicas=N
+  describe pod|sts|deploy|pvc|pv|svc|sa NAME      scale sts NAME --replicas=N
   patch sts NAME -p '{...}' [--type=merge|json]   set image sts/NAME CONTAINER=IMAGE
   label|annotate TYPE NAME KEY=VALUE|KEY- [--overwrite]
-  rollout status|history|undo|restart sts/NAME    exec POD -- CMD
+  rollout status|history|undo|restart sts/NAME    rollout pause|resume deploy/NAME
+  create namespace|deployment|service|serviceaccount ...   expose   events
   run -i --tty --rm --restart=Never --image busybox:1.28 NAME [-- nslookup HOST]
-  exec -it POD -- sh|bash   a shell in the container until exit
-  inside pods: hostname, cat, ls, echo, sh -c '...', curl URL (busybox: wget -qO- URL)
-  on this machine: CMD > FILE, CMD >> FILE, CMD < FILE, cat FILE, cat <<EOF > FILE
+  exec POD -- CMD      exec -it POD -- sh|bash (a shell in the container until exit)
+  cp FILE POD:PATH     cp POD:PATH FILE
+  inside pods: hostname, cat, ls, echo, cd, pwd, sh -c '...', curl URL (busybox: wget -qO- URL)
+  on this machine: CMD > FILE, CMD >> FILE, CMD < FILE, cat FILE, cat <<EOF > FILE, NAME=VALUE
   wait --for=condition=Ready pod/NAME [--timeout=60s]   wait --for=delete pod/NAME
   cordon|uncordon|drain NODE
 
