@@ -3,7 +3,7 @@
 //! no stable identity, no per-pod DNS name, and (if the template mounts one) one shared claim.
 //! Rolling updates use maxSurge/maxUnavailable (defaults 25 %) across ReplicaSets.
 
-use super::cluster::{Action, Engine, Work};
+use super::cluster::{Action, Engine, Piece::T, Work};
 use super::meta::*;
 use super::objects::*;
 use super::statefulset::utils;
@@ -292,6 +292,7 @@ impl Engine {
         let old_total: i64 = olds.iter().map(|r| r.replicas).sum();
         // oldPodsRunning: any old pod not yet Failed or Succeeded, terminating ones included.
         let old_pods_left = old_total > 0 || olds.iter().any(|r| self.owned_pods(&r.meta.namespace, &r.meta.uid).iter().any(|p| !p.status.phase.terminal()));
+        let existing_missing = existing.is_none();
         let new_rs = match existing {
             Some(r) if paused || scaling => Some(self.refresh_new_replicaset(&d, r, &rollout)),
             None if paused || scaling => None,
@@ -363,6 +364,16 @@ impl Engine {
         status.set_condition(cond);
         if !scaling && !paused {
             self.rollout_progress(&d, new_rs.as_ref().map(|n| &*n.meta.name), deadline_secs, &mut status);
+        }
+        // The "Why?" of the two states a rollout can rest in without a controller acting.
+        let owner = Str::from(format!("{}/{}", d.meta.namespace, d.meta.name));
+        if paused && existing_missing {
+            self.waiting(&owner, &[T(&d.meta.name), T(" is paused: its changed pod template waits for kubectl rollout resume")]);
+        }
+        let timed_out = |s: &WorkloadStatus| s.condition(PROGRESSING).is_some_and(|c| c.reason == TIMED_OUT);
+        if timed_out(&status) && !timed_out(&d.status) {
+            let secs = deadline_secs.unwrap_or(0).to_string();
+            self.waiting(&owner, &[T(&d.meta.name), T(": no progress for "), T(&secs), T(" s (progressDeadlineSeconds), so Progressing is False with ProgressDeadlineExceeded; the rollout goes on if it can")]);
         }
         let revision = new_rs.as_ref().map(|n| revision_of(n).to_string());
         let revision_stale = revision.as_ref().is_some_and(|r| d.meta.annotations.get(REVISION) != Some(r));
