@@ -476,11 +476,16 @@ fn a_paused_deployment_scales_proportionally_and_resumes_its_rollout() {
     assert_eq!(sizes(&e), [("nginx:1.27".to_string(), 11), ("nginx:1.28".to_string(), 7)]);
     let progressing = |e: &Engine| e.get(Kind::Deployment, "default", "web-d").unwrap()["status"]["conditions"].as_array().unwrap().iter().find(|c| c["type"] == "Progressing").cloned().unwrap();
     assert_eq!((progressing(&e)["status"].as_str(), progressing(&e)["reason"].as_str()), (Some("Unknown"), Some("DeploymentPaused")));
+    // A template changed while paused waits, and says so.
+    let mut changed = deployment("nginx:1.29", true);
+    changed["spec"]["replicas"] = json!(15);
+    e.apply(changed.clone()).unwrap();
+    settle(&mut e, 300);
+    assert_eq!(sizes(&e), [("nginx:1.27".to_string(), 11), ("nginx:1.28".to_string(), 7)]);
     assert!(e.decisions().iter().any(|d| d.text == "web-d is paused: its changed pod template waits for kubectl rollout resume"), "{:#?}", e.decisions());
-    let mut resumed = deployment("nginx:1.28", false);
-    resumed["spec"]["replicas"] = json!(15);
-    e.apply(resumed).unwrap();
+    changed["spec"]["paused"] = json!(false);
+    e.apply(changed).unwrap();
     settle(&mut e, 600);
-    assert_eq!(sizes(&e), [("nginx:1.27".to_string(), 0), ("nginx:1.28".to_string(), 15)]);
+    assert_eq!(sizes(&e), [("nginx:1.27".to_string(), 0), ("nginx:1.28".to_string(), 0), ("nginx:1.29".to_string(), 15)]);
     assert_eq!(progressing(&e)["reason"], "NewReplicaSetAvailable");
 }
