@@ -55,3 +55,4 @@ pub use deployment::CONTROLLER_ANNOTATIONS;
 pub use disruption::EVICTION_REFUSED;
 pub use objects::{EventRecord, Reason};
 pub use timeline::{Input, InputResult, Timeline};
+pub use volumes::normalize as normalize_container_path;

@@ -67,7 +67,9 @@ enum Place {
     ReadOnly(String),
 }
 
-fn normalize(path: &str) -> Result<String, String> {
+/// A container path with `.`, `..` and repeated slashes resolved; relative paths are refused
+/// (the shell resolves them against its working directory first).
+pub fn normalize(path: &str) -> Result<String, String> {
     if !path.starts_with('/') {
         return Err(format!("{}: No such file or directory", path));
     }

@@ -146,17 +146,7 @@ impl PodCtx<'_> {
             _ => path.to_string(),
         };
         let joined = if path.starts_with('/') { path } else { format!("{}/{path}", self.cwd) };
-        let mut parts: Vec<&str> = Vec::new();
-        for p in joined.split('/') {
-            match p {
-                "" | "." => {}
-                ".." => {
-                    parts.pop();
-                }
-                other => parts.push(other),
-            }
-        }
-        format!("/{}", parts.join("/"))
+        crate::engine::normalize_container_path(&joined).unwrap_or(joined)
     }
 
     /// The `cd` builtin: home without an argument; a file is refused. (The simulated file
