@@ -312,14 +312,6 @@ impl Engine {
             return Err(ApiError { reason: "NotFound", code: 404, message: format!("namespaces \"{}\" not found", meta.namespace) });
         }
         let k = meta.key();
-        // NamespaceLifecycle admission: nothing new in a namespace being deleted.
-        if kind.namespaced() && self.namespace_terminating(&meta.namespace) && self.store.object(kind, &k).is_none() {
-            return Err(ApiError {
-                reason: "Forbidden",
-                code: 403,
-                message: format!("{} \"{}\" is forbidden: unable to create new content in namespace {} because it is being terminated", kind.qualified_plural(), meta.name, meta.namespace),
-            });
-        }
         let given_rv = v.pointer("/metadata/resourceVersion").and_then(Value::as_str).map(str::to_string);
         let existing_rv = self.store.object(kind, &k).map(|o| match o {
             Obj::Pod(p) => p.meta.resource_version,
@@ -335,6 +327,14 @@ impl Engine {
             Obj::Generic(p) => p.meta.resource_version,
             Obj::Event(p) => p.resource_version,
         });
+        // NamespaceLifecycle admission: nothing new in a namespace being deleted.
+        if existing_rv.is_none() && kind.namespaced() && self.namespace_terminating(&meta.namespace) {
+            return Err(ApiError {
+                reason: "Forbidden",
+                code: 403,
+                message: format!("{} \"{}\" is forbidden: unable to create new content in namespace {} because it is being terminated", kind.qualified_plural(), meta.name, meta.namespace),
+            });
+        }
         match (mode, existing_rv) {
             (Mode::Create, Some(_)) => return Err(ApiError::already_exists(kind, &meta.name)),
             (Mode::Update, None) => return Err(ApiError::not_found(kind, &meta.name)),
@@ -750,6 +750,14 @@ impl Engine {
         Ok(true)
     }
 
+    /// Removes a generic object (DELETED), bumping the resourceVersion.
+    pub(super) fn remove_generic(&mut self, kind: Kind, k: &Key) {
+        if let Some(old) = self.store.generic.remove(&(kind, k.clone())) {
+            self.store.rv += 1;
+            self.store.journal.record(self.now, WatchEventType::Deleted, Obj::Generic(old));
+        }
+    }
+
     /// Stores a new version of a generic object (ADDED or MODIFIED), bumping the
     /// resourceVersion.
     pub(super) fn store_generic(&mut self, mut g: Generic) {
@@ -828,10 +836,7 @@ impl Engine {
                     }
                     Kind::Event => return Err(ApiError { reason: "Forbidden", code: 403, message: "events expire on their own in the simulator".into() }),
                     _ => {
-                        if let Some(old) = self.store.generic.remove(&(kind, k.clone())) {
-                            self.store.rv += 1;
-                            self.store.journal.record(self.now, WatchEventType::Deleted, Obj::Generic(old));
-                        }
+                        self.remove_generic(kind, k);
                         if matches!((kind, &*k.1), (Kind::ConfigMap, super::namespaces::ROOT_CA_CONFIGMAP) | (Kind::ServiceAccount, "default")) {
                             self.namespace_defaults(&k.0);
                         }

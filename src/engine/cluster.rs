@@ -519,6 +519,15 @@ impl Engine {
         self.decisions.keep_chunks(DECISIONS_KEPT / super::applog::CHUNK);
     }
 
+    /// A failed sync of `work` (keyed by `key`) is retried with the controller workqueue's
+    /// rate limiter: 5 ms, doubling to at most 1,000 s. Returns the delay.
+    pub(super) fn retry_later(&mut self, key: &Key, work: Work) -> u64 {
+        let delay = self.backoff.get(key).map(|d| (d * 2).min(1_000_000)).unwrap_or(5);
+        self.backoff.insert(key.clone(), delay);
+        self.after(delay, Action::Retry(work));
+        delay
+    }
+
     /// Records what an owner waits for; logged only when it differs from the current one.
     /// A waiting set re-syncs on every write to its pods with the same text, so the text is
     /// given as pieces, compared piece by piece and joined only when it changed (the

@@ -111,9 +111,7 @@ impl Engine {
                 // The ReplicaSet's pod creations are refused: an event per failed sync, and the
                 // sync is retried with the workqueue's doubling back-off.
                 self.event(Kind::ReplicaSet, &rs.meta, true, "FailedCreate", format!("Error creating: {refusal}"), "replicaset-controller", None);
-                let delay = self.backoff.get(k).map(|d| (d * 2).min(1_000_000)).unwrap_or(5);
-                self.backoff.insert(k.clone(), delay);
-                self.after(delay, Action::Retry(Work::SyncWorkload(Kind::ReplicaSet, k.clone())));
+                self.retry_later(k, Work::SyncWorkload(Kind::ReplicaSet, k.clone()));
             } else if diff > 0 {
                 self.backoff.remove(k);
                 let mut names = Vec::new();
@@ -277,7 +275,7 @@ impl Engine {
         if deadline {
             let reason = status.condition(PROGRESSING).map(|c| c.reason);
             let flip = match (paused, reason == Some("DeploymentPaused")) {
-                _ if reason == Some("ProgressDeadlineExceeded") => None,
+                _ if reason == Some(TIMED_OUT) => None,
                 (true, false) => Some(("DeploymentPaused", "Deployment is paused")),
                 (false, true) => Some(("DeploymentResumed", "Deployment is resumed")),
                 _ => None,
@@ -292,7 +290,6 @@ impl Engine {
         let old_total: i64 = olds.iter().map(|r| r.replicas).sum();
         // oldPodsRunning: any old pod not yet Failed or Succeeded, terminating ones included.
         let old_pods_left = old_total > 0 || olds.iter().any(|r| self.owned_pods(&r.meta.namespace, &r.meta.uid).iter().any(|p| !p.status.phase.terminal()));
-        let existing_missing = existing.is_none();
         let new_rs = match existing {
             Some(r) if paused || scaling => Some(self.refresh_new_replicaset(&d, r, &rollout)),
             None if paused || scaling => None,
@@ -367,7 +364,8 @@ impl Engine {
         }
         // The "Why?" of the two states a rollout can rest in without a controller acting.
         let owner = Str::from(format!("{}/{}", d.meta.namespace, d.meta.name));
-        if paused && existing_missing {
+        // Paused, the new template has a ReplicaSet only if it had one before the pause.
+        if paused && new_rs.is_none() {
             self.waiting(&owner, &[T(&d.meta.name), T(" is paused: its changed pod template waits for kubectl rollout resume")]);
         }
         let timed_out = |s: &WorkloadStatus| s.condition(PROGRESSING).is_some_and(|c| c.reason == TIMED_OUT);
@@ -469,8 +467,7 @@ impl Engine {
             return;
         }
         // IsSaturated.
-        if let Some(n) = new_rs.filter(|n| n.replicas == desired && desired_annotation(n) == Some(desired) && n.status.available == desired) {
-            let _ = n;
+        if new_rs.is_some_and(|n| n.replicas == desired && desired_annotation(n) == Some(desired) && n.status.available == desired) {
             for o in olds.iter().filter(|r| r.replicas > 0) {
                 self.scale_rs(d, o, 0, rollout);
             }
@@ -550,13 +547,6 @@ impl Engine {
 const AVAILABLE: &str = "Available";
 const PROGRESSING: &str = "Progressing";
 const TIMED_OUT: &str = "ProgressDeadlineExceeded";
-
-/// `DeploymentComplete`: every desired pod updated and available, nothing old left, and the
-/// latest spec observed.
-fn complete(d: &Workload, status: &WorkloadStatus) -> bool {
-    let want = d.replicas;
-    status.updated == want && status.replicas == want && status.available == want && status.observed_generation >= d.meta.generation
-}
 const REVISION: &str = "deployment.kubernetes.io/revision";
 const REVISION_HISTORY: &str = "deployment.kubernetes.io/revision-history";
 const DESIRED_REPLICAS: &str = "deployment.kubernetes.io/desired-replicas";
@@ -564,6 +554,13 @@ const MAX_REPLICAS: &str = "deployment.kubernetes.io/max-replicas";
 /// Annotations the Deployment controller owns (`annotationsToSkip`): never copied from a
 /// Deployment to its ReplicaSets, and left as they are on the Deployment by a rollback.
 pub const CONTROLLER_ANNOTATIONS: [&str; 5] = ["kubectl.kubernetes.io/last-applied-configuration", REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS];
+
+/// `DeploymentComplete`: every desired pod updated and available, nothing old left, and the
+/// latest spec observed.
+fn complete(d: &Workload, status: &WorkloadStatus) -> bool {
+    let want = d.replicas;
+    status.updated == want && status.replicas == want && status.available == want && status.observed_generation >= d.meta.generation
+}
 
 /// How many pods each old ReplicaSet (oldest first) gives up in one rolling step
 /// (`reconcileOldReplicaSets`). Never so many that fewer than `min_available` pods stay

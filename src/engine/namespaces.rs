@@ -4,17 +4,17 @@
 //! namespace controller empties a deleted namespace before it goes.
 //!
 //! Upstream: pkg/controller/certificates/rootcacertpublisher, pkg/controller/serviceaccount,
-//! plugin/pkg/admission/serviceaccount and pkg/controller/namespace/deletion. A deleted namespace is Terminating (its `kubernetes`
-//! finalizer holds it) while everything in it is deleted as a client would delete it: pods
-//! gracefully, claims behind their protection finalizer, owners with their dependents. No new
-//! content may be created in it meanwhile; once it is empty it is removed.
+//! plugin/pkg/admission/serviceaccount and pkg/controller/namespace/deletion. A deleted
+//! namespace is Terminating (its `kubernetes` finalizer holds it) while everything in it is
+//! deleted as a client would delete it: pods gracefully, claims behind their protection
+//! finalizer, owners with their dependents. No new content may be created in it meanwhile;
+//! once it is empty it is removed.
 
 use super::cluster::{Action, Engine, Work};
 use super::meta::*;
 use super::objects::Generic;
 use super::*;
 use serde_json::{json, Value};
-use std::rc::Rc;
 
 /// The publisher's ConfigMap and its annotation (publisher.go).
 pub const ROOT_CA_CONFIGMAP: &str = "kube-root-ca.crt";
@@ -40,22 +40,22 @@ pub fn cluster_ca_pem() -> String {
 }
 
 impl Engine {
-    fn terminating_namespace(&self, ns: &str) -> Option<Rc<Generic>> {
-        self.store.generic.get(&(Kind::Namespace, key("", ns))).filter(|n| n.meta.deletion.is_some()).cloned()
+    /// The namespace's deletion state: `Some(false)` live, `Some(true)` Terminating.
+    fn namespace_deleting(&self, ns: &str) -> Option<bool> {
+        self.store.generic.get(&(Kind::Namespace, key("", ns))).map(|n| n.meta.deletion.is_some())
     }
 
     /// Whether new objects are refused in `ns` (NamespaceLifecycle admission).
     pub(super) fn namespace_terminating(&self, ns: &str) -> bool {
-        self.terminating_namespace(ns).is_some()
+        self.namespace_deleting(ns) == Some(true)
     }
 
     /// The publisher's sync: the ConfigMap exists in every live namespace with the CA and its
     /// description, and is put back when deleted or changed. Its uid is derived, not drawn, so
     /// the seeded stream every later object draws from is the same as without it.
     pub(super) fn publish_root_ca(&mut self, ns: &str) {
-        match self.store.generic.get(&(Kind::Namespace, key("", ns))) {
-            Some(n) if n.meta.deletion.is_none() => {}
-            _ => return,
+        if self.namespace_deleting(ns) != Some(false) {
+            return;
         }
         let data = json!({"ca.crt": cluster_ca_pem()});
         let current = self.store.generic.get(&(Kind::ConfigMap, key(ns, ROOT_CA_CONFIGMAP))).cloned();
@@ -84,9 +84,8 @@ impl Engine {
     /// The service-account controller: `default` exists in every live namespace, and comes back
     /// when deleted.
     fn ensure_default_service_account(&mut self, ns: &str) {
-        match self.store.generic.get(&(Kind::Namespace, key("", ns))) {
-            Some(n) if n.meta.deletion.is_none() => {}
-            _ => return,
+        if self.namespace_deleting(ns) != Some(false) {
+            return;
         }
         if self.store.generic.contains_key(&(Kind::ServiceAccount, key(ns, "default"))) {
             return;
@@ -124,7 +123,7 @@ impl Engine {
     /// `deleteAllContent`, then the finalizer: while anything is left, looks again once the
     /// slowest pod's grace period is over.
     pub(super) fn empty_namespace(&mut self, ns: &Str) {
-        if self.terminating_namespace(ns).is_none() {
+        if !self.namespace_terminating(ns) {
             return;
         }
         let mut left = false;
@@ -140,10 +139,7 @@ impl Engine {
             }
         }
         if !left {
-            if let Some(gone) = self.store.generic.remove(&(Kind::Namespace, key("", ns))) {
-                self.store.rv += 1;
-                self.store.journal.record(self.now, WatchEventType::Deleted, super::objects::Obj::Generic(gone));
-            }
+            self.remove_generic(Kind::Namespace, &key("", ns));
             return;
         }
         // The estimate upstream requeues with: the longest remaining grace period, at least 1 s.

@@ -126,13 +126,7 @@ fn mount_service_account_token(spec: &mut Map<String, Value>, uid: &str) {
             if mounts.is_some_and(|ms| ms.iter().any(|m| m.get("mountPath").and_then(Value::as_str) == Some(API_TOKEN_PATH))) {
                 continue;
             }
-            let mount = json!({"mountPath": API_TOKEN_PATH, "name": &name, "readOnly": true});
-            match c.get_mut("volumeMounts").and_then(Value::as_array_mut) {
-                Some(ms) => ms.push(mount),
-                None => {
-                    c.insert("volumeMounts".into(), Value::Array(vec![mount]));
-                }
-            }
+            push_to(c, "volumeMounts", json!({"mountPath": API_TOKEN_PATH, "name": &name, "readOnly": true}));
             needed = true;
         }
     }
@@ -142,15 +136,19 @@ fn mount_service_account_token(spec: &mut Map<String, Value>, uid: &str) {
             {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
             {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
         ]}});
-        match spec.get_mut("volumes").and_then(Value::as_array_mut) {
-            Some(vs) => vs.push(volume),
-            None => {
-                spec.insert("volumes".into(), Value::Array(vec![volume]));
-            }
-        }
+        push_to(spec, "volumes", volume);
     }
 }
 
+/// Appends to the list at `field`, starting it if absent.
+fn push_to(m: &mut Map<String, Value>, field: &str, item: Value) {
+    match m.get_mut(field).and_then(Value::as_array_mut) {
+        Some(list) => list.push(item),
+        None => {
+            m.insert(field.into(), Value::Array(vec![item]));
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Phase {

@@ -5,6 +5,7 @@
 //! scheduler tie-breaks) comes from this one stream, advanced in a fixed order.
 
 use super::meta::Str;
+use super::statefulset::utils::fnv1a_32;
 
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
@@ -78,7 +79,7 @@ impl Rng {
 /// same each time, and a draw would shift every later value of the seeded stream.
 pub fn derived_suffix(key: &str) -> String {
     const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    let mut h = super::statefulset::utils::fnv1a_32(key.as_bytes());
+    let mut h = fnv1a_32(key.as_bytes());
     (0..5)
         .map(|_| {
             let c = ALPHABET[(h % ALPHABET.len() as u32) as usize] as char;
@@ -91,7 +92,6 @@ pub fn derived_suffix(key: &str) -> String {
 /// A uid-shaped identifier derived from a name, for objects rendered rather than stored
 /// (EndpointSlices) or made by a controller without drawing from the seeded stream.
 pub fn derived_uuid(seed: &str) -> String {
-    use super::statefulset::utils::fnv1a_32;
     let a = fnv1a_32(seed.as_bytes());
     let b = fnv1a_32(format!("{seed}#").as_bytes());
     let c = fnv1a_32(format!("{seed}##").as_bytes());

@@ -790,7 +790,6 @@ pub fn split_words(src: &str) -> Result<Vec<String>, ParseError> {
     Ok(out)
 }
 
-/// Quotes a word for echoing so that the shell would read it back unchanged.
 /// `NAME=value` read as a variable assignment: a valid name before the first `=`.
 pub fn assignment(word: &str) -> Option<(&str, &str)> {
     let (name, value) = word.split_once('=')?;
@@ -800,39 +799,30 @@ pub fn assignment(word: &str) -> Option<(&str, &str)> {
 }
 
 /// The shell builtins that set and clear variables, shared by both shells: a line of only
-/// assignments, `export NAME=value`, `unset NAME`. Returns whether `words` was one of them;
-/// leading assignments before a command are dropped from `words` (they would only reach that
-/// command's environment).
-pub fn set_variables(words: &mut Vec<String>, vars: &mut BTreeMap<String, String>) -> bool {
+/// assignments, `export NAME=value`, `unset NAME`. Each change goes to `set` (`None` clears the
+/// name). Returns whether `words` was one of them; leading assignments before a command are
+/// dropped from `words` (they would only reach that command's environment).
+pub fn set_variables(words: &mut Vec<String>, mut set: impl FnMut(&str, Option<&str>)) -> bool {
     let leading = words.iter().take_while(|w| assignment(w).is_some()).count();
-    if leading == words.len() {
-        for w in words.iter() {
-            if let Some((n, v)) = assignment(w) {
-                vars.insert(n.to_string(), v.to_string());
-            }
+    let assign = |ws: &[String], set: &mut dyn FnMut(&str, Option<&str>)| {
+        for (n, v) in ws.iter().filter_map(|w| assignment(w)) {
+            set(n, Some(v));
         }
+    };
+    if leading == words.len() {
+        assign(words, &mut set);
         return true;
     }
     words.drain(..leading);
     match words.first().map(String::as_str) {
-        Some("export") => {
-            for w in words.iter().skip(1) {
-                if let Some((n, v)) = assignment(w) {
-                    vars.insert(n.to_string(), v.to_string());
-                }
-            }
-            true
-        }
-        Some("unset") => {
-            for w in words.iter().skip(1) {
-                vars.remove(w);
-            }
-            true
-        }
-        _ => false,
+        Some("export") => assign(&words[1..], &mut set),
+        Some("unset") => words[1..].iter().for_each(|w| set(w, None)),
+        _ => return false,
     }
+    true
 }
 
+/// Quotes a word for echoing so that the shell would read it back unchanged.
 pub fn quote(word: &str) -> String {
     if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c)) {
         word.to_string()

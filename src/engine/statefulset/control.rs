@@ -70,9 +70,7 @@ impl Engine {
                 }
             }
             Err(e) => {
-                let delay = self.backoff.get(key).map(|d| (d * 2).min(1_000_000)).unwrap_or(5);
-                self.backoff.insert(key.clone(), delay);
-                self.after(delay, Action::Retry(Work::SyncSet(key.clone())));
+                let delay = self.retry_later(key, Work::SyncSet(key.clone()));
                 let owner = Str::from(format!("{}/{}", set.meta.namespace, set.meta.name));
                 let text = format!("{}: the last sync failed ({}); retrying in {}", set.meta.name, e, human_ms(delay));
                 self.waiting(&owner, &[T(&text)]);

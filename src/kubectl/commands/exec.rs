@@ -173,14 +173,18 @@ impl PodCtx<'_> {
 
     fn exec_words(&mut self, words: &[String]) -> Run {
         let mut words = words.to_vec();
-        let before = self.assigned.clone();
-        let mut set = before.clone();
-        if shell::set_variables(&mut words, &mut set) {
-            for name in before.keys().filter(|k| !set.contains_key(*k)) {
-                self.vars.remove(name);
+        let (vars, assigned) = (&mut self.vars, &mut self.assigned);
+        let set = |name: &str, value: Option<&str>| match value {
+            Some(v) => {
+                vars.insert(name.to_string(), v.to_string());
+                assigned.insert(name.to_string(), v.to_string());
             }
-            self.vars.extend(set.iter().map(|(k, v)| (k.clone(), v.clone())));
-            self.assigned = set;
+            None => {
+                vars.remove(name);
+                assigned.remove(name);
+            }
+        };
+        if shell::set_variables(&mut words, set) {
             return Run::default();
         }
         let Some(cmd) = words.first() else { return Run::default() };
@@ -555,8 +559,7 @@ pub(crate) fn attached_line(it: &mut Interpreter, line: &str) -> Output {
         return out;
     };
     let (hostname, busybox) = identity(&pod, &a.pod, &a.container);
-    let vars = super::env::container_env(&it.engine, &pod, &a.container, &hostname);
-    let mut vars = vars;
+    let mut vars = super::env::container_env(&it.engine, &pod, &a.container, &hostname);
     vars.extend(a.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
     let mut ctx = PodCtx { engine: &mut it.engine, ns: a.ns.clone(), pod: a.pod.clone(), hostname, busybox, vars, cwd: a.cwd.clone(), assigned: a.vars.clone() };
     let r = ctx.exec_words(&["sh".to_string(), "-c".to_string(), typed.to_string()]);

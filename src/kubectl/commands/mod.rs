@@ -55,7 +55,16 @@ pub fn run_simple(it: &mut Interpreter, cmd: &SimpleCommand) -> Output {
         }
     }
     let mut words = words;
-    if super::shell::set_variables(&mut words, &mut it.vars) {
+    let vars = &mut it.vars;
+    let set = |name: &str, value: Option<&str>| match value {
+        Some(v) => {
+            vars.insert(name.to_string(), v.to_string());
+        }
+        None => {
+            vars.remove(name);
+        }
+    };
+    if super::shell::set_variables(&mut words, set) {
         return Output::default();
     }
     let mut out = dispatch(it, &words, stdin);

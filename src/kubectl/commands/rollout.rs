@@ -367,9 +367,6 @@ fn undo(it: &mut Interpreter, kind: Kind, obj: &Value, to: i64, dry: super::Dry,
     out.out(&crate::kubectl::output::written(kind, obj, format, &format!("{result}{}", dry.suffix())));
 }
 
-/// `DeploymentRollbacker.Rollback`: the chosen ReplicaSet's template (without its
-/// pod-template-hash label) and annotations go back into the Deployment; the controller then
-/// scales that ReplicaSet up again under the next revision number.
 /// A Deployment whose rollout has a progress deadline and neither finished nor timed out.
 fn progress_pending(kind: Kind, obj: &Value) -> bool {
     kind == Kind::Deployment
@@ -381,6 +378,9 @@ fn paused(obj: &Value) -> bool {
     obj.pointer("/spec/paused").and_then(Value::as_bool) == Some(true)
 }
 
+/// `DeploymentRollbacker.Rollback`: the chosen ReplicaSet's template (without its
+/// pod-template-hash label) and annotations go back into the Deployment; the controller then
+/// scales that ReplicaSet up again under the next revision number.
 fn undo_deployment(it: &mut Interpreter, d: &Value, to: i64, dry: super::Dry, format: Option<&crate::kubectl::output::Format>, out: &mut Output) {
     if paused(d) {
         return out.fail("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
