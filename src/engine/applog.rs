@@ -73,6 +73,21 @@ impl<T> AppendLog<T> {
         self.len() == 0
     }
 
+    /// The entry with sequence number `seq` (see [`AppendLog::len`]), while it is kept. Every
+    /// sealed chunk holds exactly `CHUNK` entries, so this is arithmetic, not a search.
+    pub fn get(&self, seq: usize) -> Option<&T> {
+        let i = seq.checked_sub(self.dropped)?;
+        match self.sealed.get(i / CHUNK) {
+            Some(c) => c.get(i % CHUNK),
+            None => self.tail.get(i - self.sealed.len() * CHUNK),
+        }
+    }
+
+    /// The sequence number the next entry gets (what [`AppendLog::len`] counts, in O(1)).
+    pub fn next_seq(&self) -> usize {
+        self.dropped + self.sealed.len() * CHUNK + self.tail.len()
+    }
+
     /// The sequence number of the first entry [`AppendLog::iter`] yields.
     pub fn first_seq(&self) -> usize {
         self.dropped

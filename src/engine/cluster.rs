@@ -554,8 +554,8 @@ impl Engine {
         let host_name = host.as_deref().unwrap_or("").as_bytes();
         let cache_key = Correlator::START.part(meta.uid.as_bytes()).part(type_letter).part(reason.as_bytes()).part(message.as_bytes()).part(component.as_bytes()).part(host_name).0;
         let now = self.now;
-        let prior = self.store.event_cache.get(cache_key).filter(|e| same(e) && e.time.0.saturating_add(EVENT_TTL_MS) >= now.0).cloned();
-        let ev = Rc::new(match prior {
+        let prior = self.store.event_cache.get(cache_key).and_then(|seq| self.store.events.get(seq)).filter(|e| same(e) && e.time.0.saturating_add(EVENT_TTL_MS) >= now.0);
+        let ev = match prior {
             // The repeat's own message and host: equal to the prior's, and taking them saves
             // copying the prior's.
             Some(p) => EventRecord {
@@ -592,10 +592,12 @@ impl Engine {
                 host,
                 resource_version: rv,
             },
-        });
-        let ty = if ev.count > 1 { WatchEventType::Modified } else { WatchEventType::Added };
-        self.store.journal.record(self.now, ty, Obj::Event(ev.clone()));
-        self.store.event_cache.put(cache_key, ev.clone());
+        };
+        if self.store.journal.recording() {
+            let ty = if ev.count > 1 { WatchEventType::Modified } else { WatchEventType::Added };
+            self.store.journal.record(self.now, ty, Obj::Event(Rc::new(ev.clone())));
+        }
+        self.store.event_cache.put(cache_key, self.store.events.next_seq());
         self.store.events.push(ev);
         // kube-apiserver's --event-ttl (1 h): old events disappear, which also bounds memory.
         self.store.events.expire(|e| e.time.0.saturating_add(EVENT_TTL_MS) < now.0);
@@ -604,7 +606,7 @@ impl Engine {
     /// Events as typed records (cheaper than `list(Kind::Event)` for tests and the UI), oldest
     /// first; a repeated event appears once, as its latest version.
     pub fn events(&self) -> impl Iterator<Item = &EventRecord> + '_ {
-        self.store.live_events().into_iter().map(|e| &**e)
+        self.store.live_events().into_iter()
     }
 
     /// The newest `n` of [`Engine::events`], oldest first. Walks back from the newest only, so
@@ -633,7 +635,7 @@ impl Engine {
     /// Changes whenever the list [`Engine::events`] gives may have changed (an Event recorded
     /// or expired), so a view can skip re-reading it.
     pub fn events_version(&self) -> (u64, usize) {
-        (self.event_seq, self.store.events.iter().next().map_or(0, |e| Rc::as_ptr(e) as usize))
+        (self.event_seq, self.store.events.first_seq())
     }
 
     /// The Events about one object (`involvedObject.uid`), as `kubectl describe` lists them.
