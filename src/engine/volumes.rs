@@ -22,41 +22,78 @@ pub struct Files {
     pub pods: UidMap<Rc<Fs>>,
     /// ReadWriteOnce attachments: PV name -> node (hashed: looked up, never listed).
     pub attached: FxHashMap<Str, Str>,
-    /// Claim -> number of scheduled, non-terminal pods using it (volume detach).
-    pub users: KeyMap<u32>,
-    /// Claim -> number of scheduled pods naming it, in any phase (PVC protection).
-    pub holders: KeyMap<u32>,
+    /// Claim -> the pods that use it (volume detach, PVC protection).
+    pub users: KeyMap<ClaimUse>,
     /// PersistentVolumes in phase Available (binding candidates).
     pub available: BTreeSet<Str>,
 }
 
 const FORCE_DETACH_MS: u64 = 6 * 60 * 1000;
 
-/// Moves a pod's claims from `old`'s count to `new`'s (each `None` when that version does not
-/// count).
-fn recount(map: &mut KeyMap<u32>, old: Option<&Pod>, new: Option<&Pod>) {
+/// The pods that name a claim, counted two ways. In one entry, so a pod write that moves both
+/// counts (bound to a node, removed) looks the claim up once: at 10,000 claims each lookup is a
+/// cache miss.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClaimUse {
+    /// Scheduled, non-terminal pods (the attach/detach controller keeps the volume attached).
+    pub running: u32,
+    /// Scheduled pods in any phase (PVC protection keeps the claim).
+    pub scheduled: u32,
+}
+
+impl ClaimUse {
+    /// How a pod version counts towards the claims it names.
+    fn of(p: Option<&Pod>) -> ClaimUse {
+        let scheduled = p.is_some_and(|p| p.node.is_some());
+        let running = scheduled && p.is_some_and(|p| !p.status.phase.terminal());
+        ClaimUse { running: running as u32, scheduled: scheduled as u32 }
+    }
+}
+
+/// Moves a pod's claims from `old`'s counts to `new`'s.
+fn recount(map: &mut KeyMap<ClaimUse>, old: Option<&Pod>, new: Option<&Pod>) {
+    let (was, is) = (ClaimUse::of(old), ClaimUse::of(new));
     if let (Some(o), Some(n)) = (old, new) {
         // Most writes are status updates of a running pod: its claims stay counted (versions of
         // a pod share their claims and template, so the addresses usually settle it).
         let same_claims = (Rc::ptr_eq(&o.claims, &n.claims) && Rc::ptr_eq(&o.tmpl, &n.tmpl)) || o.claim_names().eq(n.claim_names());
         if same_str(&o.meta.namespace, &n.meta.namespace) && same_claims {
-            return;
+            if was == is {
+                return;
+            }
+            // Counted before: each entry exists and moves in one lookup.
+            if was != ClaimUse::default() {
+                for c in n.claim_names() {
+                    let k = &Named::new(&n.meta.namespace, c);
+                    if let Some(u) = map.get_mut(k) {
+                        u.running = u.running.saturating_sub(was.running) + is.running;
+                        u.scheduled = u.scheduled.saturating_sub(was.scheduled) + is.scheduled;
+                        if *u == ClaimUse::default() {
+                            map.remove(k);
+                        }
+                    }
+                }
+                return;
+            }
         }
     }
-    if let Some(o) = old {
+    if let Some(o) = old.filter(|_| was != ClaimUse::default()) {
         for c in o.claim_names() {
             let k = &Named::new(&o.meta.namespace, c);
-            if let Some(n) = map.get_mut(k) {
-                *n = n.saturating_sub(1);
-                if *n == 0 {
+            if let Some(u) = map.get_mut(k) {
+                u.running = u.running.saturating_sub(was.running);
+                u.scheduled = u.scheduled.saturating_sub(was.scheduled);
+                if *u == ClaimUse::default() {
                     map.remove(k);
                 }
             }
         }
     }
-    if let Some(n) = new {
+    if let Some(n) = new.filter(|_| is != ClaimUse::default()) {
         for c in n.claim_names() {
-            *map.entry(Key::new(n.meta.namespace.clone(), Str::from(c))).or_insert(0) += 1;
+            let u = map.entry(Key::new(n.meta.namespace.clone(), Str::from(c))).or_default();
+            u.running += is.running;
+            u.scheduled += is.scheduled;
         }
     }
 }
@@ -105,22 +142,7 @@ impl Engine {
     /// kubelet only sees scheduled pods), so a claim deleted while its pod cannot be scheduled
     /// goes at once and the StatefulSet controller creates it again (spec §5.5).
     pub(super) fn track_claim_users(&mut self, old: Option<&Pod>, new: Option<&Pod>) {
-        let running = |p: &&Pod| p.node.is_some() && !p.status.phase.terminal();
-        let scheduled = |p: &&Pod| p.node.is_some();
-        // Most writes are status updates that leave a pod as running and as scheduled as it
-        // was, with the same claims: neither count can move, so both are settled here at once.
-        if let (Some(o), Some(n)) = (old, new) {
-            if running(&o) == running(&n)
-                && scheduled(&o) == scheduled(&n)
-                && Rc::ptr_eq(&o.claims, &n.claims)
-                && Rc::ptr_eq(&o.tmpl, &n.tmpl)
-                && same_str(&o.meta.namespace, &n.meta.namespace)
-            {
-                return;
-            }
-        }
-        recount(&mut self.files.users, old.filter(running), new.filter(running));
-        recount(&mut self.files.holders, old.filter(scheduled), new.filter(scheduled));
+        recount(&mut self.files.users, old, new);
     }
 
     fn claim_event(&mut self, c: &Pvc, warning: bool, reason: &'static str, msg: String, component: &'static str) {
@@ -239,7 +261,7 @@ impl Engine {
         if c.meta.deletion.is_none() {
             return;
         }
-        if self.files.holders.get(k).is_some_and(|n| *n > 0) {
+        if self.files.users.get(k).is_some_and(|u| u.scheduled > 0) {
             return;
         }
         let mut nc = (*c).clone();
@@ -306,7 +328,7 @@ impl Engine {
         if self.files.attached.get(&vol) != Some(node) {
             return;
         }
-        let still_used = self.files.users.get(claim).is_some_and(|n| *n > 0);
+        let still_used = self.files.users.get(claim).is_some_and(|u| u.running > 0);
         if still_used {
             return;
         }
