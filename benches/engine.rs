@@ -124,9 +124,27 @@ fn main() {
     if only_1k {
         return;
     }
-    let (t10k, _, v10k, _) = median_lifecycle(10_000, 3);
-    println!("lifecycle 10,000 replicas: {:.1} ms CPU ({:.1} ms wall; median of 3), {:.0} s virtual", t10k.cpu * 1e3, t10k.wall * 1e3, v10k.as_secs_f64());
-    println!("ratio 10,000 / 1,000: {:.1}x in CPU time (budget 12x)", t10k.cpu / t1k.cpu);
+    // The ratio is taken in pairs: each 10k run against the median of three 1k runs just
+    // before it. A shared machine's speed drifts over seconds (the 1k median alone moved
+    // 21-27 ms between back-to-back runs), and comparing runs made seconds apart measured that
+    // drift as much as the engine.
+    let mut rounds: Vec<(f64, f64, Time)> = (0..5)
+        .map(|_| {
+            let (near_1k, _, _, _) = median_lifecycle(1_000, 3);
+            let (t, v, _) = engine_lifecycle(10_000);
+            (t.cpu / near_1k.cpu, t.cpu, v)
+        })
+        .collect();
+    rounds.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let (t10k, v10k) = (rounds[2].1, rounds[2].2);
+    let mut ratios: Vec<f64> = rounds.iter().map(|r| r.0).collect();
+    ratios.sort_by(f64::total_cmp);
+    println!("lifecycle 10,000 replicas: {:.1} ms CPU (median of 5), {:.0} s virtual", t10k * 1e3, v10k.as_secs_f64());
+    println!(
+        "ratio 10,000 / 1,000: {:.1}x in CPU time (budget 12x; median of 5 paired rounds, each a 10k run over the median of three 1k runs just before it: {})",
+        ratios[2],
+        ratios.iter().map(|r| format!("{:.1}", r)).collect::<Vec<_>>().join(", ")
+    );
 
     // Timeline memory for a 10,000-replica session.
     N.with(|c| *c.borrow_mut() = 10_000);
