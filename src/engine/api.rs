@@ -685,7 +685,7 @@ impl Engine {
 
     fn write_user_class(&mut self, v: &Value, meta: Meta) -> Result<bool, ApiError> {
         let k = meta.key();
-        let is_default = meta.annotations.get("storageclass.kubernetes.io/is-default-class").map(String::as_str) == Some("true");
+        let is_default = meta.annotations.get("storageclass.kubernetes.io/is-default-class").map(|v| &**v) == Some("true");
         let mut body = v.as_object().cloned().unwrap_or_default();
         for f in ["apiVersion", "kind", "metadata", "provisioner", "reclaimPolicy", "volumeBindingMode"] {
             body.remove(f);
@@ -735,7 +735,7 @@ impl Engine {
                 m.uid = self.rng.uuid();
                 m.created = self.now;
                 if kind == Kind::Namespace {
-                    m.labels.insert("kubernetes.io/metadata.name".into(), m.name.to_string());
+                    m.labels.insert("kubernetes.io/metadata.name", m.name.to_string());
                 }
                 m
             }

@@ -182,16 +182,16 @@ impl Engine {
         let ns = d.meta.namespace.clone();
         let mut meta = self.new_meta(&ns, rs_name);
         meta.labels = d.tmpl.labels.clone();
-        meta.labels.insert("pod-template-hash".into(), hash.to_string());
+        meta.labels.insert("pod-template-hash", hash.to_string());
         meta.annotations = copied_annotations(d);
-        meta.annotations.insert(REVISION.into(), rollout.revision.to_string());
+        meta.annotations.insert(REVISION, rollout.revision.to_string());
         set_replica_annotations(&mut meta, rollout);
         meta.owners.push(OwnerRef::controller_of(Kind::Deployment, &d.meta.name, &d.meta.uid));
         meta.generation = 1;
         let mut t = (*d.tmpl).clone_template();
-        t.labels.insert("pod-template-hash".into(), hash.to_string());
+        t.labels.insert("pod-template-hash", hash.to_string());
         let mut sel = d.selector.clone();
-        sel.match_labels.insert("pod-template-hash".into(), hash.to_string());
+        sel.match_labels.insert("pod-template-hash", hash.to_string());
         let mut spec = json!({"replicas": initial, "selector": {"matchLabels": sel.match_labels}, "template": tmpl_json});
         if let Some(l) = spec.pointer_mut("/template/metadata/labels").and_then(Value::as_object_mut) {
             l.insert("pod-template-hash".into(), json!(hash));
@@ -212,18 +212,18 @@ impl Engine {
         let mut annotations = copied_annotations(d);
         let old = revision_of(&rs);
         for (k, v) in rs.meta.annotations.iter() {
-            if CONTROLLER_ANNOTATIONS.contains(&k.as_str()) {
+            if CONTROLLER_ANNOTATIONS.contains(&&**k) {
                 annotations.insert(k.clone(), v.clone());
             }
         }
         if old < rollout.revision {
-            annotations.insert(REVISION.into(), rollout.revision.to_string());
+            annotations.insert(REVISION, rollout.revision.to_string());
             if old > 0 {
                 let history = match rs.meta.annotations.get(REVISION_HISTORY) {
                     Some(h) if !h.is_empty() => format!("{h},{old}"),
                     _ => old.to_string(),
                 };
-                annotations.insert(REVISION_HISTORY.into(), history);
+                annotations.insert(REVISION_HISTORY, history);
             }
         }
         if annotations == rs.meta.annotations {
@@ -374,12 +374,12 @@ impl Engine {
             self.waiting(&owner, &[T(&d.meta.name), T(": no progress for "), T(&secs), T(" s (progressDeadlineSeconds), so Progressing is False with ProgressDeadlineExceeded; the rollout goes on if it can")]);
         }
         let revision = new_rs.as_ref().map(|n| revision_of(n).to_string());
-        let revision_stale = revision.as_ref().is_some_and(|r| d.meta.annotations.get(REVISION) != Some(r));
+        let revision_stale = revision.as_ref().is_some_and(|r| d.meta.annotations.get(REVISION).map(|v| &**v) != Some(r.as_str()));
         let stored = if d.status != status || revision_stale {
             let mut nd = (*d).clone();
             nd.status = status;
             if let Some(r) = revision {
-                nd.meta.annotations.insert(REVISION.into(), r);
+                nd.meta.annotations.insert(REVISION, r);
             }
             self.put(nd)
         } else {
@@ -614,15 +614,15 @@ fn replicas_stale(rs: &Workload, rollout: &Rollout) -> bool {
 }
 
 fn set_replica_annotations(meta: &mut Meta, rollout: &Rollout) {
-    meta.annotations.insert(DESIRED_REPLICAS.into(), rollout.desired.to_string());
-    meta.annotations.insert(MAX_REPLICAS.into(), rollout.max_replicas.to_string());
+    meta.annotations.insert(DESIRED_REPLICAS, rollout.desired.to_string());
+    meta.annotations.insert(MAX_REPLICAS, rollout.max_replicas.to_string());
 }
 
 /// The Deployment's own annotations a ReplicaSet carries (a change-cause, say).
 fn copied_annotations(d: &Workload) -> StrMap {
     let mut m = StrMap::default();
     for (k, v) in d.meta.annotations.iter() {
-        if !CONTROLLER_ANNOTATIONS.contains(&k.as_str()) {
+        if !CONTROLLER_ANNOTATIONS.contains(&&**k) {
             m.insert(k.clone(), v.clone());
         }
     }

@@ -109,7 +109,7 @@ impl Engine {
         };
         meta.labels = svc.meta.labels.clone();
         if svc.cluster_ip.is_none() {
-            meta.labels.insert("service.kubernetes.io/headless".into(), String::new());
+            meta.labels.insert("service.kubernetes.io/headless", String::new());
         }
         meta
     }

@@ -118,7 +118,7 @@ impl Engine {
 
     fn slice_json(&self, svc: &Service, name: String, uid_seed: &str, endpoints: &[SliceEndpoint], managed: bool) -> Value {
         let mut labels = svc.meta.labels.clone();
-        labels.insert("kubernetes.io/service-name".into(), svc.meta.name.to_string());
+        labels.insert("kubernetes.io/service-name", svc.meta.name.to_string());
         let mut meta = Meta {
             name: Str::from(name.as_str()),
             namespace: svc.meta.namespace.clone(),
@@ -128,9 +128,9 @@ impl Engine {
             ..Meta::default()
         };
         if managed {
-            labels.insert("endpointslice.kubernetes.io/managed-by".into(), "endpointslice-controller.k8s.io".into());
+            labels.insert("endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io");
             if svc.cluster_ip.is_none() {
-                labels.insert("service.kubernetes.io/headless".into(), String::new());
+                labels.insert("service.kubernetes.io/headless", String::new());
             }
             meta.generate_name = Some(Str::from(format!("{}-", svc.meta.name)));
             meta.generation = 1;

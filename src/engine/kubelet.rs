@@ -618,9 +618,9 @@ impl Engine {
         let names = self.config.nodes.clone();
         for (i, name) in names.iter().enumerate() {
             let mut meta = self.new_meta("", name);
-            meta.labels.insert("kubernetes.io/hostname".into(), name.clone());
-            meta.labels.insert("kubernetes.io/os".into(), "linux".into());
-            meta.labels.insert("kubernetes.io/arch".into(), "amd64".into());
+            meta.labels.insert("kubernetes.io/hostname", name.clone());
+            meta.labels.insert("kubernetes.io/os", "linux");
+            meta.labels.insert("kubernetes.io/arch", "amd64");
             let node = Node { meta, index: i, unschedulable: false, ready: true, ready_since: self.now, taints: Vec::new(), ip: Str::from(format!("172.18.0.{}", i + 3)) };
             self.put(node);
         }

@@ -510,34 +510,39 @@ impl Meta {
 /// pod, claim and volume carries these maps into each time-travel snapshot that holds a copy.
 /// Every write clones the object it changes, so a clone shares the pairs (a reference count)
 /// and only a changed map is copied. Empty maps allocate nothing.
+/// Keys and values are shared strings: the controllers' well-known keys and values (and a
+/// template's labels, copied into every pod) are one allocation for all the objects that carry
+/// them, where each pod, claim and volume had its own copies (at 10,000 replicas, a third of
+/// the live allocations and a tenth of the heap).
 /// Iteration order is the key order, as a `BTreeMap`'s, so rendered JSON is unchanged.
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
-pub struct StrMap(Option<Rc<Vec<(String, String)>>>);
+pub struct StrMap(Option<Rc<Vec<(Str, Str)>>>);
 
-type Pair<'a> = (&'a String, &'a String);
-pub type StrMapIter<'a> = std::iter::Map<std::slice::Iter<'a, (String, String)>, fn(&'a (String, String)) -> Pair<'a>>;
+type Pair<'a> = (&'a Str, &'a Str);
+pub type StrMapIter<'a> = std::iter::Map<std::slice::Iter<'a, (Str, Str)>, fn(&'a (Str, Str)) -> Pair<'a>>;
 
 impl StrMap {
-    fn pairs(&self) -> &[(String, String)] {
+    fn pairs(&self) -> &[(Str, Str)] {
         self.0.as_deref().map(Vec::as_slice).unwrap_or_default()
     }
-    fn pairs_mut(&mut self) -> &mut Vec<(String, String)> {
+    fn pairs_mut(&mut self) -> &mut Vec<(Str, Str)> {
         Rc::make_mut(self.0.get_or_insert_with(Rc::default))
     }
-    fn from_sorted(mut v: Vec<(String, String)>) -> StrMap {
+    fn from_sorted(mut v: Vec<(Str, Str)>) -> StrMap {
         v.shrink_to_fit();
         StrMap((!v.is_empty()).then(|| Rc::new(v)))
     }
     fn find(&self, k: &str) -> Result<usize, usize> {
-        self.pairs().binary_search_by(|(x, _)| x.as_str().cmp(k))
+        self.pairs().binary_search_by(|(x, _)| (**x).cmp(k))
     }
-    pub fn get(&self, k: &str) -> Option<&String> {
+    pub fn get(&self, k: &str) -> Option<&Str> {
         self.find(k).ok().and_then(|i| self.pairs().get(i)).map(|(_, v)| v)
     }
     pub fn contains_key(&self, k: &str) -> bool {
         self.find(k).is_ok()
     }
-    pub fn insert(&mut self, k: String, v: String) -> Option<String> {
+    pub fn insert(&mut self, k: impl Into<Str>, v: impl Into<Str>) -> Option<Str> {
+        let (k, v) = (k.into(), v.into());
         match self.find(&k) {
             Ok(i) => {
                 if self.pairs().get(i).is_some_and(|(_, old)| *old == v) {
@@ -555,18 +560,18 @@ impl StrMap {
     }
     /// A copy with `extra` inserted (each as `insert` would, replacing an equal key), built in
     /// one allocation: a StatefulSet's pod is its template's labels plus three of its own.
-    pub fn with<const N: usize>(&self, extra: [(String, String); N]) -> StrMap {
+    pub fn with<const N: usize>(&self, extra: [(Str, Str); N]) -> StrMap {
         let mut pairs = Vec::with_capacity(self.len() + N);
         pairs.extend_from_slice(self.pairs());
         for (k, v) in extra {
-            match pairs.binary_search_by(|(x, _): &(String, String)| x.as_str().cmp(&k)) {
+            match pairs.binary_search_by(|(x, _): &(Str, Str)| (**x).cmp(&*k)) {
                 Ok(i) => pairs[i].1 = v,
                 Err(i) => pairs.insert(i, (k, v)),
             }
         }
         StrMap::from_sorted(pairs)
     }
-    pub fn remove(&mut self, k: &str) -> Option<String> {
+    pub fn remove(&mut self, k: &str) -> Option<Str> {
         let i = self.find(k).ok()?;
         let pairs = self.pairs_mut();
         let (_, v) = pairs.remove(i);
@@ -585,13 +590,13 @@ impl StrMap {
     pub fn iter(&self) -> StrMapIter<'_> {
         self.pairs().iter().map(|(k, v)| (k, v))
     }
-    pub fn keys(&self) -> impl Iterator<Item = &String> + '_ {
+    pub fn keys(&self) -> impl Iterator<Item = &Str> + '_ {
         self.pairs().iter().map(|(k, _)| k)
     }
-    pub fn values(&self) -> impl Iterator<Item = &String> + '_ {
+    pub fn values(&self) -> impl Iterator<Item = &Str> + '_ {
         self.pairs().iter().map(|(_, v)| v)
     }
-    pub fn retain(&mut self, mut f: impl FnMut(&String, &mut String) -> bool) {
+    pub fn retain(&mut self, mut f: impl FnMut(&Str, &mut Str) -> bool) {
         let mut v = std::mem::take(self).into_iter().collect::<Vec<_>>();
         v.retain_mut(|(k, v)| f(k, v));
         *self = StrMap::from_sorted(v);
@@ -613,23 +618,23 @@ impl<'a> IntoIterator for &'a StrMap {
 }
 
 impl IntoIterator for StrMap {
-    type Item = (String, String);
-    type IntoIter = std::vec::IntoIter<(String, String)>;
+    type Item = (Str, Str);
+    type IntoIter = std::vec::IntoIter<(Str, Str)>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.map(|rc| Rc::try_unwrap(rc).unwrap_or_else(|shared| (*shared).clone())).unwrap_or_default().into_iter()
     }
 }
 
-impl FromIterator<(String, String)> for StrMap {
-    fn from_iter<I: IntoIterator<Item = (String, String)>>(it: I) -> StrMap {
+impl<K: Into<Str>, V: Into<Str>> FromIterator<(K, V)> for StrMap {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(it: I) -> StrMap {
         // Through a BTreeMap: sorted, and a repeated key keeps its last value, as before.
-        let m: BTreeMap<String, String> = it.into_iter().collect();
+        let m: BTreeMap<Str, Str> = it.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
         StrMap::from_sorted(m.into_iter().collect())
     }
 }
 
-impl Extend<(String, String)> for StrMap {
-    fn extend<I: IntoIterator<Item = (String, String)>>(&mut self, it: I) {
+impl<K: Into<Str>, V: Into<Str>> Extend<(K, V)> for StrMap {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, it: I) {
         for (k, v) in it {
             self.insert(k, v);
         }
@@ -638,13 +643,13 @@ impl Extend<(String, String)> for StrMap {
 
 impl From<BTreeMap<String, String>> for StrMap {
     fn from(m: BTreeMap<String, String>) -> StrMap {
-        StrMap::from_sorted(m.into_iter().collect())
+        StrMap::from_sorted(m.into_iter().map(|(k, v)| (Str::from(k), Str::from(v))).collect())
     }
 }
 
 impl serde::Serialize for StrMap {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.iter())
+        s.collect_map(self.iter().map(|(k, v)| (&**k, &**v)))
     }
 }
 
@@ -652,7 +657,7 @@ pub fn string_map(v: Option<&Value>) -> StrMap {
     // serde_json's Map is a BTreeMap: its entries come sorted and unique, as StrMap keeps them,
     // so no BTreeMap (and no sort, a few KB of wasm) in between.
     v.and_then(Value::as_object)
-        .map(|o| StrMap::from_sorted(o.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect()))
+        .map(|o| StrMap::from_sorted(o.iter().map(|(k, v)| (Str::from(k.as_str()), v.as_str().map(Str::from).unwrap_or_else(|| Str::from(v.to_string())))).collect()))
         .unwrap_or_default()
 }
 
@@ -696,8 +701,8 @@ impl Selector {
         }
         self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
             && self.exprs.iter().all(|(k, op, vals)| match op.as_str() {
-                "In" => labels.get(k).is_some_and(|v| vals.contains(v)),
-                "NotIn" => labels.get(k).is_none_or(|v| !vals.contains(v)),
+                "In" => labels.get(k).is_some_and(|v| vals.iter().any(|x| **x == **v)),
+                "NotIn" => labels.get(k).is_none_or(|v| !vals.iter().any(|x| **x == **v)),
                 "Exists" => labels.contains_key(k),
                 "DoesNotExist" => !labels.contains_key(k),
                 _ => false,

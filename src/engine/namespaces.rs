@@ -70,7 +70,7 @@ impl Engine {
             }
         };
         cm.body.insert("data".into(), data);
-        cm.meta.annotations.insert("kubernetes.io/description".into(), DESCRIPTION.into());
+        cm.meta.annotations.insert("kubernetes.io/description", DESCRIPTION);
         self.store_generic(cm);
     }
 

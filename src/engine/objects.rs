@@ -304,7 +304,7 @@ impl Pod {
             && !self.tmpl.containers.first().is_some_and(|c| c.mounts.iter().any(|(_, mp)| mp.trim_end_matches('/') == API_TOKEN_PATH))
     }
     pub fn revision_label(&self) -> Option<&str> {
-        self.meta.labels.get("controller-revision-hash").map(String::as_str)
+        self.meta.labels.get("controller-revision-hash").map(|v| &**v)
     }
 
     pub fn to_json(&self) -> Value {

@@ -185,7 +185,8 @@ impl Engine {
         }
         let name = join(&[T("pvc-"), T(&c.meta.uid)]);
         let mut meta = self.new_meta("", &name);
-        meta.annotations.insert("pv.kubernetes.io/provisioned-by".into(), class.provisioner.clone());
+        let provisioner = Str::from(class.provisioner.as_str());
+        meta.annotations.insert(intern("pv.kubernetes.io/provisioned-by"), provisioner.clone());
         meta.finalizers.push("kubernetes.io/pv-protection".into());
         let cap = Str::from(str_field(&c.spec, &["resources", "requests", "storage"]).unwrap_or("0"));
         let pv = Pv {
@@ -205,13 +206,12 @@ impl Engine {
         self.claim_event(c, false, "Provisioning", provisioning, "k8s.io/minikube-hostpath");
         let pv = self.put(pv);
         self.claim_event(c, false, "ProvisioningSucceeded", join(&[T("Successfully provisioned volume "), T(&pv.meta.name)]), "k8s.io/minikube-hostpath");
-        let provisioner = class.provisioner.clone();
         self.bind(c, &pv, true);
         if let Some(cur) = self.store.pvcs.get(&c.meta.key()).cloned() {
             let mut nc = (*cur).clone();
             nc.meta.annotations = nc.meta.annotations.with([
-                ("volume.beta.kubernetes.io/storage-provisioner".into(), provisioner.clone()),
-                ("volume.kubernetes.io/storage-provisioner".into(), provisioner),
+                (intern("volume.beta.kubernetes.io/storage-provisioner"), provisioner.clone()),
+                (intern("volume.kubernetes.io/storage-provisioner"), provisioner),
             ]);
             self.write_claim(nc);
         }
@@ -224,7 +224,7 @@ impl Engine {
         npv.phase = VolumePhase::Bound;
         npv.phase_since = self.now;
         if !dynamic {
-            npv.meta.annotations.insert("pv.kubernetes.io/bound-by-controller".into(), "yes".into());
+            npv.meta.annotations.insert(intern("pv.kubernetes.io/bound-by-controller"), intern("yes"));
         }
         let npv = self.put(npv);
         self.files.available.remove(&npv.meta.name);
@@ -232,7 +232,7 @@ impl Engine {
         nc.volume = Some(npv.meta.name.clone());
         nc.phase = ClaimPhase::Bound;
         nc.capacity = Some(npv.capacity_str.clone());
-        nc.meta.annotations = nc.meta.annotations.with([("pv.kubernetes.io/bind-completed".into(), "yes".into()), ("pv.kubernetes.io/bound-by-controller".into(), "yes".into())]);
+        nc.meta.annotations = nc.meta.annotations.with([(intern("pv.kubernetes.io/bind-completed"), intern("yes")), (intern("pv.kubernetes.io/bound-by-controller"), intern("yes"))]);
         self.write_claim(nc);
         self.enqueue(Work::RetryScheduling);
     }

@@ -96,7 +96,7 @@ impl Engine {
                     None => {
                         let mut meta = self.new_meta(&set.meta.namespace, &name);
                         meta.labels = set.tmpl.labels.clone();
-                        meta.labels.insert("controller.kubernetes.io/hash".into(), hash.clone());
+                        meta.labels.insert("controller.kubernetes.io/hash", hash.clone());
                         meta.annotations = set.meta.annotations.clone();
                         meta.owners.push(OwnerRef::controller_of(Kind::StatefulSet, &set.meta.name, &set.meta.uid));
                         let rev = Revision { meta, data: data.clone(), revision: next, tmpl: set.tmpl.clone() };

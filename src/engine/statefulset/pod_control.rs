@@ -30,10 +30,12 @@ impl Engine {
     pub(in crate::engine) fn build_set_pod(&mut self, set: &StatefulSet, ordinal: i64, rev: &Revision, name: &str) -> Pod {
         let mut meta = self.new_meta(&set.meta.namespace, name);
         meta.generate_name = Some(Str::from(join(&[T(&set.meta.name), T("-")])));
+        // The keys are interned, the hash is the revision's name and the pod name the pod's
+        // own: only the index is a new string.
         meta.labels = rev.tmpl.labels.with([
-            ("apps.kubernetes.io/pod-index".into(), itoa::Buffer::new().format(ordinal).to_string()),
-            ("controller-revision-hash".into(), rev.meta.name.to_string()),
-            ("statefulset.kubernetes.io/pod-name".into(), name.to_string()),
+            (intern("apps.kubernetes.io/pod-index"), Str::from(itoa::Buffer::new().format(ordinal))),
+            (intern("controller-revision-hash"), rev.meta.name.clone()),
+            (intern("statefulset.kubernetes.io/pod-name"), meta.name.clone()),
         ]);
         meta.annotations = rev.tmpl.annotations.clone();
         meta.owners = Owners::of(OwnerRef::controller_of(Kind::StatefulSet, &set.meta.name, &set.meta.uid));
@@ -186,8 +188,8 @@ impl Engine {
             }
             let mut p = (*pod).clone();
             if !identity_ok {
-                p.meta.labels.insert("statefulset.kubernetes.io/pod-name".into(), name.clone());
-                p.meta.labels.insert("apps.kubernetes.io/pod-index".into(), ordinal.to_string());
+                p.meta.labels.insert("statefulset.kubernetes.io/pod-name", name.clone());
+                p.meta.labels.insert("apps.kubernetes.io/pod-index", ordinal.to_string());
             }
             self.write_pod(p);
             self.set_event(set, false, "SuccessfulUpdate", format!("update Pod {} in StatefulSet {} successful", pod.meta.name, set.meta.name));

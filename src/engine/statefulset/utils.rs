@@ -67,7 +67,7 @@ pub fn identity_matches(set_name: &str, set_ns: &str, pod: &Pod) -> bool {
             parent == set_name
                 && canonical_ordinal(&pod.meta.name[parent.len() + 1..])
                 && *pod.meta.namespace == *set_ns
-                && pod.meta.labels.get("statefulset.kubernetes.io/pod-name").map(String::as_str) == Some(&*pod.meta.name)
+                && pod.meta.labels.get("statefulset.kubernetes.io/pod-name").map(|v| &**v) == Some(&*pod.meta.name)
         }
         None => false,
     }

@@ -417,7 +417,7 @@ fn undo_deployment(it: &mut Interpreter, d: &Value, to: i64, dry: super::Dry, fo
             }
         }
         for (k, v) in &rev.annotations {
-            if !CONTROLLER_ANNOTATIONS.contains(&k.as_str()) {
+            if !CONTROLLER_ANNOTATIONS.contains(&&**k) {
                 annotations.insert(k.clone(), v.clone());
             }
         }
