@@ -60,9 +60,10 @@ impl Engine {
     }
 
     /// Stores a new version of an object the caller took out of its map to change it in
-    /// place: recorded as MODIFIED, like `put` on an object that is still stored.
-    pub(super) fn put_modified<T: Stored>(&mut self, obj: T) -> Rc<T> {
-        self.store_version(Rc::new(obj), true).0
+    /// place (`Rc::make_mut`: the same allocation unless a snapshot or a watch shares it):
+    /// recorded as MODIFIED, like `put` on an object that is still stored.
+    pub(super) fn put_modified<T: Stored>(&mut self, obj: Rc<T>) -> Rc<T> {
+        self.store_version(obj, true).0
     }
 
     /// Stores `rc` and returns it with the version it replaced, found by the same search.

@@ -85,6 +85,9 @@ pub struct Engine {
     pub(super) node_load: Vec<(Str, usize)>,
     /// Writes of pods no StatefulSet controls (see `SyncMemo`).
     pub(super) foreign_pod_writes: u64,
+    /// `endpoints_pod_changed`'s list of Endpoints to change, kept between calls: a pod
+    /// write that moves an address (four per pod's life) allocated one.
+    pub(super) endpoint_changes: Vec<(Key, Option<EndpointAddress>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -183,6 +186,7 @@ impl Engine {
             noted: FxHashSet::default(),
             node_load: Vec::new(),
             foreign_pod_writes: 0,
+            endpoint_changes: Vec::new(),
         };
         e.bootstrap();
         e
@@ -786,6 +790,14 @@ impl Piece<'_> {
 pub(super) fn join(pieces: &[Piece]) -> String {
     let len = pieces.iter().map(|p| if let Piece::T(s) = p { s.len() } else { 20 }).sum();
     let mut out = String::with_capacity(len);
+    join_into(&mut out, pieces);
+    out
+}
+
+/// Appends the pieces to `out`: a text built in parts (some only under a condition) goes
+/// straight into its string, with no list of pieces to allocate first.
+#[inline(always)]
+pub(super) fn join_into(out: &mut String, pieces: &[Piece]) {
     let mut buf = itoa::Buffer::new();
     for p in pieces {
         match *p {
@@ -794,7 +806,6 @@ pub(super) fn join(pieces: &[Piece]) -> String {
             Piece::U(n) => out.push_str(buf.format(n)),
         }
     }
-    out
 }
 
 /// Whether the pieces joined are exactly `text`, without joining them.

@@ -163,7 +163,7 @@ impl Engine {
         // same readiness again): the Services are compared first and only those whose
         // Endpoints must change are collected (nothing is allocated otherwise).
         let from = Named::new(ns, "");
-        let mut changed: Vec<(Key, Option<EndpointAddress>)> = Vec::new();
+        let mut changed = std::mem::take(&mut self.endpoint_changes);
         for (k, svc) in self.store.services.range::<dyn KeyRef, _>((Bound::Included(&from as &dyn KeyRef), Bound::Unbounded)) {
             if !same_str(&k.0, ns) {
                 break;
@@ -190,14 +190,14 @@ impl Engine {
         }
         if unchanged {
             debug_assert!(changed.is_empty(), "a pod write skipped by Endpoints changes them: {:?}", changed.first().map(|(k, _)| k));
+            self.endpoint_changes = changed;
             return;
         }
-        for (k, want) in changed {
+        for (k, want) in changed.drain(..) {
             // Taken out of the store so that, unless a snapshot or a watch shares them, the
             // object and its address map are updated in place rather than copied.
-            let Some(old_rc) = self.store.endpoints.remove(&k) else { continue };
-            let mut ep = Rc::unwrap_or_clone(old_rc);
-            let map = Rc::make_mut(&mut ep.addresses);
+            let Some(mut ep) = self.store.endpoints.remove(&k) else { continue };
+            let map = Rc::make_mut(&mut Rc::make_mut(&mut ep).addresses);
             match want {
                 Some(a) => {
                     map.insert(name.clone(), a);
@@ -208,5 +208,6 @@ impl Engine {
             }
             self.put_modified(ep);
         }
+        self.endpoint_changes = changed;
     }
 }

@@ -5,7 +5,7 @@
 //! and burst syncs decide each slot from that slot's state at sync start. Every decision is
 //! recorded in words a student understands.
 
-use super::super::cluster::{join, Action, Engine, Piece, Work, MAX_SIMULATED_REPLICAS};
+use super::super::cluster::{join, join_into, Action, Engine, Piece, Work, MAX_SIMULATED_REPLICAS};
 use Piece::{N, T, U};
 use super::super::meta::*;
 use super::super::objects::*;
@@ -325,25 +325,25 @@ impl Engine {
             let rev = if use_current { ctx.current.clone() } else { ctx.update.clone() };
             self.create_set_pod(set, ord, &rev, &name)?;
             // "<pod> created from revision <rev>[ (which revision and why)][, using claim ...] — <order>"
-            let mut text = Vec::with_capacity(13 + 6 * set.spec.claim_templates.len());
-            text.extend([T(&name), T(" created from revision "), T(&rev.meta.name)]);
+            let mut text = String::with_capacity(160);
+            join_into(&mut text, &[T(&name), T(" created from revision "), T(&rev.meta.name)]);
             if ctx.current.meta.name != ctx.update.meta.name {
                 match (use_current, &set.spec.rolling) {
-                    (true, Some((p, _))) => text.extend([T(" (the current revision: ordinal "), N(ord), T(" is below the partition "), N(*p), T(")")]),
-                    (true, None) => text.push(T(" (the current revision: it had not been updated yet)")),
-                    (false, _) => text.push(T(" (the update revision)")),
+                    (true, Some((p, _))) => join_into(&mut text, &[T(" (the current revision: ordinal "), N(ord), T(" is below the partition "), N(*p), T(")")]),
+                    (true, None) => text.push_str(" (the current revision: it had not been updated yet)"),
+                    (false, _) => text.push_str(" (the update revision)"),
                 }
             }
             // The claims' names as pieces (`utils::claim_name`), not built one by one.
             for (i, t) in set.spec.claim_templates.iter().enumerate() {
-                text.extend([T(if i == 0 { ", using claim " } else { ", " }), T(&t.name), T("-"), T(&set.meta.name), T("-"), N(ord)]);
+                join_into(&mut text, &[T(if i == 0 { ", using claim " } else { ", " }), T(&t.name), T("-"), T(&set.meta.name), T("-"), N(ord)]);
             }
             match (ctx.monotonic, ord == ctx.start) {
-                (true, true) => text.push(T(" — the first slot")),
-                (true, false) => text.extend([T(" — "), T(&set.meta.name), T("-"), N(ord - 1), T(" is Running and Ready (OrderedReady)")]),
-                (false, _) => text.push(T(" — Parallel creates without waiting")),
+                (true, true) => text.push_str(" — the first slot"),
+                (true, false) => join_into(&mut text, &[T(" — "), T(&set.meta.name), T("-"), N(ord - 1), T(" is Running and Ready (OrderedReady)")]),
+                (false, _) => text.push_str(" — Parallel creates without waiting"),
             }
-            self.decide(ctx.owner.clone(), join(&text));
+            self.decide(ctx.owner.clone(), text);
             return Ok(Flow::Stop);
         };
         if pod.status.phase.terminal() {
@@ -479,9 +479,12 @@ impl Engine {
                 self.delete_set_pod(set, &pod_name)?;
                 status.current -= 1;
                 let runs = if rev.is_empty() { [T("no revision"), T("")] } else { [T("revision "), T(&rev)] };
-                let down_to: &[Piece] = if partition > 0 { &[T(", down to partition "), N(partition)] } else { &[] };
-                let text = [&[T(&pod_name), T(" deleted: it runs "), runs[0], runs[1], T(", the update revision is "), T(&update), T(" (rolling update, highest ordinal first")], down_to, &[T(")")]].concat();
-                self.decide(ctx.owner.clone(), join(&text));
+                let mut text = join(&[T(&pod_name), T(" deleted: it runs "), runs[0], runs[1], T(", the update revision is "), T(&update), T(" (rolling update, highest ordinal first")]);
+                if partition > 0 {
+                    join_into(&mut text, &[T(", down to partition "), N(partition)]);
+                }
+                text.push(')');
+                self.decide(ctx.owner.clone(), text);
             }
             (out, Some(u)) => {
                 let _ = out;
