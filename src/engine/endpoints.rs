@@ -121,7 +121,7 @@ impl Engine {
             if &*svc.meta.name == "kubernetes" && &*svc.meta.namespace == "default" {
                 let meta = self.endpoints_meta(svc);
                 let mut addrs = BTreeMap::new();
-                addrs.insert(Str::from("kube-apiserver"), EndpointAddress { ip: Str::from("172.18.0.2"), hostname: None, node: None, ready: true, pod_uid: Str::from("") });
+                addrs.insert(Key::new(svc.meta.namespace.clone(), Str::from("kube-apiserver")), EndpointAddress { ip: Str::from("172.18.0.2"), hostname: None, node: None, ready: true, pod_uid: Str::from("") });
                 let ports = vec![ServicePort { name: Some("https".into()), port: 6443, protocol: "TCP".into(), target: serde_json::json!(6443) }];
                 self.put(Endpoints { meta, addresses: Rc::new(addrs), ports });
             }
@@ -131,7 +131,7 @@ impl Engine {
         let mut addrs = BTreeMap::new();
         for pod in self.store.pods.in_namespace(&ns) {
             if let Some(a) = desired(svc, pod) {
-                addrs.insert(pod.meta.name.clone(), a);
+                addrs.insert(pod.meta.key(), a);
             }
         }
         let meta = self.endpoints_meta(svc);
@@ -158,7 +158,6 @@ impl Engine {
             return;
         }
         let ns = &any.meta.namespace;
-        let name = &any.meta.name;
         // Most pod writes change no address (a status change before the pod has an IP, the
         // same readiness again): the Services are compared first and only those whose
         // Endpoints must change are collected (nothing is allocated otherwise).
@@ -182,7 +181,7 @@ impl Engine {
             // that is cheaper than searching a thousand names for it; debug builds check it.
             let had = old.filter(|_| was_selected).and_then(|p| address(svc, p));
             if let Some(e) = self.store.endpoints.get(k).filter(|_| cfg!(debug_assertions)) {
-                debug_assert_eq!(e.addresses.get(name), had.map(Addr::owned).as_ref(), "the Endpoints {:?} do not hold the pod's last address", k);
+                debug_assert_eq!(e.addresses.get(&any.meta.key()), had.map(Addr::owned).as_ref(), "the Endpoints {:?} do not hold the pod's last address", k);
             }
             if want != had {
                 changed.push((k.clone(), want.map(Addr::owned)));
@@ -200,10 +199,10 @@ impl Engine {
             let map = Rc::make_mut(&mut Rc::make_mut(&mut ep).addresses);
             match want {
                 Some(a) => {
-                    map.insert(name.clone(), a);
+                    map.insert(any.meta.key(), a);
                 }
                 None => {
-                    map.remove(name);
+                    map.remove(&any.meta.key());
                 }
             }
             self.put_modified(ep);

@@ -69,9 +69,9 @@ impl Engine {
         let mut out: Vec<SliceEndpoint> = Vec::new();
         if let Some(ep) = self.store.endpoints.get(&svc.meta.key()) {
             for (pod, a) in ep.addresses.iter() {
-                let terminating = self.store.pods.named(&ns, pod).is_some_and(|p| p.terminating());
+                let terminating = self.store.pods.named(&ns, &pod.1).is_some_and(|p| p.terminating());
                 out.push(SliceEndpoint {
-                    pod: pod.clone(),
+                    pod: pod.1.clone(),
                     ip: a.ip.clone(),
                     hostname: a.hostname.clone(),
                     node: a.node.clone(),

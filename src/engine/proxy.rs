@@ -26,7 +26,7 @@ impl Engine {
         if let Some(svc) = service {
             let Some(sp) = svc.ports.iter().find(|p| p.port == port) else { return Route::Unreachable };
             let Some(ep) = self.store.endpoints.get(&svc.meta.key()) else { return Route::NoEndpoints };
-            let mut ready: Vec<(&str, &str)> = ep.addresses.iter().filter(|(_, a)| a.ready).map(|(pod, a)| (&**pod, &*a.ip)).collect();
+            let mut ready: Vec<(&str, &str)> = ep.addresses.iter().filter(|(_, a)| a.ready).map(|(pod, a)| (&*pod.1, &*a.ip)).collect();
             if ready.is_empty() {
                 return Route::NoEndpoints;
             }
