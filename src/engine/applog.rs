@@ -68,7 +68,8 @@ impl<T> AppendLog<T> {
 
     /// Every entry ever pushed, those let go included: the sequence number the next one gets.
     pub fn len(&self) -> usize {
-        self.dropped + self.sealed.iter().map(|c| c.len()).sum::<usize>() + self.tail.len()
+        // Every sealed chunk holds exactly `CHUNK` entries.
+        self.dropped + self.sealed.len() * CHUNK + self.tail.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -83,11 +84,6 @@ impl<T> AppendLog<T> {
             Some(c) => c.get(i % CHUNK),
             None => self.tail.get(i - self.sealed.len() * CHUNK),
         }
-    }
-
-    /// The sequence number the next entry gets (what [`AppendLog::len`] counts, in O(1)).
-    pub fn next_seq(&self) -> usize {
-        self.dropped + self.sealed.len() * CHUNK + self.tail.len()
     }
 
     /// The sequence number of the first entry [`AppendLog::iter`] yields.
@@ -117,5 +113,10 @@ mod tests {
         let copy = log.clone();
         assert_eq!(copy.len(), log.len());
         assert_eq!(copy.iter().next(), log.iter().next());
+        // Entries by sequence number: in a sealed chunk, in the tail, let go, not yet pushed.
+        assert_eq!(log.get(CHUNK * 3 + 5), Some(&(CHUNK * 3 + 5)));
+        assert_eq!(log.get(CHUNK * 5 + 6), Some(&(CHUNK * 5 + 6)));
+        assert_eq!(log.get(CHUNK * 3 - 1), None);
+        assert_eq!(log.get(CHUNK * 5 + 7), None);
     }
 }

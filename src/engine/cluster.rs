@@ -601,7 +601,7 @@ impl Engine {
             let ty = if ev.count > 1 { WatchEventType::Modified } else { WatchEventType::Added };
             self.store.journal.record(self.now, ty, Obj::Event(Rc::new(ev.clone())));
         }
-        self.store.event_cache.put(cache_key, self.store.events.next_seq());
+        self.store.event_cache.put(cache_key, self.store.events.len());
         self.store.events.push(ev);
         // kube-apiserver's --event-ttl (1 h): old events disappear, which also bounds memory.
         self.store.events.expire(|e| e.time.0.saturating_add(EVENT_TTL_MS) < now.0);
