@@ -192,6 +192,7 @@ impl Engine {
             self.endpoint_changes = changed;
             return;
         }
+        let pod_key = any.meta.key();
         for (k, want) in changed.drain(..) {
             // Taken out of the store so that, unless a snapshot or a watch shares them, the
             // object and its address map are updated in place rather than copied.
@@ -199,10 +200,10 @@ impl Engine {
             let map = Rc::make_mut(&mut Rc::make_mut(&mut ep).addresses);
             match want {
                 Some(a) => {
-                    map.insert(any.meta.key(), a);
+                    map.insert(pod_key.clone(), a);
                 }
                 None => {
-                    map.remove(&any.meta.key());
+                    map.remove(&pod_key);
                 }
             }
             self.put_modified(ep);

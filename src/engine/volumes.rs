@@ -50,6 +50,18 @@ impl ClaimUse {
     }
 }
 
+/// Moves one claim's entry from counting `was` to counting `is`; an entry that counts nothing
+/// goes.
+fn shift(map: &mut KeyMap<ClaimUse>, claim: &Named, was: ClaimUse, is: ClaimUse) {
+    if let Some(u) = map.get_mut(claim) {
+        u.running = u.running.saturating_sub(was.running) + is.running;
+        u.scheduled = u.scheduled.saturating_sub(was.scheduled) + is.scheduled;
+        if *u == ClaimUse::default() {
+            map.remove(claim);
+        }
+    }
+}
+
 /// Moves a pod's claims from `old`'s counts to `new`'s.
 fn recount(map: &mut KeyMap<ClaimUse>, old: Option<&Pod>, new: Option<&Pod>) {
     let (was, is) = (ClaimUse::of(old), ClaimUse::of(new));
@@ -64,14 +76,7 @@ fn recount(map: &mut KeyMap<ClaimUse>, old: Option<&Pod>, new: Option<&Pod>) {
             // Counted before: each entry exists and moves in one lookup.
             if was != ClaimUse::default() {
                 for c in n.claim_names() {
-                    let k = &Named::new(&n.meta.namespace, c);
-                    if let Some(u) = map.get_mut(k) {
-                        u.running = u.running.saturating_sub(was.running) + is.running;
-                        u.scheduled = u.scheduled.saturating_sub(was.scheduled) + is.scheduled;
-                        if *u == ClaimUse::default() {
-                            map.remove(k);
-                        }
-                    }
+                    shift(map, &Named::new(&n.meta.namespace, c), was, is);
                 }
                 return;
             }
@@ -79,14 +84,7 @@ fn recount(map: &mut KeyMap<ClaimUse>, old: Option<&Pod>, new: Option<&Pod>) {
     }
     if let Some(o) = old.filter(|_| was != ClaimUse::default()) {
         for c in o.claim_names() {
-            let k = &Named::new(&o.meta.namespace, c);
-            if let Some(u) = map.get_mut(k) {
-                u.running = u.running.saturating_sub(was.running);
-                u.scheduled = u.scheduled.saturating_sub(was.scheduled);
-                if *u == ClaimUse::default() {
-                    map.remove(k);
-                }
-            }
+            shift(map, &Named::new(&o.meta.namespace, c), was, ClaimUse::default());
         }
     }
     if let Some(n) = new.filter(|_| is != ClaimUse::default()) {

@@ -97,8 +97,9 @@ impl<V> Slots<V> {
         let Some(i) = slot else { return self.sparse.insert(ord, v) };
         let old = self.vals[i].replace(v);
         if old.is_none() {
-            self.bits[i / 64] |= 1 << (i % 64);
-            self.nonzero[i / 4096] |= 1 << (i / 64 % 64);
+            let w = i / 64;
+            self.bits[w] |= 1 << (i % 64);
+            self.nonzero[w / 64] |= 1 << (w % 64);
             self.dense += 1;
         }
         old
@@ -109,9 +110,10 @@ impl<V> Slots<V> {
             Some(i) => {
                 let old = self.vals[i].take();
                 if old.is_some() {
-                    self.bits[i / 64] &= !(1 << (i % 64));
-                    if self.bits[i / 64] == 0 {
-                        self.nonzero[i / 4096] &= !(1 << (i / 64 % 64));
+                    let w = i / 64;
+                    self.bits[w] &= !(1 << (i % 64));
+                    if self.bits[w] == 0 {
+                        self.nonzero[w / 64] &= !(1 << (w % 64));
                     }
                     self.dense -= 1;
                 }
