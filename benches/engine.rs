@@ -18,7 +18,7 @@ use std::time::Instant;
 #[path = "../tests/support/heap.rs"]
 mod heap;
 /// The allocator `stslab` runs the engine with.
-use mimalloc::MiMalloc as HeapInner;
+use statefulset_lab::heap::Heap as HeapInner;
 
 fn set(replicas: i64, image: &str) -> Value {
     json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web", "namespace": "default"},

@@ -8,10 +8,10 @@ use std::process::ExitCode;
 use statefulset_lab::kubectl::{FileProvider, Interpreter};
 use statefulset_lab::manifest;
 
-/// See Cargo.toml: the engine's object versions churn the heap, which mimalloc serves faster.
+/// The engine's object versions churn the heap: see `statefulset_lab::heap`.
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: statefulset_lab::heap::Heap = statefulset_lab::heap::Heap;
 
 const USAGE: &str = "\
 stslab: the StatefulSet Lab simulator on the command line
