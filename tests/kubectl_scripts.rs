@@ -52,6 +52,30 @@ fn golden_transcripts() {
     assert!(failures.is_empty(), "transcripts changed (STSLAB_BLESS=1 to accept):\n{}", failures.join("\n"));
 }
 
+/// `stslab run SCRIPT --seed 1`, as a student runs it: the real binary, with the allocator it
+/// installs (`src/heap.rs`), prints every golden transcript byte for byte.
+#[test]
+fn the_command_line_prints_the_golden_transcripts() {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(scripts_dir())
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "kubectl")).collect())
+        .unwrap_or_default();
+    names.sort();
+    assert!(!names.is_empty());
+    let mut failures = Vec::new();
+    for script in names {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_stslab")).arg("run").arg(&script).args(["--seed", "1"]).output();
+        let Ok(out) = out else {
+            failures.push(format!("{}: stslab did not start", script.display()));
+            continue;
+        };
+        let want = std::fs::read(script.with_extension("out")).unwrap_or_default();
+        if !out.status.success() || out.stdout != want || !out.stderr.is_empty() {
+            failures.push(format!("{}: exit {:?}, stdout {} bytes (want {}), stderr {:?}", script.display(), out.status.code(), out.stdout.len(), want.len(), String::from_utf8_lossy(&out.stderr)));
+        }
+    }
+    assert!(failures.is_empty(), "stslab differs from the golden transcripts:\n{}", failures.join("\n"));
+}
+
 #[test]
 fn transcripts_are_deterministic() {
     assert_eq!(transcript("t05_rolling_update.kubectl"), transcript("t05_rolling_update.kubectl"));
