@@ -70,6 +70,8 @@ pub fn cp(it: &mut Interpreter, args: &[String], out: &mut Output) {
                         out.fail(&e);
                     }
                 }
+                // kubectl still exits 0 here: tar runs in a goroutine whose exit code nobody waits
+                // for, and the empty archive it sends unpacks without error (kubectl issue 980).
                 Err(_) => {
                     out.err(&if busybox { format!("tar: {path}: No such file or directory") } else { format!("tar: {path}: Cannot stat: No such file or directory") });
                     if !busybox {
