@@ -199,6 +199,41 @@ mod tests {
         }
     }
 
+    /// Blocks freed on another thread than the one that allocated them join that thread's
+    /// stash, and every block keeps its contents while it is held.
+    #[test]
+    fn blocks_may_be_freed_on_another_thread() {
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<(usize, usize)>>();
+        let producer = std::thread::spawn(move || {
+            for round in 0..50usize {
+                let batch = (1..200usize)
+                    .map(|i| {
+                        let size = (i * 37 + round) % (2 * LARGEST) + 1;
+                        let p = unsafe { Heap.alloc(layout(size)) };
+                        unsafe { p.write_bytes(size as u8, size) };
+                        (p as usize, size)
+                    })
+                    .collect();
+                tx.send(batch).unwrap();
+            }
+        });
+        for batch in rx {
+            for (p, size) in batch {
+                let p = p as *mut u8;
+                unsafe {
+                    assert!(std::slice::from_raw_parts(p, size).iter().all(|&b| b == size as u8));
+                    Heap.dealloc(p, layout(size));
+                    // Reuse what this thread just stashed.
+                    let q = Heap.alloc(layout(size));
+                    q.write_bytes(0, size);
+                    Heap.dealloc(q, layout(size));
+                }
+            }
+        }
+        producer.join().unwrap();
+        assert!(stashed() <= BUDGET);
+    }
+
     #[test]
     fn realloc_keeps_the_contents_across_classes_and_sizes() {
         unsafe {
