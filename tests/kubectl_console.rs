@@ -90,6 +90,37 @@ fn streaming_watch_and_ctrl_c() {
     assert_eq!(it.poll_watch(), "");
 }
 
+/// A line nobody typed (a button on the screen) runs beside a streaming watch and an attached
+/// shell: the watch keeps streaming what the line changed, and the shell stays attached.
+#[test]
+fn a_line_run_beside_keeps_the_watch_and_the_shell() {
+    let mut it = ready_cluster();
+    it.streaming = true;
+    assert!(it.run_line("kubectl get pods -w -l app=nginx").watching);
+    let out = it.beside(|it| it.run_line("kubectl scale sts web --replicas=3"));
+    assert_eq!(out.text(), "statefulset.apps/web scaled\n");
+    assert!(it.is_watching(), "the watch goes on");
+    let t = it.engine.now();
+    it.engine.advance_to(Time(t.0 + 10_000));
+    assert!(it.poll_watch().contains("web-2"));
+    // A watch the line starts itself takes the console: the pods' watch is closed.
+    it.beside(|it| it.run_line("kubectl get sts -w"));
+    assert!(it.is_watching());
+    it.beside(|it| it.run_line("kubectl scale sts web --replicas=4"));
+    let t = it.engine.now();
+    it.engine.advance_to(Time(t.0 + 10_000));
+    let lines = it.poll_watch();
+    assert!(lines.contains("web ") && !lines.contains("web-3"), "{lines}");
+    assert!(it.interrupt());
+    // A shell attached to a container stays attached; the line runs on this machine.
+    assert_eq!(it.run_line("kubectl exec -it web-0 -- sh").text(), "");
+    assert_eq!(it.prompt(), "# ");
+    let out = it.beside(|it| it.run_line("kubectl get sts web --no-headers"));
+    assert!(out.text().starts_with("web "), "{}", out.text());
+    assert_eq!(it.prompt(), "# ");
+    assert_eq!(it.run_line("hostname").text(), "web-0\n");
+}
+
 #[test]
 fn tutorial_loops_and_quoting() {
     let mut it = ready_cluster();

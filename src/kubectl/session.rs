@@ -339,6 +339,25 @@ impl Interpreter {
         self.watch.is_some()
     }
 
+    /// Runs `f` as a line nobody typed at the terminal (the screen's buttons): a streaming
+    /// `get -w` and a shell attached to a container are set aside while it runs and handed
+    /// back untouched, since a typed line would stop the one and go to the other. A watch `f`
+    /// starts itself takes the console instead (two must not share it).
+    pub fn beside<R>(&mut self, f: impl FnOnce(&mut Interpreter) -> R) -> R {
+        let watch = self.watch.take();
+        let attached = self.attached.take();
+        let r = f(self);
+        match watch {
+            Some(w) if self.watch.is_some() => w.close(&mut self.engine),
+            Some(w) => self.watch = Some(w),
+            None => {}
+        }
+        if self.attached.is_none() {
+            self.attached = attached;
+        }
+        r
+    }
+
     /// New watch lines since the last poll (browser mode; the UI advances time itself).
     pub fn poll_watch(&mut self) -> String {
         match self.watch.as_mut() {

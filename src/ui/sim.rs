@@ -405,26 +405,14 @@ impl Sim {
         // What the watch saw before this moment prints before the command, in a replay exactly
         // as it did live (where the clock's ticks had printed it).
         self.stream_watch();
-        // The interpreter treats any line as typed at its terminal, which stops a watch; a
-        // button's line runs with the watch set aside and handed back untouched.
-        let beside = !command.typed && command.line != runner::commands::INTERRUPT;
-        let watch = if beside { self.it.watch.take() } else { None };
-        // Likewise a shell attached to a container: a button's kubectl runs on this machine.
-        let attached = if beside { self.it.attached.take() } else { None };
-        let prompt = self.it.prompt().to_string();
-        let output = runner::run(&mut self.it, &command.line, command.stdin.as_deref());
-        let started = self.it.is_watching();
-        if let Some(w) = watch {
-            if started {
-                // Buttons never watch, but two watches must not share the console.
-                w.close(&mut self.it.engine);
-            } else {
-                self.it.watch = Some(w);
-            }
-        }
-        if self.it.attached.is_none() {
-            self.it.attached = attached;
-        }
+        // The prompt the line was run at: this machine's for a button beside an attached shell.
+        let run = |it: &mut Interpreter| {
+            let prompt = it.prompt().to_string();
+            let output = runner::run(it, &command.line, command.stdin.as_deref());
+            (prompt, output, it.is_watching())
+        };
+        // A button's line runs beside a watch or an attached shell, not through them.
+        let (prompt, output, started) = if !command.typed && command.line != runner::commands::INTERRUPT { self.it.beside(run) } else { run(&mut self.it) };
         self.transcript.push(Entry { at: command.at, prompt, line: command.line, output: output.clone(), watch: started, continued: false });
         self.applied += 1;
         // A deletion or a scale shows in the watch at once, even while paused.
