@@ -58,15 +58,17 @@ fn block(c: usize) -> Layout {
 }
 
 impl Stash {
-    fn take(&self, c: usize) -> *mut u8 {
+    /// The block of class `c` stashed last, if any.
+    fn take(&self, c: usize) -> Option<*mut u8> {
         let p = self.heads[c].get();
-        if !p.is_null() {
-            // SAFETY: a stashed block is at least GRAIN bytes, GRAIN-aligned, and its first word
-            // was written by `put`.
-            self.heads[c].set(unsafe { p.cast::<*mut u8>().read() });
-            self.bytes.set(self.bytes.get() - block(c).size());
+        if p.is_null() {
+            return None;
         }
-        p
+        // SAFETY: a stashed block is at least GRAIN bytes, GRAIN-aligned, and its first word
+        // was written by `put`.
+        self.heads[c].set(unsafe { p.cast::<*mut u8>().read() });
+        self.bytes.set(self.bytes.get() - block(c).size());
+        Some(p)
     }
 
     /// Stashes `p`, unless the stash is full.
@@ -91,10 +93,7 @@ impl Stash {
 unsafe impl GlobalAlloc for Heap {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
         match class(l) {
-            Some(c) => match STASH.with(|s| s.take(c)) {
-                p if !p.is_null() => p,
-                _ => unsafe { MiMalloc.alloc(block(c)) },
-            },
+            Some(c) => STASH.with(|s| s.take(c)).unwrap_or_else(|| unsafe { MiMalloc.alloc(block(c)) }),
             None => unsafe { MiMalloc.alloc(l) },
         }
     }
@@ -102,11 +101,11 @@ unsafe impl GlobalAlloc for Heap {
     unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
         match class(l) {
             Some(c) => match STASH.with(|s| s.take(c)) {
-                p if !p.is_null() => {
+                Some(p) => {
                     unsafe { p.write_bytes(0, l.size()) };
                     p
                 }
-                _ => unsafe { MiMalloc.alloc_zeroed(block(c)) },
+                None => unsafe { MiMalloc.alloc_zeroed(block(c)) },
             },
             None => unsafe { MiMalloc.alloc_zeroed(l) },
         }

@@ -19,6 +19,15 @@ fn scripts_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts")
 }
 
+/// The names of every `*.kubectl` script, sorted.
+fn script_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(scripts_dir())
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().to_string()).filter(|n| n.ends_with(".kubectl")).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
 fn transcript(name: &str) -> String {
     let dir = scripts_dir();
     let text = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
@@ -30,10 +39,7 @@ fn transcript(name: &str) -> String {
 #[test]
 fn golden_transcripts() {
     let bless = std::env::var("STSLAB_BLESS").is_ok();
-    let mut names: Vec<String> = std::fs::read_dir(scripts_dir())
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().to_string()).filter(|n| n.ends_with(".kubectl")).collect())
-        .unwrap_or_default();
-    names.sort();
+    let names = script_names();
     assert!(names.len() >= 16, "expected T1–T14 plus error and happy-path scripts, found {names:?}");
     let mut failures = Vec::new();
     for name in names {
@@ -56,13 +62,10 @@ fn golden_transcripts() {
 /// installs (`src/heap.rs`), prints every golden transcript byte for byte.
 #[test]
 fn the_command_line_prints_the_golden_transcripts() {
-    let mut names: Vec<PathBuf> = std::fs::read_dir(scripts_dir())
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "kubectl")).collect())
-        .unwrap_or_default();
-    names.sort();
+    let names = script_names();
     assert!(!names.is_empty());
     let mut failures = Vec::new();
-    for script in names {
+    for script in names.iter().map(|n| scripts_dir().join(n)) {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_stslab")).arg("run").arg(&script).args(["--seed", "1"]).output();
         let Ok(out) = out else {
             failures.push(format!("{}: stslab did not start", script.display()));
